@@ -1,0 +1,7 @@
+//! rpcforge: RPC schema document → IR → typed TypeScript and Python client packages.
+//!
+//! The pipeline: [`schema`] reads and validates the input document, [`ir`] normalizes it
+//! into one type space, and each backend under [`lang`] renders its package.
+
+pub mod ir;
+pub mod lang;
