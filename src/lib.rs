@@ -3,5 +3,7 @@
 //! The pipeline: [`schema`] reads and validates the input document, [`ir`] normalizes it
 //! into one type space, and each backend under [`lang`] renders its package.
 
+pub mod cli;
 pub mod ir;
 pub mod lang;
+pub mod schema;

@@ -1,5 +1,16 @@
 //! The intermediate representation: what the input means, independent of any language.
+//!
+//! `model` is the data; `normalize` builds it from a read document, with one file per
+//! concern: `build` (refs, interning, conversion), `all_of` (merging), `discriminator`
+//! (checking tagged unions) and `naming` (unique PascalCase names by priority).
 
+mod all_of;
+mod build;
+mod discriminator;
 mod model;
+mod naming;
+mod normalize;
 
 pub use model::*;
+pub use naming::pascal_case;
+pub use normalize::{Normalized, normalize};

@@ -37,7 +37,8 @@ pub struct Method {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
-    /// Always a named [`TypeKind::Object`] when present. `None`: the method takes no
+    /// Always a named [`TypeKind::Object`] when present (a free-form params object is an
+    /// object with no fields and typed additional properties). `None`: the method takes no
     /// params and the clients send `{}`.
     pub params: Option<TypeId>,
     /// An object type, a union of object types, or a [`TypeKind::Nullable`] of one of
@@ -200,7 +201,12 @@ pub struct StringType {
 
 impl StringType {
     pub fn plain(format: StringFormat) -> Self {
-        StringType { format, min_length: None, max_length: None, pattern: None }
+        StringType {
+            format,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+        }
     }
     pub fn has_constraints(&self) -> bool {
         self.min_length.is_some() || self.max_length.is_some() || self.pattern.is_some()
@@ -309,7 +315,6 @@ pub struct Field {
     pub default: Option<JsonValue>,
     pub docs: Docs,
     pub read_only: bool,
-    pub pointer: String,
 }
 
 /// A JSON value that can live in a hashed, interned type (kept as its compact JSON text;
@@ -352,13 +357,16 @@ pub struct UnionType {
 }
 
 /// A tagged union whose tag was checked: every variant is a named object with a required
-/// field `property` whose type is a string [`Literal`] (or a union of them) equal to the
-/// mapped tag(s).
+/// field `property` whose type is a string [`Literal`], a [`TypeKind::LiteralUnion`] of
+/// strings or a string [`TypeKind::Enum`], holding the mapped tag(s); or a variant is
+/// itself a discriminated union (on another property) whose variants all carry the tag.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Discriminator {
     /// The tag's wire name, e.g. `kind`.
     pub property: String,
-    /// Tag value → variant, in mapping order; each variant appears at least once.
+    /// Tag value → the type it selects, in mapping order: a variant object, an object of a
+    /// nested discriminated union, or a nested discriminated union variant as a whole
+    /// (all of whose objects carry that tag).
     pub mapping: Vec<(String, TypeId)>,
 }
 

@@ -1,0 +1,3 @@
+from rpcforge_export.cli import main
+
+raise SystemExit(main())

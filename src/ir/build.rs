@@ -1,0 +1,850 @@
+//! Turning JSON Schemas into types of the [`TypeSpace`]: the `$ref` table, structural
+//! interning, and the keyword-by-keyword conversion.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::model::*;
+use super::naming::{NameCandidate, pascal_case};
+use super::{all_of, discriminator};
+use crate::schema::InputError;
+use crate::schema::error::pointer_push;
+use crate::schema::json_schema::{Items, Schema, SchemaObject, TypeName as JsonType, TypeSet};
+use crate::schema::source::SourceDef;
+
+/// Pydantic's `Decimal` is a string with this pattern (alone in serialization mode, beside
+/// `number` in an `anyOf` in validation mode).
+const DECIMAL_PATTERN_PREFIX: &str = "^(?!^[-+.]*$)";
+
+/// The state of one `$defs` entry while building.
+#[derive(Clone, Copy)]
+enum DefState {
+    Unvisited,
+    /// A pure reference (`{"$ref": ...}`) being followed: meeting it again is a cycle with
+    /// no content.
+    Following,
+    Done(TypeId),
+}
+
+pub(crate) struct Builder<'a> {
+    pub file: &'a str,
+    defs: &'a [SourceDef],
+    def_by_ref: HashMap<String, usize>,
+    def_state: Vec<DefState>,
+    pub entries: Vec<TypeEntry>,
+    /// Name candidates of named entries, by entry index.
+    pub names: HashMap<usize, NameCandidate>,
+    /// Anonymous types and inline objects, by structure.
+    interned: HashMap<(TypeKind, Docs), TypeId>,
+    pub warnings: Vec<Warning>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(file: &'a str, defs: &'a [SourceDef]) -> Result<Self, InputError> {
+        let mut def_by_ref = HashMap::new();
+        for (i, def) in defs.iter().enumerate() {
+            if def_by_ref.insert(def.reference.clone(), i).is_some() {
+                return Err(InputError::new(
+                    file,
+                    &def.pointer,
+                    "duplicate definition name",
+                ));
+            }
+        }
+        Ok(Builder {
+            file,
+            defs,
+            def_by_ref,
+            def_state: vec![DefState::Unvisited; defs.len()],
+            entries: Vec::new(),
+            names: HashMap::new(),
+            interned: HashMap::new(),
+            warnings: Vec::new(),
+        })
+    }
+
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
+    }
+
+    fn error(&self, pointer: &str, message: impl Into<String>) -> InputError {
+        InputError::new(self.file, pointer, message)
+    }
+
+    /// Every definition becomes a type, used or not, so that a `$defs`-only model still
+    /// reaches the generated packages.
+    pub fn add_all_defs(&mut self) -> Result<(), InputError> {
+        for i in 0..self.defs.len() {
+            self.def_type(i, &self.defs[i].pointer.clone())?;
+        }
+        Ok(())
+    }
+
+    /// Adds an anonymous type, or returns the id of the same structure added before.
+    pub fn intern(&mut self, kind: TypeKind, pointer: &str) -> TypeId {
+        self.intern_with(kind, Docs::default(), pointer, None)
+    }
+
+    fn intern_with(
+        &mut self,
+        kind: TypeKind,
+        docs: Docs,
+        pointer: &str,
+        name: Option<NameCandidate>,
+    ) -> TypeId {
+        let key = (kind, docs);
+        if let Some(&id) = self.interned.get(&key) {
+            // The same shape met again: keep the better name.
+            if let (Some(new), Some(old)) = (name, self.names.get(&id.0)) {
+                if new.priority > old.priority {
+                    self.names.insert(id.0, new);
+                }
+            }
+            return id;
+        }
+        let id = self.push(key.0.clone(), key.1.clone(), pointer, name);
+        self.interned.insert(key, id);
+        id
+    }
+
+    fn push(
+        &mut self,
+        kind: TypeKind,
+        docs: Docs,
+        pointer: &str,
+        name: Option<NameCandidate>,
+    ) -> TypeId {
+        let id = TypeId(self.entries.len());
+        self.entries.push(TypeEntry {
+            name: None,
+            kind,
+            docs,
+            pointer: pointer.to_string(),
+        });
+        if let Some(name) = name {
+            self.names.insert(id.0, name);
+        }
+        id
+    }
+
+    /// Adds a named object that is not interned (params built from OpenRPC descriptors).
+    pub fn push_named_object(
+        &mut self,
+        object: ObjectType,
+        docs: Docs,
+        pointer: &str,
+        name: NameCandidate,
+    ) -> TypeId {
+        self.push(TypeKind::Object(object), docs, pointer, Some(name))
+    }
+
+    /// Resolves a `$ref` string to the type of its definition.
+    pub fn resolve_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeId, InputError> {
+        let index = self.def_index(reference, pointer)?;
+        self.def_type(index, pointer)
+    }
+
+    fn def_index(&self, reference: &str, pointer: &str) -> Result<usize, InputError> {
+        let at = pointer_push(pointer, "$ref");
+        if !reference.starts_with('#') {
+            return Err(self.error(&at, format!(
+                "expected a reference inside this document (#/$defs/<name>), found {reference:?}: \
+                 references to other files are not supported"
+            )));
+        }
+        let decoded = percent_decode(reference);
+        self.def_by_ref.get(&decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
+            self.error(&at, format!(
+                "unresolvable reference {reference:?}: expected the name of an entry of $defs or definitions"
+            ))
+        })
+    }
+
+    /// The schema object a `$ref` points at (for merging `allOf` members).
+    pub fn def_schema(
+        &self,
+        reference: &str,
+        pointer: &str,
+    ) -> Result<(&'a Schema, String), InputError> {
+        let def = &self.defs[self.def_index(reference, pointer)?];
+        Ok((&def.schema, def.pointer.clone()))
+    }
+
+    fn def_type(&mut self, index: usize, pointer: &str) -> Result<TypeId, InputError> {
+        let defs = self.defs;
+        let def = &defs[index];
+        match self.def_state[index] {
+            DefState::Done(id) => return Ok(id),
+            DefState::Following => {
+                return Err(self.error(pointer, format!(
+                    "reference cycle with no content: {:?} refers back to itself through $ref only",
+                    def.name
+                )));
+            }
+            DefState::Unvisited => {}
+        }
+        // A definition that only points at another one is the same type.
+        if let Schema::Object(o) = &def.schema {
+            if let Some(target) = &o.reference {
+                if !has_structure_besides_ref(o) {
+                    self.def_state[index] = DefState::Following;
+                    let id = self.resolve_ref(target, &def.pointer)?;
+                    self.def_state[index] = DefState::Done(id);
+                    return Ok(id);
+                }
+            }
+        }
+        // Reserve the entry first so that recursive references find it.
+        let name = NameCandidate::new(&def.name, NamePriority::Definition);
+        let id = self.push(TypeKind::Any, Docs::default(), &def.pointer, Some(name));
+        self.def_state[index] = DefState::Done(id);
+        let hint = pascal_case(&def.name);
+        let (kind, docs) = self.convert_named(&def.schema, &def.pointer, &hint, &def.name)?;
+        self.entries[id.0].kind = kind;
+        self.entries[id.0].docs = docs;
+        Ok(id)
+    }
+
+    /// The kind and docs of a definition's own schema: objects and enums are themselves,
+    /// anything else becomes an alias of an anonymous type.
+    fn convert_named(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        hint: &str,
+        source_name: &str,
+    ) -> Result<(TypeKind, Docs), InputError> {
+        let Schema::Object(o) = schema else {
+            let inner = self.convert(schema, pointer, hint)?;
+            return Ok((TypeKind::Alias(inner), Docs::default()));
+        };
+        let mut docs = docs_of(o);
+        // Pydantic titles every model with its class name: that says nothing.
+        if docs
+            .title
+            .as_deref()
+            .is_some_and(|t| t == source_name || pascal_case(t) == pascal_case(source_name))
+        {
+            docs.title = None;
+        }
+        if let Some(e) = self.named_enum(o, pointer) {
+            return Ok((e, docs));
+        }
+        if self.is_object_schema(o) && o.all_of.is_none() && o.reference.is_none() {
+            if let Some(object) = self.object_type(o, pointer, hint)? {
+                return Ok((TypeKind::Object(object), docs));
+            }
+        }
+        let inner = self.convert(schema, pointer, hint)?;
+        // An object made by merging `allOf` members takes the definition's name itself.
+        if let TypeKind::Object(object) = self.entries[inner.0].kind.clone() {
+            if self
+                .names
+                .get(&inner.0)
+                .is_some_and(|n| n.priority < NamePriority::Definition)
+                && o.reference.is_none()
+            {
+                return Ok((TypeKind::Object(object), docs));
+            }
+        }
+        Ok((TypeKind::Alias(inner), docs))
+    }
+
+    fn named_enum(&mut self, o: &SchemaObject, pointer: &str) -> Option<TypeKind> {
+        let values = o.enum_values.as_ref()?;
+        if values.is_empty() {
+            return None;
+        }
+        let repr = if values.iter().all(Value::is_string) {
+            EnumRepr::String
+        } else if values.iter().all(|v| v.is_i64() || v.is_u64()) {
+            EnumRepr::Integer
+        } else {
+            return None;
+        };
+        let mut seen = Vec::new();
+        for v in values {
+            let wire = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if seen.iter().any(|e: &EnumValue| e.wire == wire) {
+                self.warn(
+                    &pointer_push(pointer, "enum"),
+                    format!("duplicate enum value {wire:?} ignored"),
+                );
+                continue;
+            }
+            seen.push(EnumValue { wire });
+        }
+        Some(TypeKind::Enum(EnumType { values: seen, repr }))
+    }
+
+    fn is_object_schema(&self, o: &SchemaObject) -> bool {
+        match &o.types {
+            Some(t) => t.as_slice() == [JsonType::Object],
+            None => o.properties.is_some(),
+        }
+    }
+
+    /// Converts any schema to a type. `hint` is the PascalCase name an inline object would
+    /// get (`OrderShippingAddress`).
+    pub fn convert(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeId, InputError> {
+        let o = match schema {
+            Schema::Bool(true) => return Ok(self.intern(TypeKind::Any, pointer)),
+            Schema::Bool(false) => return Ok(self.intern(TypeKind::Never, pointer)),
+            Schema::Object(o) => o,
+        };
+        for keyword in o.unsupported_keywords() {
+            self.warn(pointer, format!(
+                "the keyword {keyword:?} is outside the supported JSON Schema subset and is ignored: \
+                 the generated type accepts more than the schema"
+            ));
+        }
+        if let Some(reference) = &o.reference {
+            if !has_structure_besides_ref(o) {
+                return self.resolve_ref(reference, pointer);
+            }
+            // `$ref` beside other constraints means both apply, as in `allOf`.
+            let merged = all_of::merge_ref_with_siblings(self, o, pointer)?;
+            return self.convert_merged(&merged, pointer, hint);
+        }
+        if let Some(members) = &o.all_of {
+            if members.len() == 1 && !has_structure_besides(o, &["allOf"]) {
+                return self.convert(
+                    &members[0],
+                    &format!("{}/0", pointer_push(pointer, "allOf")),
+                    hint,
+                );
+            }
+            let merged = all_of::merge(self, o, pointer)?;
+            return self.convert_merged(&merged, pointer, hint);
+        }
+        if let Some(value) = &o.const_value {
+            return Ok(match literal(value) {
+                Some(l) => self.intern(TypeKind::Literal(l), pointer),
+                None => {
+                    self.warn(&pointer_push(pointer, "const"), "a const object or array is not representable as a literal type; typed as any JSON value");
+                    self.intern(TypeKind::Any, pointer)
+                }
+            });
+        }
+        if let Some(values) = &o.enum_values {
+            return Ok(self.literal_enum(values, pointer));
+        }
+        if let Some(variants) = o.one_of.as_ref().or(o.any_of.as_ref()) {
+            let keyword = if o.one_of.is_some() { "oneOf" } else { "anyOf" };
+            if o.one_of.is_some() && o.any_of.is_some() {
+                self.warn(pointer, "both oneOf and anyOf: only oneOf is used");
+            }
+            return self.union(o, variants, keyword, pointer, hint);
+        }
+        match &o.types {
+            Some(TypeSet::Many(types)) if types.len() != 1 => {
+                if types.is_empty() {
+                    return Err(self.error(
+                        &pointer_push(pointer, "type"),
+                        "expected at least one type name",
+                    ));
+                }
+                let mut ids = Vec::new();
+                for t in types {
+                    let mut single = o.clone();
+                    single.types = Some(TypeSet::One(*t));
+                    ids.push(self.convert_single(&single, *t, pointer, hint)?);
+                }
+                Ok(self.union_of(ids, None, pointer))
+            }
+            Some(t) => {
+                let t = t.as_slice()[0];
+                self.convert_single(o, t, pointer, hint)
+            }
+            None if o.properties.is_some() || o.additional_properties.is_some() => {
+                self.convert_single(o, JsonType::Object, pointer, hint)
+            }
+            None if o.items.is_some() || o.prefix_items.is_some() => {
+                self.convert_single(o, JsonType::Array, pointer, hint)
+            }
+            None if o.format.is_some()
+                || o.pattern.is_some()
+                || o.min_length.is_some()
+                || o.max_length.is_some() =>
+            {
+                self.convert_single(o, JsonType::String, pointer, hint)
+            }
+            None => Ok(self.intern(TypeKind::Any, pointer)),
+        }
+    }
+
+    fn convert_merged(
+        &mut self,
+        merged: &SchemaObject,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeId, InputError> {
+        self.convert(&Schema::Object(Box::new(merged.clone())), pointer, hint)
+    }
+
+    fn literal_enum(&mut self, values: &[Value], pointer: &str) -> TypeId {
+        let mut literals: Vec<Literal> = Vec::new();
+        for v in values {
+            match literal(v) {
+                Some(l) if !literals.contains(&l) => literals.push(l),
+                Some(_) => {}
+                None => {
+                    self.warn(&pointer_push(pointer, "enum"), "an enum with object or array values is not representable; typed as any JSON value");
+                    return self.intern(TypeKind::Any, pointer);
+                }
+            }
+        }
+        match literals.len() {
+            0 => {
+                self.warn(
+                    &pointer_push(pointer, "enum"),
+                    "an empty enum allows no value",
+                );
+                self.intern(TypeKind::Never, pointer)
+            }
+            1 => self.intern(TypeKind::Literal(literals.remove(0)), pointer),
+            _ => self.intern(TypeKind::LiteralUnion(literals), pointer),
+        }
+    }
+
+    fn union(
+        &mut self,
+        o: &SchemaObject,
+        variants: &[Schema],
+        keyword: &str,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeId, InputError> {
+        if is_decimal_shape(variants) {
+            return Ok(self.intern(
+                TypeKind::String(StringType::plain(StringFormat::Decimal)),
+                pointer,
+            ));
+        }
+        let base = pointer_push(pointer, keyword);
+        let mut ids = Vec::new();
+        for (i, variant) in variants.iter().enumerate() {
+            let variant_hint = match variant.as_object().and_then(|v| v.title.as_deref()) {
+                Some(title) => pascal_case(title),
+                None => format!("{hint}Variant{}", i + 1),
+            };
+            ids.push(self.convert(variant, &format!("{base}/{i}"), &variant_hint)?);
+        }
+        if ids.is_empty() {
+            self.warn(&base, format!("an empty {keyword} allows no value"));
+            return Ok(self.intern(TypeKind::Never, pointer));
+        }
+        let tag = match &o.discriminator {
+            Some(d) => discriminator::check(self, d, &ids, pointer),
+            None => None,
+        };
+        Ok(self.union_of(ids, tag, pointer))
+    }
+
+    /// A union of already converted types: nested plain unions flattened, duplicates and
+    /// `null` taken out (a `null` member makes the whole thing [`TypeKind::Nullable`]).
+    pub fn union_of(
+        &mut self,
+        ids: Vec<TypeId>,
+        tag: Option<Discriminator>,
+        pointer: &str,
+    ) -> TypeId {
+        let mut nullable = false;
+        let mut members: Vec<TypeId> = Vec::new();
+        let mut stack: Vec<TypeId> = ids.into_iter().rev().collect();
+        while let Some(id) = stack.pop() {
+            match &self.entries[id.0].kind {
+                TypeKind::Null | TypeKind::Literal(Literal::Null) => nullable = true,
+                TypeKind::Nullable(inner) => {
+                    nullable = true;
+                    stack.push(*inner);
+                }
+                TypeKind::Union(u)
+                    if u.discriminator.is_none()
+                        && self.entries[id.0].name.is_none()
+                        && !self.names.contains_key(&id.0) =>
+                {
+                    stack.extend(u.variants.iter().rev());
+                }
+                _ => {
+                    if !members.contains(&id) {
+                        members.push(id);
+                    }
+                }
+            }
+        }
+        let inner = match members.len() {
+            0 => return self.intern(TypeKind::Null, pointer),
+            1 => members[0],
+            _ => {
+                // A discriminator survives only if the members are still the tagged ones.
+                let tag = tag.filter(|_| true);
+                self.intern(
+                    TypeKind::Union(UnionType {
+                        variants: members,
+                        discriminator: tag,
+                    }),
+                    pointer,
+                )
+            }
+        };
+        if nullable {
+            if matches!(self.entries[inner.0].kind, TypeKind::Any) {
+                return inner;
+            }
+            self.intern(TypeKind::Nullable(inner), pointer)
+        } else {
+            inner
+        }
+    }
+
+    fn convert_single(
+        &mut self,
+        o: &SchemaObject,
+        t: JsonType,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeId, InputError> {
+        let kind = match t {
+            JsonType::Null => TypeKind::Null,
+            JsonType::Boolean => TypeKind::Boolean,
+            JsonType::Integer => TypeKind::Integer(number_constraints(o)),
+            JsonType::Number => TypeKind::Number(number_constraints(o)),
+            JsonType::String => TypeKind::String(StringType {
+                format: string_format(o),
+                min_length: o.min_length,
+                max_length: o.max_length,
+                pattern: o
+                    .pattern
+                    .clone()
+                    .filter(|p| !p.starts_with(DECIMAL_PATTERN_PREFIX)),
+            }),
+            JsonType::Array => return self.array(o, pointer, hint),
+            JsonType::Object => return self.object(o, pointer, hint),
+        };
+        Ok(self.intern(kind, pointer))
+    }
+
+    fn array(&mut self, o: &SchemaObject, pointer: &str, hint: &str) -> Result<TypeId, InputError> {
+        let item_hint = format!("{hint}Item");
+        let tuple_items: Option<(&Vec<Schema>, &str)> = match (&o.prefix_items, &o.items) {
+            (Some(prefix), _) => Some((prefix, "prefixItems")),
+            (None, Some(Items::Tuple(items))) => Some((items, "items")),
+            _ => None,
+        };
+        if let Some((items, keyword)) = tuple_items {
+            let base = pointer_push(pointer, keyword);
+            let mut ids = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                ids.push(self.convert(
+                    item,
+                    &format!("{base}/{i}"),
+                    &format!("{item_hint}{}", i + 1),
+                )?);
+            }
+            let rest = match (&o.prefix_items, &o.items) {
+                (Some(_), Some(Items::One(Schema::Bool(false)))) | (Some(_), None) | (None, _) => {
+                    None
+                }
+                (Some(_), Some(Items::One(rest))) => {
+                    Some(self.convert(rest, &pointer_push(pointer, "items"), &item_hint)?)
+                }
+                (Some(_), Some(Items::Tuple(_))) => {
+                    self.warn(
+                        &pointer_push(pointer, "items"),
+                        "a list of schemas in items beside prefixItems is ignored",
+                    );
+                    None
+                }
+            };
+            // Pydantic's `tuple[int, ...]` arrives as plain `items`; a fixed tuple with
+            // open extra items is `[A, B, ...C[]]`.
+            return Ok(self.intern(TypeKind::Tuple(TupleType { items: ids, rest }), pointer));
+        }
+        let items = match &o.items {
+            Some(Items::One(schema)) => {
+                self.convert(schema, &pointer_push(pointer, "items"), &item_hint)?
+            }
+            _ => self.intern(TypeKind::Any, pointer),
+        };
+        Ok(self.intern(
+            TypeKind::Array(ArrayType {
+                items,
+                unique: o.unique_items == Some(true),
+                min_items: o.min_items,
+                max_items: o.max_items,
+            }),
+            pointer,
+        ))
+    }
+
+    fn object(
+        &mut self,
+        o: &SchemaObject,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeId, InputError> {
+        let Some(object) = self.object_type(o, pointer, hint)? else {
+            // No properties: a map.
+            let values = match &o.additional_properties {
+                Some(Schema::Bool(false)) => {
+                    let object = ObjectType {
+                        fields: Vec::new(),
+                        additional: AdditionalProperties::Forbidden,
+                    };
+                    let name = self.inline_name(o, hint);
+                    return Ok(self.intern_with(
+                        TypeKind::Object(object),
+                        docs_of(o),
+                        pointer,
+                        Some(name),
+                    ));
+                }
+                Some(schema) => self.convert(
+                    schema,
+                    &pointer_push(pointer, "additionalProperties"),
+                    &format!("{hint}Value"),
+                )?,
+                None => self.intern(TypeKind::Any, pointer),
+            };
+            return Ok(self.intern(
+                TypeKind::Map(MapType {
+                    values,
+                    min_properties: o.min_properties,
+                    max_properties: o.max_properties,
+                }),
+                pointer,
+            ));
+        };
+        let name = self.inline_name(o, hint);
+        Ok(self.intern_with(TypeKind::Object(object), docs_of(o), pointer, Some(name)))
+    }
+
+    fn inline_name(&self, o: &SchemaObject, hint: &str) -> NameCandidate {
+        match o.title.as_deref().filter(|t| !pascal_case(t).is_empty()) {
+            Some(title) => NameCandidate::new(title, NamePriority::Title),
+            None => NameCandidate::new(hint, NamePriority::Derived),
+        }
+    }
+
+    /// The fields of an object schema; `None` when it has no properties (a map).
+    fn object_type(
+        &mut self,
+        o: &SchemaObject,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Option<ObjectType>, InputError> {
+        let Some(properties) = o.properties.as_ref().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let required = o.required.clone().unwrap_or_default();
+        for key in &required {
+            if !properties.contains_key(key) {
+                self.warn(
+                    &pointer_push(pointer, "required"),
+                    format!("{key:?} is required but not among the properties; ignored"),
+                );
+            }
+        }
+        let base = pointer_push(pointer, "properties");
+        let mut fields = Vec::with_capacity(properties.len());
+        for (key, schema) in properties {
+            let at = pointer_push(&base, key);
+            let ty = self.convert(schema, &at, &format!("{hint}{}", pascal_case(key)))?;
+            let (mut docs, default, read_only) = match schema {
+                Schema::Object(p) => (
+                    docs_of(p),
+                    p.default.as_ref().map(JsonValue::from_value),
+                    p.read_only == Some(true),
+                ),
+                Schema::Bool(_) => (Docs::default(), None, false),
+            };
+            // Pydantic titles every field after its name ("Order Id"): noise in docs.
+            if docs
+                .title
+                .as_deref()
+                .is_some_and(|t| is_generated_title(t, key))
+            {
+                docs.title = None;
+            }
+            fields.push(Field {
+                wire_name: key.clone(),
+                ty,
+                required: required.contains(key),
+                default,
+                docs,
+                read_only,
+            });
+        }
+        let additional = match &o.additional_properties {
+            None | Some(Schema::Bool(true)) => AdditionalProperties::Allowed,
+            Some(Schema::Bool(false)) => AdditionalProperties::Forbidden,
+            Some(schema) => {
+                let values = self.convert(
+                    schema,
+                    &pointer_push(pointer, "additionalProperties"),
+                    &format!("{hint}Value"),
+                )?;
+                if matches!(self.entries[values.0].kind, TypeKind::Any) {
+                    AdditionalProperties::Allowed
+                } else {
+                    AdditionalProperties::Typed(values)
+                }
+            }
+        };
+        Ok(Some(ObjectType { fields, additional }))
+    }
+}
+
+/// Whether a schema with `$ref` also says something that constrains the value (as opposed
+/// to annotations such as `description` or `default`).
+fn has_structure_besides_ref(o: &SchemaObject) -> bool {
+    has_structure_besides(o, &["$ref"])
+}
+
+fn has_structure_besides(o: &SchemaObject, except: &[&str]) -> bool {
+    let mut probe = o.clone();
+    if except.contains(&"$ref") {
+        probe.reference = None;
+    }
+    if except.contains(&"allOf") {
+        probe.all_of = None;
+    }
+    probe.title = None;
+    probe.description = None;
+    probe.default = None;
+    probe.examples = None;
+    probe.deprecated = None;
+    probe.read_only = None;
+    probe.write_only = None;
+    probe.nested_defs = None;
+    probe != SchemaObject::default()
+}
+
+pub(crate) fn docs_of(o: &SchemaObject) -> Docs {
+    let examples = match &o.examples {
+        Some(Value::Array(values)) => values.iter().map(|v| v.to_string()).collect(),
+        Some(other) => vec![other.to_string()],
+        None => Vec::new(),
+    };
+    Docs {
+        title: o.title.clone(),
+        description: o.description.clone(),
+        deprecated: o.deprecated == Some(true),
+        examples,
+    }
+}
+
+/// Pydantic's default field title: the key with `_` as spaces, each word capitalized.
+fn is_generated_title(title: &str, key: &str) -> bool {
+    let words: Vec<String> = key
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+        })
+        .collect();
+    let squash = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    title == words.join(" ") || squash(title) == squash(key)
+}
+
+fn literal(v: &Value) -> Option<Literal> {
+    Some(match v {
+        Value::Null => Literal::Null,
+        Value::Bool(b) => Literal::Boolean(*b),
+        Value::String(s) => Literal::String(s.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Literal::Integer(n.to_string()),
+        Value::Number(n) => Literal::Number(n.to_string()),
+        Value::Array(_) | Value::Object(_) => return None,
+    })
+}
+
+fn number_constraints(o: &SchemaObject) -> NumberConstraints {
+    let text = |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string());
+    NumberConstraints {
+        minimum: text(&o.minimum),
+        maximum: text(&o.maximum),
+        exclusive_minimum: text(&o.exclusive_minimum),
+        exclusive_maximum: text(&o.exclusive_maximum),
+        multiple_of: text(&o.multiple_of),
+    }
+}
+
+fn string_format(o: &SchemaObject) -> StringFormat {
+    if o.pattern
+        .as_deref()
+        .is_some_and(|p| p.starts_with(DECIMAL_PATTERN_PREFIX))
+    {
+        return StringFormat::Decimal;
+    }
+    match o.format.as_deref() {
+        None => StringFormat::None,
+        Some("date-time") => StringFormat::DateTime,
+        Some("date") => StringFormat::Date,
+        Some("time") => StringFormat::Time,
+        Some("duration") => StringFormat::Duration,
+        Some("uuid") | Some("uuid1") | Some("uuid3") | Some("uuid4") | Some("uuid5") => {
+            StringFormat::Uuid
+        }
+        Some("binary") | Some("base64") => StringFormat::Binary,
+        Some("decimal") => StringFormat::Decimal,
+        Some("email") => StringFormat::Email,
+        Some("uri") => StringFormat::Uri,
+        Some(other) => StringFormat::Other(other.to_string()),
+    }
+}
+
+/// Pydantic's validation-mode Decimal: `anyOf: [{"type": "number"}, {"type": "string",
+/// "pattern": "^(?!^[-+.]*$)..."}]` (constraints may sit on the members).
+fn is_decimal_shape(variants: &[Schema]) -> bool {
+    let [Schema::Object(a), Schema::Object(b)] = variants else {
+        return false;
+    };
+    let is_number = |o: &SchemaObject| o.types == Some(TypeSet::One(JsonType::Number));
+    let is_decimal_string = |o: &SchemaObject| {
+        o.types == Some(TypeSet::One(JsonType::String))
+            && o.pattern
+                .as_deref()
+                .is_some_and(|p| p.starts_with(DECIMAL_PATTERN_PREFIX))
+    };
+    (is_number(a) && is_decimal_string(b)) || (is_number(b) && is_decimal_string(a))
+}
+
+/// Decodes `%XX` escapes of a URI fragment (`#/$defs/Page%5BUser%5D`).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}

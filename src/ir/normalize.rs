@@ -1,0 +1,313 @@
+//! From a read document to an [`Api`]: methods, events, and the checks the format asks
+//! for (unique names, object params, object-or-null results).
+
+use std::collections::HashSet;
+
+use super::build::{Builder, docs_of};
+use super::model::*;
+use super::naming::{NameCandidate, assign_names, pascal_case};
+use crate::schema::error::pointer_push;
+use crate::schema::json_schema::Schema;
+use crate::schema::source::{ParamDescriptor, SourceDocument, SourceParams};
+use crate::schema::{InputError, locate};
+
+/// The normalized API and the warnings met on the way.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub api: Api,
+    pub warnings: Vec<Warning>,
+}
+
+/// Normalizes a document. `file` names it in errors; `text`, when given, is the file's
+/// content, used to add line and column to errors.
+pub fn normalize(
+    doc: &SourceDocument,
+    file: &str,
+    text: Option<&str>,
+) -> Result<Normalized, InputError> {
+    normalize_inner(doc, file).map_err(|mut e| {
+        if let (None, Some(text)) = (e.location, text) {
+            e.location = locate(text, &e.pointer);
+        }
+        e
+    })
+}
+
+fn normalize_inner(doc: &SourceDocument, file: &str) -> Result<Normalized, InputError> {
+    let mut b = Builder::new(file, &doc.defs)?;
+    let mut methods = Vec::with_capacity(doc.methods.len());
+    let mut seen = HashSet::new();
+    for m in &doc.methods {
+        let path = method_path(&m.name).ok_or_else(|| {
+            InputError::new(file, &pointer_push(&m.pointer, "name"), format!(
+                "expected a method name of non-empty dot-separated parts (e.g. \"orders.get_status\"), found {:?}",
+                m.name
+            ))
+        })?;
+        if !seen.insert(m.name.as_str()) {
+            return Err(InputError::new(
+                file,
+                &pointer_push(&m.pointer, "name"),
+                format!(
+                    "duplicate method name {:?}: expected each method name once",
+                    m.name
+                ),
+            ));
+        }
+        let hint = pascal_case(&m.name);
+        let params = match &m.params {
+            None => None,
+            Some(SourceParams::Schema { schema, pointer }) => {
+                Some(params_type(&mut b, schema, pointer, &hint)?)
+            }
+            Some(SourceParams::Descriptors(descriptors)) => {
+                Some(descriptor_params(&mut b, descriptors, &m.pointer, &hint)?)
+            }
+        };
+        let result = match &m.result {
+            None => None,
+            Some((schema, pointer)) => Some(result_type(&mut b, schema, pointer, &hint)?),
+        };
+        methods.push(Method {
+            wire_name: m.name.clone(),
+            path,
+            summary: m.summary.clone(),
+            description: m.description.clone(),
+            deprecated: m.deprecated,
+            params,
+            result,
+            pointer: m.pointer.clone(),
+        });
+    }
+    let mut events = Vec::with_capacity(doc.events.len());
+    let mut seen = HashSet::new();
+    for e in &doc.events {
+        let at = pointer_push(&e.pointer, "name");
+        if e.name.trim().is_empty() {
+            return Err(InputError::new(
+                file,
+                &at,
+                "expected a non-empty event name",
+            ));
+        }
+        if !seen.insert(e.name.as_str()) {
+            return Err(InputError::new(
+                file,
+                &at,
+                format!(
+                    "duplicate event name {:?}: expected each event name once",
+                    e.name
+                ),
+            ));
+        }
+        let hint = format!("{}Event", pascal_case(&e.name));
+        let payload = b.convert(&e.payload, &pointer_push(&e.pointer, "payload"), &hint)?;
+        events.push(Event {
+            wire_name: e.name.clone(),
+            description: e.description.clone(),
+            payload,
+            pointer: e.pointer.clone(),
+        });
+    }
+    b.add_all_defs()?;
+    check_alias_cycles(&b)?;
+    let mut warnings = std::mem::take(&mut b.warnings);
+    let mut entries = std::mem::take(&mut b.entries);
+    assign_names(&mut entries, &b.names, &mut warnings);
+    let servers = doc.servers.clone();
+    Ok(Normalized {
+        api: Api {
+            title: doc.info.title.clone(),
+            version: doc.info.version.clone(),
+            description: doc.info.description.clone(),
+            source_format: doc.format.clone(),
+            servers,
+            methods,
+            events,
+            types: TypeSpace { types: entries },
+        },
+        warnings,
+    })
+}
+
+fn method_path(name: &str) -> Option<Vec<String>> {
+    let parts: Vec<String> = name.split('.').map(str::to_string).collect();
+    (!name.is_empty() && parts.iter().all(|p| !p.trim().is_empty())).then_some(parts)
+}
+
+/// Follows aliases to the type they stand for.
+fn resolved(b: &Builder, mut id: TypeId) -> TypeId {
+    for _ in 0..=b.entries.len() {
+        match &b.entries[id.0].kind {
+            TypeKind::Alias(inner) => id = *inner,
+            _ => return id,
+        }
+    }
+    id
+}
+
+/// Definitions that are aliases of each other and nothing else (`A = B | null`,
+/// `B = A`) describe no value: an input error.
+fn check_alias_cycles(b: &Builder) -> Result<(), InputError> {
+    for (i, entry) in b.entries.iter().enumerate() {
+        if !matches!(entry.kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        let mut id = TypeId(i);
+        for _ in 0..=b.entries.len() {
+            id = match &b.entries[id.0].kind {
+                TypeKind::Alias(inner) | TypeKind::Nullable(inner) => *inner,
+                _ => break,
+            };
+            if id.0 == i {
+                return Err(InputError::new(
+                    b.file,
+                    &entry.pointer,
+                    "reference cycle with no content: this definition only refers back to itself",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn params_type(
+    b: &mut Builder,
+    schema: &Schema,
+    pointer: &str,
+    hint: &str,
+) -> Result<TypeId, InputError> {
+    let id = b.convert(schema, pointer, &format!("{hint}Params"))?;
+    let target = resolved(b, id);
+    match b.entries[target.0].kind.clone() {
+        TypeKind::Object(_) => Ok(target),
+        // A free-form params object (`{"type": "object"}`) is an object with no fields.
+        TypeKind::Map(map) => {
+            let object = ObjectType {
+                fields: Vec::new(),
+                additional: AdditionalProperties::Typed(map.values),
+            };
+            let docs = schema.as_object().map(docs_of).unwrap_or_default();
+            Ok(b.push_named_object(
+                object,
+                docs,
+                pointer,
+                NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
+            ))
+        }
+        other => Err(InputError::new(
+            b.file,
+            pointer,
+            format!(
+                "expected an object schema for params (the server takes an object), found {}",
+                describe(&other)
+            ),
+        )),
+    }
+}
+
+fn descriptor_params(
+    b: &mut Builder,
+    descriptors: &[ParamDescriptor],
+    pointer: &str,
+    hint: &str,
+) -> Result<TypeId, InputError> {
+    let mut fields = Vec::new();
+    let mut seen = HashSet::new();
+    for d in descriptors {
+        if !seen.insert(d.name.as_str()) {
+            return Err(InputError::new(
+                b.file,
+                pointer,
+                format!("duplicate parameter name {:?}", d.name),
+            ));
+        }
+        let ty = b.convert(
+            &d.schema,
+            &d.pointer,
+            &format!("{hint}{}", pascal_case(&d.name)),
+        )?;
+        let mut docs = d.schema.as_object().map(docs_of).unwrap_or_default();
+        docs.description = d.description.clone().or(docs.description);
+        docs.deprecated |= d.deprecated;
+        let default = d
+            .schema
+            .as_object()
+            .and_then(|o| o.default.as_ref())
+            .map(JsonValue::from_value);
+        fields.push(Field {
+            wire_name: d.name.clone(),
+            ty,
+            required: d.required,
+            default,
+            docs,
+            read_only: false,
+        });
+    }
+    let object = ObjectType {
+        fields,
+        additional: AdditionalProperties::Allowed,
+    };
+    Ok(b.push_named_object(
+        object,
+        Docs::default(),
+        &pointer_push(pointer, "params"),
+        NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
+    ))
+}
+
+fn result_type(
+    b: &mut Builder,
+    schema: &Schema,
+    pointer: &str,
+    hint: &str,
+) -> Result<TypeId, InputError> {
+    let id = b.convert(schema, pointer, &format!("{hint}Result"))?;
+    let target = resolved(b, id);
+    let ok = match &b.entries[target.0].kind {
+        TypeKind::Nullable(inner) => is_object_like(b, *inner),
+        TypeKind::Null => true,
+        _ => is_object_like(b, target),
+    };
+    if ok {
+        Ok(id)
+    } else {
+        Err(InputError::new(
+            b.file,
+            pointer,
+            format!(
+                "expected an object schema for the result (the server sends only an object or null), found {}",
+                describe(&b.entries[target.0].kind)
+            ),
+        ))
+    }
+}
+
+fn is_object_like(b: &Builder, id: TypeId) -> bool {
+    let id = resolved(b, id);
+    match &b.entries[id.0].kind {
+        TypeKind::Object(_) | TypeKind::Map(_) => true,
+        TypeKind::Union(u) => u.variants.iter().all(|v| is_object_like(b, *v)),
+        _ => false,
+    }
+}
+
+/// A short description of a type kind, for error messages.
+fn describe(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Any => "a schema that allows any value",
+        TypeKind::Never => "a schema that allows no value",
+        TypeKind::Null => "null",
+        TypeKind::Boolean => "a boolean",
+        TypeKind::Integer(_) => "an integer",
+        TypeKind::Number(_) => "a number",
+        TypeKind::String(_) => "a string",
+        TypeKind::Literal(_) | TypeKind::LiteralUnion(_) => "a literal value",
+        TypeKind::Array(_) | TypeKind::Tuple(_) => "an array",
+        TypeKind::Map(_) | TypeKind::Object(_) => "an object",
+        TypeKind::Enum(_) => "an enum",
+        TypeKind::Union(_) => "a union that allows non-object values",
+        TypeKind::Nullable(_) => "a nullable non-object value",
+        TypeKind::Alias(_) => "an alias",
+    }
+}

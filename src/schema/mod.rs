@@ -1,0 +1,15 @@
+//! Reading and validating the input document.
+//!
+//! `document` and `openrpc` are the two file formats as serde types; `read` decodes a file
+//! into the format-neutral `source` model, which the IR normalizer consumes.
+
+pub mod document;
+pub mod error;
+pub mod json_schema;
+pub mod openrpc;
+mod read;
+pub mod source;
+
+pub use error::InputError;
+pub use read::{locate, parse_document, read_document};
+pub use source::SourceDocument;

@@ -1,0 +1,277 @@
+//! Reading a document from disk: JSON syntax, format detection, typed decoding with the
+//! pointer of the first offending value.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::document::RpcSchemaDocument;
+use super::error::{InputError, escape_token, unescape_token};
+use super::openrpc::OpenRpcDocument;
+use super::source::{SourceDef, SourceDocument, SourceEvent, SourceMethod, SourceParams};
+
+/// Reads and decodes the document at `path` (an RPC schema document or OpenRPC 1.x).
+pub fn read_document(path: &Path) -> Result<SourceDocument, InputError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(&file, "", format!("cannot read the file: {e}")))?;
+    parse_document(&text, &file)
+}
+
+/// Decodes a document from its text; `file` names it in errors.
+pub fn parse_document(text: &str, file: &str) -> Result<SourceDocument, InputError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let mut err = InputError::new(file, "", format!("expected valid JSON: {e}"));
+        if e.line() > 0 {
+            err.location = Some((e.line(), e.column()));
+        }
+        err
+    })?;
+    let with_location = |mut err: InputError| {
+        err.location = locate(text, &err.pointer);
+        err
+    };
+    let Some(object) = value.as_object() else {
+        return Err(with_location(InputError::new(
+            file,
+            "",
+            "expected a JSON object (an RPC schema document or an OpenRPC document)",
+        )));
+    };
+    if object.contains_key("openrpc") {
+        let doc: OpenRpcDocument = decode(&value, file).map_err(with_location)?;
+        doc.into_source(file).map_err(with_location)
+    } else if object.contains_key("rpcSchema") {
+        let doc: RpcSchemaDocument = decode(&value, file).map_err(with_location)?;
+        Ok(rpc_schema_source(doc))
+    } else {
+        Err(InputError::new(
+            file,
+            "",
+            "expected the key \"rpcSchema\": \"1\" (an RPC schema document) or \"openrpc\" \
+             (an OpenRPC 1.x document)",
+        ))
+    }
+}
+
+fn decode<'a, T: Deserialize<'a>>(value: &'a Value, file: &str) -> Result<T, InputError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut pointer = String::new();
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+                Segment::Map { key } => {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(key));
+                }
+                Segment::Enum { .. } | Segment::Unknown => {}
+            }
+        }
+        InputError::new(file, &pointer, expected_message(&e.inner().to_string()))
+    })
+}
+
+/// Rewords serde's messages into "expected ..., found ..." form.
+fn expected_message(serde_message: &str) -> String {
+    if let Some(rest) = serde_message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return format!("expected {expected}, found {found}");
+        }
+    }
+    if let Some(field) = serde_message.strip_prefix("missing field ") {
+        return format!("expected the key {} here", field.replace('`', "\""));
+    }
+    if let Some(rest) = serde_message.strip_prefix("unknown variant ") {
+        return format!("unexpected value {}", rest.replace('`', "\""));
+    }
+    format!("expected a different value: {serde_message}")
+}
+
+fn rpc_schema_source(doc: RpcSchemaDocument) -> SourceDocument {
+    let methods = doc
+        .methods
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let pointer = format!("/methods/{i}");
+            SourceMethod {
+                params: m.params.map(|schema| SourceParams::Schema {
+                    schema,
+                    pointer: format!("{pointer}/params"),
+                }),
+                result: m.result.map(|schema| (schema, format!("{pointer}/result"))),
+                name: m.name,
+                summary: m.summary,
+                description: m.description,
+                deprecated: m.deprecated,
+                pointer,
+            }
+        })
+        .collect();
+    let events = doc
+        .events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| SourceEvent {
+            name: e.name,
+            description: e.description,
+            payload: e.payload,
+            pointer: format!("/events/{i}"),
+        })
+        .collect();
+    let defs = (doc
+        .defs
+        .into_iter()
+        .map(|(n, s)| SourceDef::new("/$defs", n, s)))
+    .chain(
+        doc.definitions
+            .into_iter()
+            .map(|(n, s)| SourceDef::new("/definitions", n, s)),
+    )
+    .collect();
+    SourceDocument {
+        format: "rpc-schema 1".to_string(),
+        info: doc.info,
+        servers: doc.servers,
+        methods,
+        events,
+        defs,
+    }
+}
+
+/// The 1-based line and column of the value at `pointer` in the JSON `text`, found by a
+/// small iterative scan (no recursion, so deep documents are safe). `None` when the
+/// pointer does not lead to a value, e.g. for a missing key.
+pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut pos = skip_ws(bytes, 0);
+    if !pointer.is_empty() {
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = unescape_token(token);
+            pos = match *bytes.get(pos)? {
+                b'{' => find_member(bytes, pos, &token)?,
+                b'[' => find_element(bytes, pos, token.parse().ok()?)?,
+                _ => return None,
+            };
+        }
+    }
+    let before = &text[..pos];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\t' | b'\n' | b'\r') {
+        pos += 1;
+    }
+    pos
+}
+
+/// From the opening quote of a string, the position after its closing quote.
+fn skip_string(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    pos += 1;
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b'\\' => pos += 2,
+            b'"' => return Some(pos + 1),
+            _ => pos += 1,
+        }
+    }
+    None
+}
+
+/// From the start of any value, the position after it.
+fn skip_value(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match *bytes.get(pos)? {
+            b'"' => pos = skip_string(bytes, pos)?,
+            b'{' | b'[' => {
+                depth += 1;
+                pos += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                pos += 1;
+            }
+            b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => pos += 1,
+            _ if depth == 0 => {
+                // A scalar: runs up to the next delimiter.
+                while pos < bytes.len()
+                    && !matches!(
+                        bytes[pos],
+                        b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'
+                    )
+                {
+                    pos += 1;
+                }
+                return Some(pos);
+            }
+            _ => pos += 1,
+        }
+        if depth == 0 {
+            return Some(pos);
+        }
+    }
+}
+
+fn find_member(bytes: &[u8], open: usize, key: &str) -> Option<usize> {
+    let mut pos = skip_ws(bytes, open + 1);
+    while *bytes.get(pos)? == b'"' {
+        let end = skip_string(bytes, pos)?;
+        let found: String = serde_json::from_slice(&bytes[pos..end]).ok()?;
+        pos = skip_ws(bytes, end);
+        if *bytes.get(pos)? != b':' {
+            return None;
+        }
+        pos = skip_ws(bytes, pos + 1);
+        if found == key {
+            return Some(pos);
+        }
+        pos = skip_ws(bytes, skip_value(bytes, pos)?);
+        if *bytes.get(pos)? == b',' {
+            pos = skip_ws(bytes, pos + 1);
+        }
+    }
+    None
+}
+
+fn find_element(bytes: &[u8], open: usize, index: usize) -> Option<usize> {
+    let mut pos = skip_ws(bytes, open + 1);
+    for _ in 0..index {
+        pos = skip_ws(bytes, skip_value(bytes, pos)?);
+        if *bytes.get(pos)? != b',' {
+            return None;
+        }
+        pos = skip_ws(bytes, pos + 1);
+    }
+    (*bytes.get(pos)? != b']').then_some(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_pointers() {
+        let text = "{\n  \"a\": [1, {\"b/c\": \"x\"}],\n  \"d\": {\"e\": null}\n}";
+        assert_eq!(locate(text, ""), Some((1, 1)));
+        assert_eq!(locate(text, "/a/1/b~1c"), Some((2, 20)));
+        assert_eq!(locate(text, "/d/e"), Some((3, 14)));
+        assert_eq!(locate(text, "/d/missing"), None);
+        assert_eq!(locate(text, "/a/5"), None);
+    }
+
+    #[test]
+    fn wrong_key_type_names_pointer_and_position() {
+        let text = r#"{"rpcSchema": "1", "info": {"title": "T", "version": "1"},
+ "methods": [{"name": "a"}, {"name": 5}]}"#;
+        let err = parse_document(text, "api.json").unwrap_err();
+        assert_eq!(err.pointer, "/methods/1/name");
+        assert_eq!(err.location, Some((2, 38)));
+        assert!(err.message.contains("expected a string"), "{}", err.message);
+    }
+}
