@@ -1,0 +1,149 @@
+//! Bad input: exit 2, an error naming the file and the JSON pointer, and nothing written.
+
+use std::path::Path;
+use std::process::Command;
+
+const HEAD: &str = r#""rpcSchema": "1", "info": {"title": "T", "version": "1"}"#;
+
+/// (case name, document text, the pointer the error must name, a phrase it must contain)
+fn cases() -> Vec<(&'static str, String, &'static str, &'static str)> {
+    let doc = |rest: &str| format!("{{{HEAD}, {rest}}}");
+    vec![
+        ("not json", "{ not json".to_string(), "", "expected valid JSON"),
+        ("not an object", "[1, 2]".to_string(), "", "expected a JSON object"),
+        ("no format key", r#"{"info": {}}"#.to_string(), "", "rpcSchema"),
+        ("wrong version", r#"{"rpcSchema": "2", "info": {"title": "T", "version": "1"}, "methods": []}"#.to_string(), "/rpcSchema", "\"2\""),
+        ("missing methods", format!("{{{HEAD}}}"), "", "\"methods\""),
+        ("missing title", r#"{"rpcSchema": "1", "info": {"version": "1"}, "methods": []}"#.to_string(), "/info", "\"title\""),
+        ("method name not a string", doc(r#""methods": [{"name": 5}]"#), "/methods/0/name", "expected a string"),
+        ("methods not an array", doc(r#""methods": {}"#), "/methods", "expected a sequence"),
+        ("empty method name", doc(r#""methods": [{"name": ""}]"#), "/methods/0/name", "non-empty"),
+        ("empty name segment", doc(r#""methods": [{"name": "orders..get"}]"#), "/methods/0/name", "non-empty"),
+        ("duplicate method", doc(r#""methods": [{"name": "a"}, {"name": "a"}]"#), "/methods/1/name", "duplicate method name"),
+        ("duplicate event", doc(r#""methods": [], "events": [{"name": "e", "payload": {}}, {"name": "e", "payload": {}}]"#), "/events/1/name", "duplicate event name"),
+        ("event without payload", doc(r#""methods": [], "events": [{"name": "e"}]"#), "/events/0", "\"payload\""),
+        ("unresolvable ref", doc(r##""methods": [{"name": "a", "params": {"$ref": "#/$defs/Nope"}}]"##), "/methods/0/params/$ref", "unresolvable reference"),
+        ("external ref", doc(r#""methods": [{"name": "a", "params": {"$ref": "other.json#/X"}}]"#), "/methods/0/params/$ref", "other files"),
+        ("string result", doc(r#""methods": [{"name": "a", "result": {"type": "string"}}]"#), "/methods/0/result", "expected an object schema for the result"),
+        ("array result", doc(r#""methods": [{"name": "a", "result": {"type": "array", "items": {}}}]"#), "/methods/0/result", "expected an object schema for the result"),
+        ("any result", doc(r#""methods": [{"name": "a", "result": {}}]"#), "/methods/0/result", "expected an object schema for the result"),
+        ("union result with a string", doc(r#""methods": [{"name": "a", "result": {"anyOf": [{"type": "object", "properties": {"x": {}}}, {"type": "string"}]}}]"#), "/methods/0/result", "expected an object schema"),
+        ("integer params", doc(r#""methods": [{"name": "a", "params": {"type": "integer"}}]"#), "/methods/0/params", "expected an object schema for params"),
+        ("nullable params", doc(r#""methods": [{"name": "a", "params": {"anyOf": [{"type": "object", "properties": {"x": {}}}, {"type": "null"}]}}]"#), "/methods/0/params", "expected an object schema for params"),
+        ("type not a type name", doc(r#""methods": [{"name": "a", "params": {"type": "obj"}}]"#), "/methods/0/params/type", "obj"),
+        ("properties not an object", doc(r#""methods": [{"name": "a", "params": {"type": "object", "properties": []}}]"#), "/methods/0/params/properties", "expected a map"),
+        ("required not a list", doc(r#""methods": [{"name": "a", "params": {"type": "object", "required": "x"}}]"#), "/methods/0/params/required", "expected a sequence"),
+        ("schema is a number", doc(r#""methods": [{"name": "a", "params": 5}]"#), "/methods/0/params", "expected a JSON Schema"),
+        ("ref cycle with no content", doc(r##""methods": [{"name": "a", "params": {"$ref": "#/$defs/A"}}], "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}}"##), "/$defs/", "reference cycle with no content"),
+        ("alias cycle through anyOf", doc(r##""methods": [], "$defs": {"A": {"anyOf": [{"$ref": "#/$defs/B"}, {"type": "null"}]}, "B": {"anyOf": [{"$ref": "#/$defs/A"}]}}"##), "/$defs/", "reference cycle with no content"),
+        ("huge number", doc(r#""methods": [{"name": "a", "params": {"type": "object", "properties": {"x": {"type": "integer", "maximum": 1e999}}}}]"#), "", "expected valid JSON"),
+        ("deep nesting", format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)), "", "expected valid JSON"),
+        ("servers not strings", doc(r#""methods": [], "servers": {"dev": 5}"#), "/servers/dev", "expected a string"),
+        ("openrpc missing descriptor name", r#"{"openrpc": "1.2.6", "info": {"title": "T", "version": "1"}, "methods": [{"name": "a", "params": [{"schema": {}}]}]}"#.to_string(), "/methods/0/params/0", "\"name\""),
+        ("openrpc version 2", r#"{"openrpc": "2.0.0", "info": {"title": "T", "version": "1"}, "methods": []}"#.to_string(), "/openrpc", "1.x"),
+    ]
+}
+
+#[test]
+fn bad_documents_exit_2_naming_the_pointer_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (name, text, pointer, phrase) in cases() {
+        let input = dir.path().join("bad.rpc.json");
+        std::fs::write(&input, &text).unwrap();
+        let output = dir.path().join("out");
+        let run = Command::new(env!("CARGO_BIN_EXE_rpcforge"))
+            .args([
+                "generate-clients",
+                input.to_str().unwrap(),
+                "--output",
+                output.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        let first_line = stderr.lines().next().unwrap_or("");
+        let named_pointer = if pointer.is_empty() {
+            true
+        } else {
+            first_line.contains(&format!("at {pointer}"))
+        };
+        if run.status.code() != Some(2)
+            || !first_line.contains("bad.rpc.json")
+            || !named_pointer
+            || !first_line.contains(phrase)
+            || Path::new(&output).exists()
+        {
+            failures.push(format!(
+                "{name}: exit {:?}, wrote output: {}, stderr: {stderr}",
+                run.status.code(),
+                output.exists()
+            ));
+        }
+        if stderr.contains("panicked") {
+            failures.push(format!("{name}: panicked: {stderr}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn errors_carry_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("api.rpc.json");
+    std::fs::write(&input, format!("{{{HEAD},\n\"methods\": [\n  {{\"name\": \"a\", \"result\": {{\"type\": \"string\"}}}}\n]}}")).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_rpcforge"))
+        .args(["validate", input.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr.contains("api.rpc.json:3:27: at /methods/0/result:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_package_name_is_usage_error() {
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chat/chat.rpc.json");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["../../etc", "a/b", "", ".hidden", "x y"] {
+        let run = Command::new(env!("CARGO_BIN_EXE_rpcforge"))
+            .args([
+                "generate-clients",
+                input,
+                "--output",
+                dir.path().to_str().unwrap(),
+                "--package-name",
+                name,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            run.status.code(),
+            Some(2),
+            "{name}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{name}: wrote something"
+        );
+    }
+}
+
+#[test]
+fn unknown_flag_is_usage_error() {
+    let run = Command::new(env!("CARGO_BIN_EXE_rpcforge"))
+        .args(["generate-clients", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+}
