@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::ir::{self, Normalized, Warning};
-use crate::lang::{self, GeneratedFile, Package, PackageOptions};
+use crate::lang::{self, GeneratedFile, Language, PackageOptions};
 use crate::schema::{self, InputError};
 
 const EXAMPLES: &str = "\
@@ -64,23 +64,6 @@ pub struct GenerateArgs {
     /// The package version (default: info.version).
     #[arg(long)]
     pub package_version: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Language {
-    #[value(alias = "ts")]
-    Typescript,
-    #[value(alias = "py")]
-    Python,
-}
-
-impl Language {
-    fn dir_name(self) -> &'static str {
-        match self {
-            Language::Typescript => "typescript",
-            Language::Python => "python",
-        }
-    }
 }
 
 /// A failure, and the exit code it gives.
@@ -194,23 +177,9 @@ fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
         name: args.package_name.clone(),
         version: args.package_version.clone(),
     };
-    let mut languages = args.lang.clone();
-    languages.dedup();
     // Render everything before writing anything: an error leaves the output untouched.
-    let mut packages: Vec<(Language, Package)> = Vec::new();
-    for &language in &languages {
-        let package = match language {
-            Language::Typescript => lang::typescript::generate(&normalized.api, &options),
-            Language::Python => lang::python::generate(&normalized.api, &options),
-        }
-        .map_err(|e| {
-            Failure::Problem(format!(
-                "{file}: generating the {} package: {e:#}",
-                language.dir_name()
-            ))
-        })?;
-        packages.push((language, package));
-    }
+    let packages = lang::render(&normalized.api, &args.lang, &options)
+        .map_err(|e| Failure::Problem(format!("{file}: {e:#}")))?;
     let mut warnings = normalized.warnings.clone();
     for (_, package) in &packages {
         warnings.extend(package.warnings.iter().cloned());

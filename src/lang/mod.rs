@@ -5,6 +5,49 @@ pub mod typescript;
 
 use crate::ir::Api;
 
+/// A target language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Language {
+    #[value(alias = "ts")]
+    Typescript,
+    #[value(alias = "py")]
+    Python,
+}
+
+impl Language {
+    /// The package's directory under the output directory.
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Language::Typescript => "typescript",
+            Language::Python => "python",
+        }
+    }
+}
+
+/// Renders the package of each language (each once, in the order given).
+pub fn render(
+    api: &Api,
+    languages: &[Language],
+    options: &PackageOptions,
+) -> anyhow::Result<Vec<(Language, Package)>> {
+    let mut done = Vec::new();
+    let mut packages = Vec::new();
+    for &language in languages {
+        if done.contains(&language) {
+            continue;
+        }
+        done.push(language);
+        let package = match language {
+            Language::Typescript => typescript::generate(api, options),
+            Language::Python => python::generate(api, options),
+        };
+        let package = package
+            .map_err(|e| e.context(format!("generating the {} package", language.dir_name())))?;
+        packages.push((language, package));
+    }
+    Ok(packages)
+}
+
 /// One file of a generated package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
