@@ -6,10 +6,14 @@
 use rpcforge::lang::{Language, PackageOptions};
 
 fn snapshot_example(name: &str) {
-    let file = format!("{}/examples/{name}/{name}.rpc.json", env!("CARGO_MANIFEST_DIR"));
+    let file = format!(
+        "{}/examples/{name}/{name}.rpc.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&file).expect("example exists");
     let source = rpcforge::schema::parse_document(&text, &file).expect("example reads");
-    let normalized = rpcforge::ir::normalize(&source, &file, Some(&text)).expect("example normalizes");
+    let normalized =
+        rpcforge::ir::normalize(&source, &file, Some(&text)).expect("example normalizes");
     let packages = rpcforge::lang::render(
         &normalized.api,
         &[Language::Typescript, Language::Python],
@@ -23,7 +27,11 @@ fn snapshot_example(name: &str) {
     settings.bind(|| {
         for (language, package) in &packages {
             for generated in &package.files {
-                let snapshot = format!("{name}__{}__{}", language.dir_name(), generated.path.replace('/', "__"));
+                let snapshot = format!(
+                    "{name}__{}__{}",
+                    language.dir_name(),
+                    generated.path.replace('/', "__")
+                );
                 insta::assert_snapshot!(snapshot, generated.contents);
             }
         }
