@@ -261,7 +261,7 @@ impl<'a> Builder<'a> {
         }
         let repr = if values.iter().all(Value::is_string) {
             EnumRepr::String
-        } else if values.iter().all(|v| v.is_i64() || v.is_u64()) {
+        } else if values.iter().all(is_integer) {
             EnumRepr::Integer
         } else {
             return None;
@@ -304,6 +304,7 @@ impl<'a> Builder<'a> {
             Schema::Bool(false) => return Ok(self.intern(TypeKind::Never, pointer)),
             Schema::Object(o) => o,
         };
+        check_numbers(self, o, pointer)?;
         for keyword in o.unsupported_keywords() {
             self.warn(pointer, format!(
                 "the keyword {keyword:?} is outside the supported JSON Schema subset and is ignored: \
@@ -773,10 +774,70 @@ fn literal(v: &Value) -> Option<Literal> {
         Value::Null => Literal::Null,
         Value::Bool(b) => Literal::Boolean(*b),
         Value::String(s) => Literal::String(s.clone()),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Literal::Integer(n.to_string()),
+        Value::Number(n) if is_integer_text(&n.to_string()) => Literal::Integer(n.to_string()),
         Value::Number(n) => Literal::Number(n.to_string()),
         Value::Array(_) | Value::Object(_) => return None,
     })
+}
+
+/// Whether a JSON number's text is an integer. Numbers are kept as written (serde_json's
+/// `arbitrary_precision`), so `18446744073709551616` stays exact.
+pub fn is_integer_text(text: &str) -> bool {
+    !text.contains(['.', 'e', 'E'])
+}
+
+/// Numbers whose text does not fit a 64-bit float (`1e999`) have no faithful rendering in
+/// either language: an input error. Large integers are fine (they are exact).
+fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &str) -> Result<(), InputError> {
+    let mut numbers: Vec<(String, String)> = Vec::new();
+    for (keyword, n) in [
+        ("minimum", &o.minimum),
+        ("maximum", &o.maximum),
+        ("exclusiveMinimum", &o.exclusive_minimum),
+        ("exclusiveMaximum", &o.exclusive_maximum),
+        ("multipleOf", &o.multiple_of),
+    ] {
+        if let Some(n) = n {
+            numbers.push((keyword.to_string(), n.to_string()));
+        }
+    }
+    let mut stack: Vec<(String, &Value)> = Vec::new();
+    if let Some(v) = &o.default {
+        stack.push(("default".into(), v));
+    }
+    if let Some(v) = &o.const_value {
+        stack.push(("const".into(), v));
+    }
+    if let Some(values) = &o.enum_values {
+        stack.extend(
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("enum/{i}"), v)),
+        );
+        // (a number nested inside a default or enum value is reported at that value)
+    }
+    while let Some((at, v)) = stack.pop() {
+        match v {
+            Value::Number(n) => numbers.push((at, n.to_string())),
+            Value::Array(items) => stack.extend(items.iter().map(|item| (at.clone(), item))),
+            Value::Object(map) => stack.extend(map.values().map(|item| (at.clone(), item))),
+            _ => {}
+        }
+    }
+    for (keyword, text) in numbers {
+        if !is_integer_text(&text) && !text.parse::<f64>().is_ok_and(f64::is_finite) {
+            return Err(b.error(
+                &format!("{pointer}/{keyword}"),
+                format!("expected a number within the range of a 64-bit float, found {text}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn is_integer(v: &Value) -> bool {
+    matches!(v, Value::Number(n) if is_integer_text(&n.to_string()))
 }
 
 fn number_constraints(o: &SchemaObject) -> NumberConstraints {

@@ -2,7 +2,7 @@
 //! could not rely on is dropped with a warning (the union stays a plain union).
 
 use super::build::Builder;
-use super::model::{Discriminator, EnumRepr, Literal, TypeId, TypeKind};
+use super::model::{Discriminator, Literal, TypeId, TypeKind};
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::DiscriminatorObject;
 
@@ -44,7 +44,7 @@ pub(crate) fn check(
                 b.warn(
                     &at,
                     format!(
-                        "a variant has no string-literal property {property:?} to discriminate on; \
+                        "a variant has no literal property {property:?} to discriminate on; \
                      the discriminator is ignored"
                     ),
                 );
@@ -152,18 +152,16 @@ fn tags(b: &Builder, object: TypeId, property: &str) -> Option<Vec<String>> {
     // `required`; it still selects the variant.
     let field = o.fields.iter().find(|f| f.wire_name == property)?;
     let ty = resolve_alias(b, field.ty);
+    // Tags are compared as mapping keys, which are strings: `1` for `Literal[1]`.
+    let tag = |l: &Literal| match l {
+        Literal::String(s) | Literal::Integer(s) => Some(s.clone()),
+        Literal::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    };
     match &b.entries[ty.0].kind {
-        TypeKind::Literal(Literal::String(s)) => Some(vec![s.clone()]),
-        TypeKind::LiteralUnion(ls) => ls
-            .iter()
-            .map(|l| match l {
-                Literal::String(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect(),
-        TypeKind::Enum(e) if e.repr == EnumRepr::String => {
-            Some(e.values.iter().map(|v| v.wire.clone()).collect())
-        }
+        TypeKind::Literal(l) => tag(l).map(|t| vec![t]),
+        TypeKind::LiteralUnion(ls) => ls.iter().map(tag).collect(),
+        TypeKind::Enum(e) => Some(e.values.iter().map(|v| v.wire.clone()).collect()),
         _ => None,
     }
 }

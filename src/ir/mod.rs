@@ -11,6 +11,7 @@ mod model;
 mod naming;
 mod normalize;
 
+pub use build::is_integer_text;
 pub use model::*;
 pub use naming::pascal_case;
 pub use normalize::{Normalized, normalize};

@@ -356,9 +356,10 @@ pub struct UnionType {
     pub discriminator: Option<Discriminator>,
 }
 
-/// A tagged union whose tag was checked: every variant is a named object with a required
-/// field `property` whose type is a string [`Literal`], a [`TypeKind::LiteralUnion`] of
-/// strings or a string [`TypeKind::Enum`], holding the mapped tag(s); or a variant is
+/// A tagged union whose tag was checked: every variant is a named object with a field
+/// `property` (required, or with the tag as its default) whose type is a string, integer or
+/// boolean [`Literal`], a [`TypeKind::LiteralUnion`] of them, or an [`TypeKind::Enum`],
+/// holding the mapped tag(s) (mapping keys are the tags' JSON text without quotes: `"1"`); or a variant is
 /// itself a discriminated union (on another property) whose variants all carry the tag.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Discriminator {
