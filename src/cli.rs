@@ -1,31 +1,44 @@
-//! The command line: argument parsing, exit codes, and writing the packages to disk.
+//! The command line: argument parsing, the configuration file, exit codes, and the commands.
 
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, Config, Overrides, Resolved};
+use crate::diff;
 use crate::ir::{self, Normalized, Warning};
-use crate::lang::{self, GeneratedFile, Language, PackageOptions};
+use crate::lang::{self, Language};
+use crate::output::{self, PackageOutput, Recovery, WriteError};
 use crate::schema::{self, InputError};
 
 const EXAMPLES: &str = "\
 Examples:
-  rpcforge generate-clients api.rpc.json --output clients/
+  rpcforge init --schema api.rpc.json --output clients/   # writes rpcforge.toml
+  rpcforge generate-clients                               # from rpcforge.toml
   rpcforge generate-clients api.rpc.json --output clients/ --lang python --package-name shop-client
+  rpcforge check --format github                          # in CI: exit 1 when stale
+  rpcforge diff --against origin/main --fail-on breaking
   rpcforge validate api.rpc.json
   rpcforge schema > rpc-schema-v1.json
 
-Exit codes: 0 ok, 1 problems found (warnings from validate, a failed write), 2 bad input or usage.";
+Configuration: ./rpcforge.toml (or --config FILE) supplies any argument left out; flags win.
+
+Exit codes: 0 ok; 1 problems found (stale files for check, breaking changes for diff with
+--fail-on, hand-edited generated files, warnings from validate, a failed write); 2 bad input
+or usage.";
 
 /// Typed TypeScript and Python clients for django-ipc WebSocket RPC APIs.
 #[derive(Debug, Parser)]
 #[command(name = "rpcforge", version, about, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Print nothing but errors.
+    /// Print nothing but errors (and the diff or report a command exists to print).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The configuration file (default: ./rpcforge.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -33,37 +46,138 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read a schema document and write the client packages (<OUTPUT>/typescript, <OUTPUT>/python).
-    #[command(after_help = "Example:\n  rpcforge generate-clients api.rpc.json --output clients/")]
+    #[command(after_help = "\
+Example:
+  rpcforge generate-clients api.rpc.json --output clients/
+
+Each package directory gets a .rpcforge-manifest.json listing the files rpcforge wrote, with
+their hashes. Files not in it (node_modules/, your notes...) are never touched; generated files
+no longer produced are deleted; a generated file edited by hand stops the write (exit 1) unless
+--force. The swap is transactional: an interrupted run is finished or undone by the next run.")]
     GenerateClients(GenerateArgs),
+    /// Exit 1, with a unified diff, when the generated files on disk are not what would be generated.
+    #[command(after_help = "\
+Example:
+  rpcforge check api.rpc.json --output clients/ --format github
+
+Only generated files count: the manifest and files rpcforge did not write are ignored.")]
+    Check(CheckArgs),
+    /// List the changes between two versions of a schema, each classified breaking or safe.
+    #[command(after_help = "\
+Examples:
+  rpcforge diff old.rpc.json new.rpc.json
+  rpcforge diff --against origin/main api.rpc.json --format markdown --fail-on breaking
+  rpcforge diff --against HEAD~1            # the schema named in rpcforge.toml")]
+    Diff(DiffArgs),
     /// Read and normalize a schema document, print its warnings, and write nothing.
     #[command(
         after_help = "Example:\n  rpcforge validate api.rpc.json   # exit 1 when there are warnings"
     )]
     Validate {
-        /// The RPC schema document (or an OpenRPC 1.x document).
-        schema: PathBuf,
+        /// The RPC schema document (default: `schema` of rpcforge.toml).
+        schema: Option<PathBuf>,
     },
+    /// Write a commented rpcforge.toml (or the --config file).
+    #[command(after_help = "Example:\n  rpcforge init --schema api.rpc.json --output clients/")]
+    Init(InitArgs),
     /// Print the JSON Schema of the input format (RPC schema document v1).
     #[command(after_help = "Example:\n  rpcforge schema > schemas/rpc-schema-v1.json")]
     Schema,
 }
 
+/// The arguments that say what to generate (all optional with a configuration file).
 #[derive(Debug, Args)]
-pub struct GenerateArgs {
+pub struct PackageArgs {
     /// The RPC schema document (or an OpenRPC 1.x document).
-    pub schema: PathBuf,
+    pub schema: Option<PathBuf>,
     /// The directory that receives one package per language.
     #[arg(long, short)]
-    pub output: PathBuf,
-    /// The languages to generate, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "typescript,python")]
-    pub lang: Vec<Language>,
+    pub output: Option<PathBuf>,
+    /// The languages to generate, comma-separated [default: typescript,python].
+    #[arg(long, value_delimiter = ',')]
+    pub lang: Option<Vec<Language>>,
     /// The package name (default: from info.title); Python's import name is its snake_case.
     #[arg(long)]
     pub package_name: Option<String>,
     /// The package version (default: info.version).
     #[arg(long)]
     pub package_version: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub package: PackageArgs,
+    /// Overwrite generated files edited by hand, and files at generated paths that rpcforge
+    /// did not write.
+    #[arg(long)]
+    pub force: bool,
+    /// Keep running, and regenerate whenever the schema (or configuration) file changes.
+    #[arg(long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub package: PackageArgs,
+    /// `text`: unified diffs; `github`: GitHub Actions annotations, and the diffs in a group.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old schema document (with --against: the schema, compared with its version at
+    /// the git ref).
+    pub old: Option<PathBuf>,
+    /// The new schema document.
+    pub new: Option<PathBuf>,
+    /// Compare the schema with its version at this git ref (branch, tag, commit).
+    #[arg(long, value_name = "GIT_REF")]
+    pub against: Option<String>,
+    /// `text`: one line per change; `json`; `markdown`: a pull-request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when there is a change of this class.
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when a change is breaking.
+    Breaking,
+    /// Exit 1 on any change.
+    Any,
+    /// Exit 0 whatever changed.
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The schema path to write in the file.
+    #[arg(long, default_value = "api.rpc.json")]
+    pub schema: String,
+    /// The output directory to write in the file.
+    #[arg(long, default_value = "clients")]
+    pub output: String,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// A failure, and the exit code it gives.
@@ -88,7 +202,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match run(&cli) {
+    exit(run(&cli))
+}
+
+fn exit(result: Result<ExitCode, Failure>) -> ExitCode {
+    match result {
         Ok(code) => code,
         Err(Failure::Input(message)) => {
             eprintln!("error: {message}");
@@ -109,8 +227,19 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
                 .map_err(|e| Failure::Problem(format!("cannot write to stdout: {e}")))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Init(args) => init(cli, args),
         Command::Validate { schema } => {
-            let (normalized, file) = load(schema)?;
+            let config = load_config(cli)?;
+            let schema = schema
+                .clone()
+                .or_else(|| config.as_ref().and_then(Config::schema))
+                .ok_or_else(|| {
+                    Failure::Input(format!(
+                        "expected a <SCHEMA> argument (or `schema = \"...\"` in {})",
+                        config::CONFIG_FILE
+                    ))
+                })?;
+            let (normalized, file) = load(&schema)?;
             print_warnings(&file, &normalized.warnings, cli.quiet);
             if !cli.quiet {
                 eprintln!(
@@ -127,7 +256,13 @@ fn run(cli: &Cli) -> Result<ExitCode, Failure> {
                 ExitCode::from(1)
             })
         }
-        Command::GenerateClients(args) => generate(args, cli.quiet),
+        Command::GenerateClients(args) if args.watch => watch(cli, args),
+        Command::GenerateClients(args) => {
+            let resolved = resolve(cli, &args.package)?;
+            generate(&resolved, args.force, cli.quiet)
+        }
+        Command::Check(args) => check(cli, args),
+        Command::Diff(args) => diff_command(cli, args),
     }
 }
 
@@ -137,13 +272,51 @@ pub fn input_format_schema() -> String {
     serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
 }
 
+fn load_config(cli: &Cli) -> Result<Option<Config>, Failure> {
+    Config::discover(cli.config.as_deref()).map_err(Failure::Input)
+}
+
+fn resolve(cli: &Cli, args: &PackageArgs) -> Result<Resolved, Failure> {
+    if let Some(name) = &args.package_name {
+        check_package_name("--package-name", name)?;
+    }
+    if let Some(version) = &args.package_version {
+        check_package_version("--package-version", version)?;
+    }
+    let config = load_config(cli)?;
+    let overrides = Overrides {
+        schema: args.schema.clone(),
+        output: args.output.clone(),
+        languages: args.lang.clone(),
+        package_name: args.package_name.clone(),
+        package_version: args.package_version.clone(),
+    };
+    let resolved = config::resolve(config.as_ref(), &overrides).map_err(Failure::Input)?;
+    if let Some(c) = &config {
+        // Values from the file get the same checks as the flags, naming the file.
+        let shown = c.path.display().to_string();
+        for p in &resolved.packages {
+            if let Some(name) = &p.options.name {
+                check_package_name(&format!("{shown}: package-name"), name)?;
+            }
+            if let Some(version) = &p.options.version {
+                check_package_version(&format!("{shown}: package-version"), version)?;
+            }
+        }
+    }
+    Ok(resolved)
+}
+
 fn load(path: &Path) -> Result<(Normalized, String), Failure> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("{file}: cannot read the file: {e}")))?;
-    let doc = schema::parse_document(&text, &file)?;
-    let normalized = ir::normalize(&doc, &file, Some(&text))?;
-    Ok((normalized, file))
+    Ok((load_text(&text, &file)?, file))
+}
+
+fn load_text(text: &str, file: &str) -> Result<Normalized, Failure> {
+    let doc = schema::parse_document(text, file)?;
+    Ok(ir::normalize(&doc, file, Some(text))?)
 }
 
 fn print_warnings(file: &str, warnings: &[Warning], quiet: bool) {
@@ -160,44 +333,369 @@ fn print_warnings(file: &str, warnings: &[Warning], quiet: bool) {
     }
 }
 
-fn generate(args: &GenerateArgs, quiet: bool) -> Result<ExitCode, Failure> {
-    if let Some(name) = &args.package_name {
-        check_package_name(name)?;
-    }
-    if let Some(version) = &args.package_version {
-        if version.trim().is_empty() || version.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(Failure::Input(format!(
-                "--package-version: expected a version such as 1.2.0, found {version:?}"
-            )));
-        }
-    }
-    let (normalized, file) = load(&args.schema)?;
-    let options = PackageOptions {
-        name: args.package_name.clone(),
-        version: args.package_version.clone(),
-    };
-    // Render everything before writing anything: an error leaves the output untouched.
-    let packages = lang::render(&normalized.api, &args.lang, &options)
-        .map_err(|e| Failure::Problem(format!("{file}: {e:#}")))?;
+/// Reads the schema and renders every package in memory (nothing is written).
+fn render(resolved: &Resolved, quiet: bool) -> Result<Vec<PackageOutput>, Failure> {
+    let (normalized, file) = load(&resolved.schema)?;
     let mut warnings = normalized.warnings.clone();
-    for (_, package) in &packages {
+    let mut outputs = Vec::new();
+    for p in &resolved.packages {
+        let mut packages = lang::render(&normalized.api, &[p.language], &p.options)
+            .map_err(|e| Failure::Problem(format!("{file}: {e:#}")))?;
+        let (_, package) = packages.pop().expect("one package per language");
         warnings.extend(package.warnings.iter().cloned());
+        outputs.push(PackageOutput {
+            dir: p.dir.clone(),
+            files: package.files,
+        });
     }
     print_warnings(&file, &warnings, quiet);
-    for (language, package) in &packages {
-        let dir = args.output.join(language.dir_name());
-        write_package(&dir, &package.files)
-            .map_err(|e| Failure::Problem(format!("writing {}: {e}", dir.display())))?;
-        if !quiet {
-            eprintln!("wrote {} files to {}", package.files.len(), dir.display());
+    Ok(outputs)
+}
+
+fn generate(resolved: &Resolved, force: bool, quiet: bool) -> Result<ExitCode, Failure> {
+    // Render everything before writing anything: an error leaves the output untouched.
+    let outputs = render(resolved, quiet)?;
+    match output::write_packages(&outputs, force) {
+        Ok(written) => {
+            for w in &written {
+                report_recovery(&w.dir, w.recovered);
+                for note in &w.notes {
+                    eprintln!("note: {}: {note}", w.dir.display());
+                }
+                for c in &w.forced {
+                    eprintln!(
+                        "warning: {}: overwritten (--force): {}",
+                        w.dir.join(&c.path).display(),
+                        c.describe()
+                    );
+                }
+                if !quiet {
+                    let mut parts = vec![format!("{} written", w.written.len())];
+                    if !w.removed.is_empty() {
+                        parts.push(format!("{} removed", w.removed.len()));
+                    }
+                    parts.push(format!("{} unchanged", w.unchanged));
+                    eprintln!("{}: {}", w.dir.display(), parts.join(", "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
+        Err(WriteError::Conflicts(conflicts)) => {
+            for (dir, c) in &conflicts {
+                eprintln!("error: {}: {}", dir.join(&c.path).display(), c.describe());
+            }
+            let hint = if conflicts.iter().all(|(_, c)| c.overridable()) {
+                "; to overwrite them, run again with --force"
+            } else {
+                "; move the files in the way elsewhere"
+            };
+            Err(Failure::Problem(format!(
+                "nothing was written: {} file(s) would be overwritten or deleted{hint}",
+                conflicts.len()
+            )))
+        }
+        Err(WriteError::Io(dir, e)) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            Err(Failure::Input(format!("{}: {e}", dir.display())))
+        }
+        Err(e) => Err(Failure::Problem(e.to_string())),
+    }
+}
+
+fn report_recovery(dir: &Path, recovered: Recovery) {
+    match recovered {
+        Recovery::Clean => {}
+        Recovery::RolledBack => eprintln!(
+            "note: {}: discarded an interrupted write (the previous files were intact)",
+            dir.display()
+        ),
+        Recovery::RolledForward => {
+            eprintln!("note: {}: finished an interrupted write", dir.display())
+        }
+    }
+}
+
+fn check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Failure> {
+    let resolved = resolve(cli, &args.package)?;
+    let outputs = render(&resolved, true)?;
+    let mut stdout = String::new();
+    let mut stale = 0usize;
+    for p in &outputs {
+        let checked = output::check_package(&p.dir, &p.files)
+            .map_err(|e| Failure::Problem(format!("reading {}: {e}", p.dir.display())))?;
+        report_recovery(&p.dir, checked.recovered);
+        for note in &checked.notes {
+            eprintln!("note: {}: {note}", p.dir.display());
+        }
+        for d in &checked.differences {
+            stale += 1;
+            let shown = slash_path(&p.dir.join(&d.path));
+            match args.format {
+                CheckFormat::Text => {
+                    if !cli.quiet {
+                        eprintln!("{shown}: {}", d.summary());
+                    }
+                    stdout.push_str(&d.unified(&shown));
+                }
+                CheckFormat::Github => {
+                    let line = d
+                        .first_changed_line()
+                        .map(|l| format!(",line={l}"))
+                        .unwrap_or_default();
+                    let file = if d.on_disk.is_some() {
+                        format!("file={},", output::check::github_escape_property(&shown))
+                    } else {
+                        String::new()
+                    };
+                    stdout.push_str(&format!(
+                        "::error {file}title=rpcforge check{line}::{}\n",
+                        output::check::github_escape_data(&format!(
+                            "{shown}: {}. Run `rpcforge generate-clients` and commit the result.",
+                            d.summary()
+                        ))
+                    ));
+                    stdout.push_str(&format!("::group::rpcforge check: {shown}\n"));
+                    stdout.push_str(&d.unified(&shown));
+                    stdout.push_str("::endgroup::\n");
+                }
+            }
+        }
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(stdout.as_bytes())
+        .map_err(|e| Failure::Problem(format!("cannot write to stdout: {e}")))?;
+    if stale == 0 {
+        if !cli.quiet {
+            eprintln!("generated clients are up to date");
+        }
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{stale} generated file(s) are out of date: run `rpcforge generate-clients` and commit the result"
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn slash_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn diff_command(cli: &Cli, args: &DiffArgs) -> Result<ExitCode, Failure> {
+    let (old, new) = match &args.against {
+        None => {
+            let (Some(old), Some(new)) = (&args.old, &args.new) else {
+                return Err(Failure::Input(
+                    "expected two schema documents: rpcforge diff <OLD> <NEW> \
+                     (or rpcforge diff --against <GIT_REF> [<SCHEMA>])"
+                        .into(),
+                ));
+            };
+            (load(old)?.0, load(new)?.0)
+        }
+        Some(reference) => {
+            if args.new.is_some() {
+                return Err(Failure::Input(
+                    "with --against, expected at most one schema document (compared with its \
+                     version at the git ref)"
+                        .into(),
+                ));
+            }
+            let schema = match &args.old {
+                Some(s) => s.clone(),
+                None => load_config(cli)?
+                    .as_ref()
+                    .and_then(Config::schema)
+                    .ok_or_else(|| {
+                        Failure::Input(format!(
+                            "expected a <SCHEMA> argument (or `schema = \"...\"` in {})",
+                            config::CONFIG_FILE
+                        ))
+                    })?,
+            };
+            let (text, label) = git_show(reference, &schema)?;
+            (load_text(&text, &label)?, load(&schema)?.0)
+        }
+    };
+    let changes = diff::diff(&old.api, &new.api);
+    let rendered = match args.format {
+        DiffFormat::Text => diff::render_text(&changes),
+        DiffFormat::Json => diff::render_json(&changes),
+        DiffFormat::Markdown => diff::render_markdown(&changes),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(rendered.as_bytes())
+        .map_err(|e| Failure::Problem(format!("cannot write to stdout: {e}")))?;
+    let (breaking, _) = diff::counts(&changes);
+    let fail = match args.fail_on {
+        FailOn::Breaking => breaking > 0,
+        FailOn::Any => !changes.is_empty(),
+        FailOn::Never => false,
+    };
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The schema file's text at a git ref, and a label for messages (`<ref>:<path>`).
+fn git_show(reference: &str, schema: &Path) -> Result<(String, String), Failure> {
+    let label = format!("{reference}:{}", schema.display());
+    if reference.starts_with('-') {
+        return Err(Failure::Input(format!(
+            "--against: expected a git ref, found {reference:?}"
+        )));
+    }
+    let name = schema
+        .file_name()
+        .ok_or_else(|| Failure::Input(format!("{}: expected a file", schema.display())))?;
+    let dir = match schema.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let spec = format!("{reference}:./{}", name.to_string_lossy());
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&dir)
+        .args(["show", &spec])
+        .output()
+        .map_err(|e| Failure::Input(format!("{label}: cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Failure::Input(format!(
+            "{label}: expected the schema in git at that ref: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| Failure::Input(format!("{label}: expected UTF-8 text")))?;
+    Ok((text, label))
+}
+
+fn init(cli: &Cli, args: &InitArgs) -> Result<ExitCode, Failure> {
+    let path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::CONFIG_FILE));
+    if path.exists() && !args.force {
+        return Err(Failure::Input(format!(
+            "{}: already exists: expected no file there (use --force to replace it)",
+            path.display()
+        )));
+    }
+    let text = config::template(&args.schema, &args.output);
+    std::fs::write(&path, text)
+        .map_err(|e| Failure::Problem(format!("writing {}: {e}", path.display())))?;
+    if !cli.quiet {
+        eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// `generate-clients --watch`: generate, then again whenever the schema or the
+/// configuration file changes. Errors are printed and the watch goes on; Ctrl-C ends it
+/// (an interrupted write is safe: the next run finishes or undoes it).
+fn watch(cli: &Cli, args: &GenerateArgs) -> Result<ExitCode, Failure> {
+    use notify::{RecursiveMode, Watcher};
+    use std::time::Duration;
+
+    // Usage errors (no schema, bad flags) end the command; later errors do not.
+    let resolved = resolve(cli, &args.package)?;
+    let once = |resolved: &Resolved| {
+        let _ = exit(generate(resolved, args.force, cli.quiet));
+    };
+    once(&resolved);
+
+    let mut files = vec![absolute(&resolved.schema)];
+    let config_path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::CONFIG_FILE));
+    if config_path.is_file() {
+        files.push(absolute(&config_path));
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx)
+        .map_err(|e| Failure::Problem(format!("cannot watch files: {e}")))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .map(|f| {
+            f.parent()
+                .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        // The directory, not the file: editors replace files by renaming over them.
+        watcher
+            .watch(d, RecursiveMode::NonRecursive)
+            .map_err(|e| Failure::Problem(format!("cannot watch {}: {e}", d.display())))?;
+    }
+    if !cli.quiet {
+        let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        eprintln!("watching {} (Ctrl-C to stop)", shown.join(", "));
+    }
+    let relevant = |event: &notify::Result<notify::Event>| match event {
+        Ok(e) => {
+            !e.kind.is_access()
+                && e.paths.iter().any(|p| {
+                    files
+                        .iter()
+                        .any(|f| f.file_name() == p.file_name() && f.parent() == p.parent())
+                })
+        }
+        Err(_) => false,
+    };
+    loop {
+        let Ok(event) = rx.recv() else {
+            return Ok(ExitCode::SUCCESS);
+        };
+        if !relevant(&event) {
+            continue;
+        }
+        // Let a burst of events (write, then chmod, then rename...) settle.
+        while rx.recv_timeout(Duration::from_millis(200)).is_ok() {}
+        if !cli.quiet {
+            eprintln!("change detected, regenerating");
+        }
+        match resolve(cli, &args.package) {
+            Ok(r) => once(&r),
+            Err(f) => {
+                let _ = exit(Err(f));
+            }
+        }
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // Resolve the directory (symlinks, `..`) so it matches the paths the watcher reports.
+    match (
+        p.parent().and_then(|d| d.canonicalize().ok()),
+        p.file_name(),
+    ) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => p,
+    }
+}
+
+fn check_package_version(what: &str, version: &str) -> Result<(), Failure> {
+    if version.trim().is_empty() || version.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Failure::Input(format!(
+            "{what}: expected a version such as 1.2.0, found {version:?}"
+        )));
+    }
+    Ok(())
+}
+
 /// Package names become directory and file names: only plain names, or `@scope/name`.
-fn check_package_name(name: &str) -> Result<(), Failure> {
+fn check_package_name(what: &str, name: &str) -> Result<(), Failure> {
     let plain = |s: &str| {
         !s.is_empty()
             && s.len() <= 214
@@ -216,37 +714,8 @@ fn check_package_name(name: &str) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::Input(format!(
-            "--package-name: expected a package name of letters, digits, '-', '_' and '.' \
+            "{what}: expected a package name of letters, digits, '-', '_' and '.' \
              (or @scope/name), found {name:?}"
         )))
     }
-}
-
-/// Writes the files of one package under `dir`. Each file is written to a temporary name
-/// and renamed into place, so a reader never sees a half-written file.
-fn write_package(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
-    for file in files {
-        let relative = Path::new(&file.path);
-        let safe = relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(std::io::Error::other(format!(
-                "refusing to write outside the package: {:?}",
-                file.path
-            )));
-        }
-    }
-    for file in files {
-        let target = dir.join(&file.path);
-        let parent = target.parent().expect("a joined path has a parent");
-        std::fs::create_dir_all(parent)?;
-        let temporary = parent.join(format!(
-            ".{}.rpcforge-tmp",
-            target.file_name().expect("a file path").to_string_lossy()
-        ));
-        std::fs::write(&temporary, &file.contents)?;
-        std::fs::rename(&temporary, &target)?;
-    }
-    Ok(())
 }

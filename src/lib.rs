@@ -4,6 +4,9 @@
 //! into one type space, and each backend under [`lang`] renders its package.
 
 pub mod cli;
+pub mod config;
+pub mod diff;
 pub mod ir;
 pub mod lang;
+pub mod output;
 pub mod schema;

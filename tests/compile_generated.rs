@@ -50,18 +50,79 @@ macro_rules! example_tests {
 example_tests!(chat, dashboard, ecommerce, game, notifications);
 
 /// Schemas found under examples/ and tests/fixtures/ that are not one of the named examples.
+/// The TypeScript side is checked in one `tsc` and one `prettier` run over all of them (each
+/// `tsc` start parses the DOM library, seconds a run); the Python side per schema.
 #[test]
 fn other_discovered_schemas() {
+    let schemas = common::extra_schemas();
+    assert!(
+        !schemas.is_empty(),
+        "no fixtures found under tests/fixtures"
+    );
+    let tmp = tempfile::Builder::new()
+        .prefix("rpcforge-compile-all-")
+        .tempdir()
+        .unwrap();
+    let mut outs = Vec::new();
+    for (i, schema) in schemas.iter().enumerate() {
+        let out = tmp.path().join(format!("{i:03}"));
+        common::generate_into(schema, &out);
+        outs.push(out);
+    }
     let mut failures = Vec::new();
-    for schema in common::extra_schemas() {
-        let result = std::panic::catch_unwind(|| check_schema(&schema));
-        if let Err(payload) = result {
-            failures.push(common::panic_message(payload.as_ref()));
-        }
+
+    // One program holding every package's sources, with the generated compiler options.
+    let root_config = tmp.path().join("tsconfig.json");
+    std::fs::write(
+        &root_config,
+        r#"{"extends": "./000/typescript/tsconfig.json", "compilerOptions": {"rootDir": ".", "noEmit": true}, "include": ["*/typescript/src/**/*.ts"]}"#,
+    )
+    .unwrap();
+    let o = run(Command::new(tool("tsc"))
+        .current_dir(tmp.path())
+        .args(["-p", "tsconfig.json"])
+        .args(TSC_STRICT_FLAGS)
+        .args(["--pretty", "false"]));
+    if !o.status.success() {
+        failures.push(format!(
+            "tsc: type errors ({}); NNN/ is schema NNN of:\n{}\n{}",
+            o.status,
+            list(&schemas),
+            output_text(&o)
+        ));
+    }
+    let formattable = files_with_ext(tmp.path(), &["ts", "json"])
+        .into_iter()
+        .filter(|p| p != &root_config)
+        .collect::<Vec<_>>();
+    if let Err(msg) = prettier_check(tmp.path(), &formattable) {
+        failures.push(format!(
+            "prettier: {msg}\nNNN/ is schema NNN of:\n{}",
+            list(&schemas)
+        ));
+    }
+
+    for (schema, out) in schemas.iter().zip(&outs) {
+        let name = display_path(schema);
+        let mut fail = |tool: &str, msg: String| failures.push(format!("[{name}] {tool}: {msg}"));
+        check_python(out, tmp.path(), &mut fail);
     }
     if !failures.is_empty() {
-        panic!("{}", failures.join("\n\n"));
+        panic!(
+            "{} check(s) failed:\n\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        );
     }
+}
+
+fn list(schemas: &[PathBuf]) -> String {
+    schemas
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("  {i:03} {}", display_path(s)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Generate `schema` into a temp dir and run every check; panics listing all failures.
@@ -108,19 +169,37 @@ fn check_schema(schema: &Path) {
         fail("prettier", msg);
     }
 
+    check_python(out, tmp.path(), &mut fail);
+
+    if !failures.is_empty() {
+        panic!(
+            "{} check(s) failed for {name}:\n\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        );
+    }
+}
+
+/// mypy --strict, ruff check, ruff format --check and an import of the Python package in
+/// `<out>/python`; `scratch` is an unrelated directory to import from.
+fn check_python(out: &Path, scratch: &Path, fail: &mut dyn FnMut(&str, String)) {
+    let tmp_path = scratch;
     // ---- Python ----
     let py = out.join("python");
     match python_package_dir(&py) {
         Err(msg) => fail("layout", msg),
         Ok(pkg) => {
             let pkg_name = pkg.file_name().unwrap().to_string_lossy().into_owned();
-            let mypy_cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-                .join("mypy-cache")
-                .join(name.replace(['/', '\\', '.'], "_"));
+            // One cache for all schemas: the analysis of pydantic and the standard library
+            // (most of a cold run's time) is shared; the SQLite cache is safe for the
+            // concurrent runs of parallel tests, and a module's entry is rechecked whenever
+            // its source differs.
+            let mypy_cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mypy-cache-shared");
 
             let mut cmd = Command::new(tool("mypy"));
             cmd.current_dir(&py)
                 .arg("--strict")
+                .arg("--sqlite-cache")
                 .arg("--cache-dir")
                 .arg(&mypy_cache)
                 .arg(&pkg_name);
@@ -154,7 +233,7 @@ fn check_schema(schema: &Path) {
             // Import smoke test, from an unrelated cwd so only PYTHONPATH finds the package.
             let code = format!("import {p}, {p}.models, {p}.client", p = pkg_name);
             let mut cmd = Command::new(tool("python"));
-            cmd.current_dir(tmp.path())
+            cmd.current_dir(tmp_path)
                 .env("PYTHONPATH", &py)
                 .env("PYTHONDONTWRITEBYTECODE", "1")
                 .args(["-c", &code]);
@@ -166,14 +245,6 @@ fn check_schema(schema: &Path) {
                 );
             }
         }
-    }
-
-    if !failures.is_empty() {
-        panic!(
-            "{} check(s) failed for {name}:\n\n{}",
-            failures.len(),
-            failures.join("\n\n")
-        );
     }
 }
 

@@ -35,7 +35,7 @@ fn field<'a>(n: &'a Normalized, name: &str) -> &'a Field {
         .expect("field")
 }
 
-fn kind<'a>(n: &'a Normalized, id: TypeId) -> &'a TypeKind {
+fn kind(n: &Normalized, id: TypeId) -> &TypeKind {
     n.api.types.kind(id)
 }
 

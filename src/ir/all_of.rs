@@ -120,13 +120,13 @@ fn absorb(b: &mut Builder, into: &mut SchemaObject, from: SchemaObject, pointer:
             }
         }
     }
-    if let (Some(a), Some(t)) = (&into.types, &from.types) {
-        if a != t {
-            b.warn(
-                pointer,
-                "allOf members disagree on \"type\"; the first one's is used",
-            );
-        }
+    if let (Some(a), Some(t)) = (&into.types, &from.types)
+        && a != t
+    {
+        b.warn(
+            pointer,
+            "allOf members disagree on \"type\"; the first one's is used",
+        );
     }
     if matches!(from.additional_properties, Some(Schema::Bool(false))) {
         into.additional_properties = Some(Schema::Bool(false));

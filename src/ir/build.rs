@@ -99,10 +99,10 @@ impl<'a> Builder<'a> {
         let key = (kind, docs);
         if let Some(&id) = self.interned.get(&key) {
             // The same shape met again: keep the better name.
-            if let (Some(new), Some(old)) = (name, self.names.get(&id.0)) {
-                if new.priority > old.priority {
-                    self.names.insert(id.0, new);
-                }
+            if let (Some(new), Some(old)) = (name, self.names.get(&id.0))
+                && new.priority > old.priority
+            {
+                self.names.insert(id.0, new);
             }
             return id;
         }
@@ -188,15 +188,14 @@ impl<'a> Builder<'a> {
             DefState::Unvisited => {}
         }
         // A definition that only points at another one is the same type.
-        if let Schema::Object(o) = &def.schema {
-            if let Some(target) = &o.reference {
-                if !has_structure_besides_ref(o) {
-                    self.def_state[index] = DefState::Following;
-                    let id = self.resolve_ref(target, &def.pointer)?;
-                    self.def_state[index] = DefState::Done(id);
-                    return Ok(id);
-                }
-            }
+        if let Schema::Object(o) = &def.schema
+            && let Some(target) = &o.reference
+            && !has_structure_besides_ref(o)
+        {
+            self.def_state[index] = DefState::Following;
+            let id = self.resolve_ref(target, &def.pointer)?;
+            self.def_state[index] = DefState::Done(id);
+            return Ok(id);
         }
         // Reserve the entry first so that recursive references find it.
         let name = NameCandidate::new(&def.name, NamePriority::Definition);
@@ -234,22 +233,23 @@ impl<'a> Builder<'a> {
         if let Some(e) = self.named_enum(o, pointer) {
             return Ok((e, docs));
         }
-        if self.is_object_schema(o) && o.all_of.is_none() && o.reference.is_none() {
-            if let Some(object) = self.object_type(o, pointer, hint)? {
-                return Ok((TypeKind::Object(object), docs));
-            }
+        if self.is_object_schema(o)
+            && o.all_of.is_none()
+            && o.reference.is_none()
+            && let Some(object) = self.object_type(o, pointer, hint)?
+        {
+            return Ok((TypeKind::Object(object), docs));
         }
         let inner = self.convert(schema, pointer, hint)?;
         // An object made by merging `allOf` members takes the definition's name itself.
-        if let TypeKind::Object(object) = self.entries[inner.0].kind.clone() {
-            if self
+        if let TypeKind::Object(object) = self.entries[inner.0].kind.clone()
+            && self
                 .names
                 .get(&inner.0)
                 .is_some_and(|n| n.priority < NamePriority::Definition)
-                && o.reference.is_none()
-            {
-                return Ok((TypeKind::Object(object), docs));
-            }
+            && o.reference.is_none()
+        {
+            return Ok((TypeKind::Object(object), docs));
         }
         Ok((TypeKind::Alias(inner), docs))
     }
@@ -897,12 +897,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -75,10 +75,10 @@ fn decode<'a, T: Deserialize<'a>>(value: &'a Value, file: &str) -> Result<T, Inp
 
 /// Rewords serde's messages into "expected ..., found ..." form.
 fn expected_message(serde_message: &str) -> String {
-    if let Some(rest) = serde_message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("expected {expected}, found {found}");
-        }
+    if let Some(rest) = serde_message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!("expected {expected}, found {found}");
     }
     if let Some(field) = serde_message.strip_prefix("missing field ") {
         return format!("expected the key {} here", field.replace('`', "\""));

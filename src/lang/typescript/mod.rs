@@ -1,9 +1,880 @@
-//! typescript backend
+//! The TypeScript backend: renders an [`Api`] as an npm package (ESM, no runtime
+//! dependencies) with the schema's types, a typed client and its connection runtime.
+//!
+//! - [`names`]: identifiers (type names, members, namespace classes), collisions.
+//! - [`types`]: IR types → TypeScript type expressions and doc-comment facts.
+//! - [`print`] / [`doc`]: layout of length-dependent constructs exactly as prettier's.
+//! - [`filters`]: escaping for the Askama templates in `templates/typescript/`.
 
-/// Placeholder until the backend lands (the helper writing it replaces this file).
-pub fn generate(
-    _api: &crate::ir::Api,
-    _options: &crate::lang::PackageOptions,
-) -> anyhow::Result<crate::lang::Package> {
-    anyhow::bail!("backend not written yet")
+mod doc;
+mod es5_ident;
+mod filters;
+mod names;
+mod print;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use askama::Template;
+use heck::ToKebabCase;
+
+use crate::ir::{AdditionalProperties, Api, Docs, EnumRepr, Method, TypeId, TypeKind, Warning};
+use crate::lang::{GeneratedFile, Package, PackageOptions, header_text};
+
+use names::{Namespace, Scope};
+use print::{TsType, Value};
+use types::{TypeMap, doc_lines};
+
+/// Renders the package's files, sorted by path.
+pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> {
+    let mut warnings = Vec::new();
+    let header = header_text(api);
+
+    let tree = Namespace::build(api);
+    let classes = names::namespace_classes(&tree, &mut warnings);
+    let mut taken: HashSet<String> = names::PACKAGE_NAMES.iter().map(|s| s.to_string()).collect();
+    taken.extend(classes.values().cloned());
+    let type_names = names::type_names(api, &taken, &mut warnings);
+    let map = TypeMap {
+        api,
+        names: &type_names,
+    };
+
+    let types_ts = render_types(&map, &header, &mut warnings)?;
+    let client_ts = render_client(&map, &tree, &classes, &header, &mut warnings)?;
+    let package = package_info(api, options, &mut warnings);
+
+    let mut files = vec![
+        file("src/types.ts", types_ts),
+        file("src/client.ts", client_ts),
+        file("src/runtime.ts", RuntimeTs { header: &header }.render()?),
+        file("src/errors.ts", ErrorsTs { header: &header }.render()?),
+        file("src/index.ts", IndexTs { header: &header }.render()?),
+        file(
+            "package.json",
+            PackageJson {
+                name: &package.name,
+                version: &package.version,
+                description: &package.description,
+            }
+            .render()?,
+        ),
+        file("tsconfig.json", TsconfigJson.render()?),
+        file(".gitignore", Gitignore.render()?),
+        file("README.md", render_readme(&map, &tree, &package, &header)?),
+    ];
+    for f in &mut files {
+        if !f.contents.ends_with('\n') {
+            f.contents.push('\n');
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Package { files, warnings })
 }
+
+fn file(path: &str, contents: String) -> GeneratedFile {
+    GeneratedFile {
+        path: path.to_string(),
+        contents,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// types.ts
+
+#[derive(Template)]
+#[template(path = "typescript/types.ts.askama", escape = "none")]
+struct TypesTs<'a> {
+    header: &'a str,
+    blocks: Vec<String>,
+}
+
+/// A member line of an interface (a property or the index signature).
+struct Member {
+    doc: Vec<String>,
+    /// Laid out at two columns of indentation, without it.
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/interface.ts.askama", escape = "none")]
+struct InterfaceTs<'a> {
+    doc: Vec<String>,
+    name: &'a str,
+    members: Vec<Member>,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/enum.ts.askama", escape = "none")]
+struct EnumTs<'a> {
+    doc: Vec<String>,
+    name: &'a str,
+    type_code: String,
+    const_code: String,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/alias.ts.askama", escape = "none")]
+struct AliasTs {
+    doc: Vec<String>,
+    code: String,
+}
+
+fn render_types(
+    map: &TypeMap<'_>,
+    header: &str,
+    warnings: &mut Vec<Warning>,
+) -> anyhow::Result<String> {
+    let api = map.api;
+    let tags = discriminator_tags(api);
+    let mut blocks = Vec::new();
+    for id in api.types.named() {
+        let entry = api.types.get(id);
+        let name = map.name(id);
+        let mut extra = Vec::new();
+        if let Some(n) = &entry.name
+            && n.source != name
+        {
+            extra.push(format!("Schema name: `{}`.", n.source));
+        }
+        let block = match &entry.kind {
+            TypeKind::Object(object) => {
+                let doc = doc_lines(&entry.docs, Vec::new(), None, &extra);
+                if object.fields.is_empty() {
+                    match object.additional {
+                        AdditionalProperties::Forbidden => AliasTs {
+                            doc,
+                            code: print::type_alias(
+                                name,
+                                &TsType::Generic(
+                                    "Record".into(),
+                                    vec![TsType::Keyword("string"), TsType::Keyword("never")],
+                                ),
+                            ),
+                        }
+                        .render()?,
+                        AdditionalProperties::Allowed => InterfaceTs {
+                            doc,
+                            name,
+                            members: vec![Member {
+                                doc: vec!["Any other properties.".to_string()],
+                                code: print::index_signature(&TsType::Keyword("unknown"), 2),
+                            }],
+                        }
+                        .render()?,
+                        AdditionalProperties::Typed(values) => AliasTs {
+                            doc,
+                            code: print::type_alias(
+                                name,
+                                &TsType::Generic(
+                                    "Record".into(),
+                                    vec![TsType::Keyword("string"), map.ts(values)],
+                                ),
+                            ),
+                        }
+                        .render()?,
+                    }
+                } else {
+                    let mut members: Vec<Member> = object
+                        .fields
+                        .iter()
+                        .map(|f| Member {
+                            doc: doc_lines(
+                                &f.docs,
+                                map.facts(f.ty),
+                                f.default.as_ref().map(|d| d.0.as_str()),
+                                &[],
+                            ),
+                            code: print::property_signature(
+                                &f.wire_name,
+                                !f.required && !tags.contains(&(id, f.wire_name.as_str())),
+                                f.read_only,
+                                &map.ts(f.ty),
+                                2,
+                            ),
+                        })
+                        .collect();
+                    if let AdditionalProperties::Typed(values) = object.additional {
+                        let mut doc = vec!["Other properties.".to_string()];
+                        doc.extend(map.facts(values));
+                        members.push(Member {
+                            doc,
+                            code: print::index_signature(
+                                &map.index_type(values, &object.fields),
+                                2,
+                            ),
+                        });
+                    }
+                    InterfaceTs { doc, name, members }.render()?
+                }
+            }
+            TypeKind::Enum(e) => {
+                let doc = doc_lines(&entry.docs, Vec::new(), None, &extra);
+                let mut scope = Scope::new(&[]);
+                let mut properties = Vec::new();
+                for v in &e.values {
+                    let (key, value) = match e.repr {
+                        EnumRepr::String => {
+                            (enum_key_for_string(&v.wire), Value::String(v.wire.clone()))
+                        }
+                        EnumRepr::Integer => {
+                            (enum_key_for_integer(&v.wire), Value::Number(v.wire.clone()))
+                        }
+                    };
+                    let (key, changed) = scope.claim(&key);
+                    if changed {
+                        warnings.push(Warning {
+                            pointer: entry.pointer.clone(),
+                            message: format!(
+                                "TypeScript: enum value {:?} of `{name}` is named `{key}`",
+                                v.wire
+                            ),
+                        });
+                    }
+                    properties.push((key, value));
+                }
+                EnumTs {
+                    doc,
+                    name,
+                    type_code: print::type_alias(name, &map.structure(id)),
+                    const_code: print::const_object(name, &properties),
+                }
+                .render()?
+            }
+            _ => {
+                let doc = doc_lines(&entry.docs, map.facts(id), None, &extra);
+                AliasTs {
+                    doc,
+                    code: print::type_alias(name, &map.structure(id)),
+                }
+                .render()?
+            }
+        };
+        blocks.push(block);
+    }
+
+    // The payload type of every event, by wire name.
+    let mut seen = HashSet::new();
+    let mut members = Vec::new();
+    for event in &api.events {
+        if !seen.insert(event.wire_name.as_str()) {
+            warnings.push(Warning {
+                pointer: event.pointer.clone(),
+                message: format!(
+                    "TypeScript: event `{}` is declared twice; the first declaration is used",
+                    event.wire_name
+                ),
+            });
+            continue;
+        }
+        let docs = Docs {
+            description: event.description.clone(),
+            ..Docs::default()
+        };
+        members.push(Member {
+            doc: doc_lines(&docs, map.facts(event.payload), None, &[]),
+            code: print::property_signature(
+                &event.wire_name,
+                false,
+                false,
+                &map.ts(event.payload),
+                2,
+            ),
+        });
+    }
+    let doc = vec![
+        "The payload type of each push the server may send, by its `type`.".to_string(),
+        "Subscribe with `client.on(type, handler)`.".to_string(),
+    ];
+    blocks.push(if members.is_empty() {
+        format!(
+            "{}export interface EventMap {{}}",
+            filters::jsdoc_block(&doc, 0)
+        )
+    } else {
+        InterfaceTs {
+            doc,
+            name: "EventMap",
+            members,
+        }
+        .render()?
+    });
+
+    Ok(TypesTs { header, blocks }.render()?)
+}
+
+/// The tag fields of discriminated-union variants. They are required in TypeScript even
+/// where the schema gives them a default (Pydantic's `kind: Literal["a"] = "a"`): the
+/// server always sends them, and TypeScript narrows unions only on required tags.
+fn discriminator_tags(api: &Api) -> HashSet<(TypeId, &str)> {
+    let mut out = HashSet::new();
+    for entry in &api.types.types {
+        if let TypeKind::Union(u) = &entry.kind
+            && let Some(d) = &u.discriminator
+        {
+            for (_, variant) in &d.mapping {
+                out.insert((*variant, d.property.as_str()));
+            }
+        }
+    }
+    out
+}
+
+/// `pending_payment` → `PendingPayment`, `EUR` → `EUR`; values without letters or digits become
+/// `Empty`/`Value`; a leading digit gets `Value` in front.
+fn enum_key_for_string(wire: &str) -> String {
+    // Codes in capitals (`EUR`) stay as they are.
+    if wire.starts_with(|c: char| c.is_ascii_uppercase())
+        && wire
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return wire.to_string();
+    }
+    match names::pascal(wire) {
+        None if wire.is_empty() => "Empty".to_string(),
+        None => "Value".to_string(),
+        Some(k) if k.starts_with(|c: char| c.is_ascii_digit()) => format!("Value{k}"),
+        Some(k) => k,
+    }
+}
+
+/// `1` → `Value1`, `-1` → `ValueMinus1`.
+fn enum_key_for_integer(wire: &str) -> String {
+    match wire.strip_prefix('-') {
+        Some(abs) => format!("ValueMinus{abs}"),
+        None => format!("Value{wire}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// client.ts
+
+#[derive(Template)]
+#[template(path = "typescript/client.ts.askama", escape = "none")]
+struct ClientTs<'a> {
+    header: &'a str,
+    imports: Vec<String>,
+    servers: Option<String>,
+    event_types: String,
+    namespaces: Vec<String>,
+    client_doc: Vec<String>,
+    children: Vec<ChildNamespace>,
+    methods: Vec<MethodCode>,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/namespace.ts.askama", escape = "none")]
+struct NamespaceTs<'a> {
+    doc: Vec<String>,
+    name: &'a str,
+    has_runtime: bool,
+    children: Vec<ChildNamespace>,
+    methods: Vec<MethodCode>,
+}
+
+/// A namespace as a member of its parent.
+struct ChildNamespace {
+    doc: Vec<String>,
+    member: String,
+    class: String,
+    /// `this.member = new Class(runtime);`, laid out at four columns.
+    assign: String,
+}
+
+struct MethodCode {
+    doc: Vec<String>,
+    /// Through the ` {` opening the body, at two columns.
+    head: String,
+    /// The `return` statement, at four columns.
+    body: String,
+}
+
+/// The members of one class, with a warning for every renamed one.
+fn class_members(
+    map: &TypeMap<'_>,
+    ns: &Namespace,
+    classes: &BTreeMap<Vec<String>, String>,
+    warnings: &mut Vec<Warning>,
+    refs: &mut BTreeSet<String>,
+) -> (Vec<ChildNamespace>, Vec<MethodCode>) {
+    let api = map.api;
+    let (method_names, child_names) = names::members(api, ns);
+    let mut methods = Vec::new();
+    for (&index, n) in ns.methods.iter().zip(method_names) {
+        let method = &api.methods[index];
+        if n.name != n.wanted {
+            warnings.push(Warning {
+                pointer: method.pointer.clone(),
+                message: format!(
+                    "TypeScript: method `{}` is `{}` (`{}` is taken)",
+                    method.wire_name, n.name, n.wanted
+                ),
+            });
+        }
+        methods.push(method_code(map, method, &n.name, refs));
+    }
+    let mut children = Vec::new();
+    for (child, n) in ns.children.iter().zip(child_names) {
+        if n.name != n.wanted {
+            warnings.push(Warning {
+                pointer: "/methods".to_string(),
+                message: format!(
+                    "TypeScript: namespace `{}` is `{}` (`{}` is taken)",
+                    child.path.join("."),
+                    n.name,
+                    n.wanted
+                ),
+            });
+        }
+        let class = classes[&child.path].clone();
+        children.push(ChildNamespace {
+            doc: vec![format!("The methods `{}.*`.", child.path.join("."))],
+            assign: print::assign_new(
+                &format!("this.{}", n.name),
+                &class,
+                &["runtime".to_string()],
+                4,
+            ),
+            member: n.name,
+            class,
+        });
+    }
+    (children, methods)
+}
+
+fn method_code(
+    map: &TypeMap<'_>,
+    method: &Method,
+    name: &str,
+    refs: &mut BTreeSet<String>,
+) -> MethodCode {
+    let mut params = Vec::new();
+    let mut args = vec![print::string_literal(&method.wire_name)];
+    if let Some(p) = method.params {
+        map.refs(p, refs);
+        let optional = match map.api.types.kind(p) {
+            TypeKind::Object(o) => o.fields.iter().all(|f| !f.required),
+            _ => false,
+        };
+        params.push(format!(
+            "params{}: {}",
+            if optional { "?" } else { "" },
+            map.ts(p).flat()
+        ));
+        args.push("params".to_string());
+    } else {
+        args.push("undefined".to_string());
+    }
+    params.push("options?: CallOptions".to_string());
+    args.push("options".to_string());
+    let result = match method.result {
+        Some(r) => {
+            map.refs(r, refs);
+            map.ts(r)
+        }
+        None => TsType::Keyword("void"),
+    };
+    let docs = Docs {
+        title: method.summary.clone(),
+        description: method.description.clone(),
+        deprecated: method.deprecated,
+        examples: Vec::new(),
+    };
+    MethodCode {
+        doc: doc_lines(
+            &docs,
+            Vec::new(),
+            None,
+            &[format!("Calls `{}`.", method.wire_name)],
+        ),
+        head: print::method_head(
+            name,
+            &params,
+            &TsType::Generic("Promise".into(), vec![result]),
+            2,
+        ),
+        body: print::return_call("this.#runtime.call", &args, 4),
+    }
+}
+
+fn render_client(
+    map: &TypeMap<'_>,
+    tree: &Namespace,
+    classes: &BTreeMap<Vec<String>, String>,
+    header: &str,
+    warnings: &mut Vec<Warning>,
+) -> anyhow::Result<String> {
+    let api = map.api;
+    let mut refs = BTreeSet::new();
+    let mut namespaces = Vec::new();
+    for ns in tree.descendants() {
+        let (children, methods) = class_members(map, ns, classes, warnings, &mut refs);
+        namespaces.push(
+            NamespaceTs {
+                doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
+                name: &classes[&ns.path],
+                has_runtime: !methods.is_empty(),
+                children,
+                methods,
+            }
+            .render()?,
+        );
+    }
+    let (children, methods) = class_members(map, tree, classes, warnings, &mut refs);
+
+    let mut runtime_types = vec!["ClientOptions", "UnhandledFrame", "Unsubscribe"];
+    if !api.methods.is_empty() {
+        runtime_types.insert(0, "CallOptions");
+    }
+    let mut type_imports: Vec<String> = vec!["EventMap".to_string()];
+    type_imports.extend(refs);
+    type_imports.sort();
+    let imports = vec![
+        print::import(&["RPCRuntime".to_string()], "./runtime.js", false),
+        print::import(
+            &runtime_types
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+            "./runtime.js",
+            true,
+        ),
+        print::import(&type_imports, "./types.js", true),
+    ];
+
+    let servers = (!api.servers.is_empty()).then(|| {
+        let properties: Vec<(String, Value)> = api
+            .servers
+            .iter()
+            .map(|(env, url)| (object_key(env), Value::String(url.clone())))
+            .collect();
+        print::const_object("servers", &properties)
+    });
+
+    let mut seen = HashSet::new();
+    let event_keys: Vec<String> = api
+        .events
+        .iter()
+        .filter(|e| seen.insert(e.wire_name.as_str()))
+        .map(|e| object_key(&e.wire_name))
+        .collect();
+    let event_types = if event_keys.is_empty() {
+        "{}".to_string()
+    } else {
+        let mut s = String::from("{\n");
+        for key in event_keys {
+            s.push_str(&format!("  {key}: true,\n"));
+        }
+        s.push('}');
+        s
+    };
+
+    let docs = Docs {
+        title: Some(api.title.clone()),
+        description: api.description.clone(),
+        ..Docs::default()
+    };
+    let client_doc = doc_lines(
+        &docs,
+        Vec::new(),
+        None,
+        &[format!("API version {}.", api.version)],
+    );
+
+    Ok(ClientTs {
+        header,
+        imports,
+        servers,
+        event_types,
+        namespaces,
+        client_doc,
+        children,
+        methods,
+    }
+    .render()?)
+}
+
+/// A key of an object literal. `__proto__` must be computed there: written plainly it
+/// would set the object's prototype instead of a property.
+fn object_key(name: &str) -> String {
+    if name == "__proto__" {
+        "[\"__proto__\"]".to_string()
+    } else {
+        print::property_key(name)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Static files and package metadata
+
+#[derive(Template)]
+#[template(path = "typescript/runtime.ts.askama", escape = "none")]
+struct RuntimeTs<'a> {
+    header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/errors.ts.askama", escape = "none")]
+struct ErrorsTs<'a> {
+    header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/index.ts.askama", escape = "none")]
+struct IndexTs<'a> {
+    header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/package.json.askama", escape = "none")]
+struct PackageJson<'a> {
+    name: &'a str,
+    version: &'a str,
+    description: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "typescript/tsconfig.json.askama", escape = "none")]
+struct TsconfigJson;
+
+#[derive(Template)]
+#[template(path = "typescript/gitignore.askama", escape = "none")]
+struct Gitignore;
+
+struct PackageInfo {
+    name: String,
+    version: String,
+    description: String,
+}
+
+fn package_info(api: &Api, options: &PackageOptions, warnings: &mut Vec<Warning>) -> PackageInfo {
+    let name = match &options.name {
+        Some(n) => {
+            if !is_npm_name(n) {
+                warnings.push(Warning {
+                    pointer: "/info/title".to_string(),
+                    message: format!("TypeScript: {n:?} is not a valid npm package name"),
+                });
+            }
+            n.clone()
+        }
+        None => npm_name(&api.title),
+    };
+    let wanted_version = options
+        .version
+        .clone()
+        .unwrap_or_else(|| api.version.clone());
+    let version = semver(&wanted_version);
+    if version != wanted_version {
+        warnings.push(Warning {
+            pointer: "/info/version".to_string(),
+            message: format!("TypeScript: version {wanted_version:?} is not semver; package.json says {version:?}"),
+        });
+    }
+    let description = match &api.description {
+        Some(d) if !crate::lang::one_line(d).is_empty() => crate::lang::one_line(d),
+        _ => format!("Typed client of {}", crate::lang::one_line(&api.title)),
+    };
+    PackageInfo {
+        name,
+        version,
+        description,
+    }
+}
+
+/// The API title as an npm package name: lowercase kebab-case ASCII.
+fn npm_name(title: &str) -> String {
+    let kebab: String = title
+        .to_kebab_case()
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+        .collect();
+    let trimmed = kebab.trim_matches('-');
+    let collapsed = trimmed
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if collapsed.is_empty() {
+        "rpc-client".to_string()
+    } else {
+        collapsed.chars().take(214).collect()
+    }
+}
+
+/// npm's rules for new package names: at most 214 characters, lowercase, URL-safe,
+/// optionally scoped (`@scope/name`), not starting with `.` or `_`.
+fn is_npm_name(name: &str) -> bool {
+    let part_ok = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with(['.', '_'])
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-._~".contains(c))
+    };
+    let bare = match name.strip_prefix('@') {
+        Some(scoped) => match scoped.split_once('/') {
+            Some((scope, rest)) if part_ok(scope) => rest,
+            _ => return false,
+        },
+        None => name,
+    };
+    name.len() <= 214 && part_ok(bare)
+}
+
+/// `1.2.3` (with pre-release/build parts) as is; `v1.2`, `1` padded; else `0.0.0`.
+fn semver(v: &str) -> String {
+    let v = v.trim().trim_start_matches(['v', 'V']);
+    let (core, suffix) = match v.find(['-', '+']) {
+        Some(i) => (&v[..i], &v[i..]),
+        None => (v, ""),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |p: &&str| {
+        !p.is_empty()
+            && p.chars().all(|c| c.is_ascii_digit())
+            && (p.len() == 1 || !p.starts_with('0'))
+    };
+    let suffix_ok = suffix
+        .chars()
+        .skip(1)
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '+')
+        && suffix.len() != 1;
+    if parts.len() <= 3 && parts.iter().all(numeric) && suffix_ok {
+        let mut parts: Vec<String> = parts.iter().map(|s| s.to_string()).collect();
+        while parts.len() < 3 {
+            parts.push("0".to_string());
+        }
+        format!("{}{suffix}", parts.join("."))
+    } else {
+        "0.0.0".to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// README.md
+
+#[derive(Template)]
+#[template(path = "typescript/README.md.askama", escape = "none")]
+struct ReadmeMd<'a> {
+    header: &'a str,
+    title: &'a str,
+    description: Vec<String>,
+    package: &'a str,
+    version: &'a str,
+    server_url: String,
+    servers: Vec<(String, String)>,
+    example: Option<String>,
+    methods: Vec<ReadmeMethod>,
+    events: Vec<ReadmeEvent>,
+}
+
+struct ReadmeMethod {
+    call: String,
+    wire: String,
+    params: String,
+    result: String,
+    summary: String,
+}
+
+struct ReadmeEvent {
+    wire: String,
+    payload: String,
+    description: String,
+}
+
+fn render_readme(
+    map: &TypeMap<'_>,
+    tree: &Namespace,
+    package: &PackageInfo,
+    header: &str,
+) -> anyhow::Result<String> {
+    let api = map.api;
+    // The same member names the client uses (warnings were collected there already).
+    let mut accessors: Vec<(usize, String)> = Vec::new();
+    collect_accessors(api, tree, "client", &mut accessors);
+    accessors.sort_by_key(|(i, _)| *i);
+    let example = api
+        .methods
+        .iter()
+        .position(|m| m.params.is_none())
+        .map(|i| accessors[i].1.clone());
+    let methods = accessors
+        .into_iter()
+        .map(|(index, call)| {
+            let m = &api.methods[index];
+            ReadmeMethod {
+                call,
+                wire: m.wire_name.clone(),
+                params: m
+                    .params
+                    .map_or_else(|| "—".to_string(), |p| format!("`{}`", map.ts(p).flat())),
+                result: m.result.map_or_else(
+                    || "`void`".to_string(),
+                    |r| format!("`{}`", map.ts(r).flat()),
+                ),
+                summary: {
+                    let mut s = m
+                        .summary
+                        .clone()
+                        .or_else(|| m.description.clone())
+                        .unwrap_or_default();
+                    if m.deprecated {
+                        s = format!("**Deprecated.** {s}");
+                    }
+                    s
+                },
+            }
+        })
+        .collect();
+    let events = api
+        .events
+        .iter()
+        .map(|e| ReadmeEvent {
+            wire: e.wire_name.clone(),
+            payload: map.ts(e.payload).flat(),
+            description: e.description.clone().unwrap_or_default(),
+        })
+        .collect();
+    let servers: Vec<(String, String)> = api
+        .servers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let server_url = servers
+        .first()
+        .map_or_else(|| "ws://localhost:8765".to_string(), |(_, url)| url.clone());
+    Ok(ReadmeMd {
+        header,
+        title: &api.title,
+        description: api
+            .description
+            .as_deref()
+            .map(types::split_lines)
+            .unwrap_or_default(),
+        package: &package.name,
+        version: &package.version,
+        server_url,
+        servers,
+        example,
+        methods,
+        events,
+    }
+    .render()?)
+}
+
+/// `client.orders.getStatus` for every method, by method index.
+fn collect_accessors(api: &Api, ns: &Namespace, prefix: &str, out: &mut Vec<(usize, String)>) {
+    let (methods, children) = names::members(api, ns);
+    for (&index, n) in ns.methods.iter().zip(methods) {
+        out.push((index, format!("{prefix}.{}", n.name)));
+    }
+    for (child, n) in ns.children.iter().zip(children) {
+        collect_accessors(api, child, &format!("{prefix}.{}", n.name), out);
+    }
+}
+
+#[cfg(test)]
+mod fuzz;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,126 @@
+//! Askama filters of the Python templates: schema text escaped for where it lands
+//! (TOML strings, Markdown text, inline code, HTML comments, fenced code blocks).
+
+/// A TOML basic string: quotes, backslashes and control characters escaped.
+#[askama::filter_fn]
+pub fn toml_str(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    Ok(toml_string(value))
+}
+
+/// Markdown body text: HTML-significant characters escaped (no raw HTML or comments from
+/// the schema), line breaks kept, trailing whitespace dropped.
+#[askama::filter_fn]
+pub fn md_text(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    Ok(markdown_text(value))
+}
+
+/// One line of Markdown text (headings, list items).
+#[askama::filter_fn]
+pub fn md_line(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    Ok(markdown_text(&crate::lang::one_line(value)))
+}
+
+/// An inline code span for any text (backticks inside handled).
+#[askama::filter_fn]
+pub fn md_code(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    Ok(code_span(value))
+}
+
+/// Text inside an HTML comment (one line, no `--`).
+#[askama::filter_fn]
+pub fn html_comment(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    Ok(crate::lang::one_line(value)
+        .replace("--", "- -")
+        .replace('>', "&gt;"))
+}
+
+pub fn toml_string(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn markdown_text(value: &str) -> String {
+    let normalized = value
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
+    normalized
+        .split('\n')
+        .map(|line| {
+            let escaped: String = line
+                .chars()
+                .map(|c| match c {
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '&' => "&amp;".to_string(),
+                    c if c.is_control() && c != '\t' => String::new(),
+                    c => c.to_string(),
+                })
+                .collect();
+            escaped.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_matches('\n')
+        .to_string()
+}
+
+/// The longest run of `c` in `s`.
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for x in s.chars() {
+        if x == c {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+pub fn code_span(value: &str) -> String {
+    let one = crate::lang::one_line(value);
+    let ticks = "`".repeat(longest_run(&one, '`') + 1);
+    if one.starts_with('`') || one.ends_with('`') {
+        format!("{ticks} {one} {ticks}")
+    } else {
+        format!("{ticks}{one}{ticks}")
+    }
+}
+
+/// A fenced code block whose fence is longer than any backtick run inside.
+pub fn fenced(lang: &str, content: &str) -> String {
+    let fence = "`".repeat(longest_run(content, '`').max(2) + 1);
+    format!("{fence}{lang}\n{content}\n{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(toml_string("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"");
+        assert_eq!(
+            markdown_text("<!-- x -->\n a & b  "),
+            "&lt;!-- x --&gt;\n a &amp; b"
+        );
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        assert!(fenced("python", "```").starts_with("````python"));
+    }
+}

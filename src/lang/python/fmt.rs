@@ -1,0 +1,1497 @@
+//! Python source layout, exactly as `ruff format` (default settings: 88 columns, 4-space
+//! indent, double quotes) would leave it, for the small set of constructs the backend emits.
+//!
+//! Generated code never goes through an external formatter, so this module reproduces the
+//! formatter's decisions: a document of text, line breaks, groups and "best fitting"
+//! alternatives (the model ruff's own printer uses), printed with the same fitting rules, and
+//! builders that lay out each expression and statement kind the way ruff does (calls that
+//! break after `(`, subscripts, `|` chains that break before the operator, assignments that
+//! prefer splitting the right-hand side, parenthesized type hints, exploded collection
+//! literals with a trailing comma). String and number literals are normalized the same way
+//! (quote choice, lowercase escapes and exponents). Differential tests against the real
+//! `ruff` binary live in the test module.
+
+use std::collections::HashMap;
+
+/// The line width of ruff's default configuration.
+pub const LINE_WIDTH: usize = 88;
+const INDENT_WIDTH: usize = 4;
+
+// ---------------------------------------------------------------------------------------
+// Document model and printer
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    /// Nothing when flat, a line break when expanded.
+    Soft,
+    /// A space when flat, a line break when expanded.
+    SoftOrSpace,
+    /// Always a line break.
+    Hard,
+}
+
+/// A layout document.
+#[derive(Debug, Clone)]
+enum Doc {
+    Text(String),
+    Line(LineKind),
+    Concat(Vec<Doc>),
+    Indent(Box<Doc>),
+    Group {
+        id: Option<u32>,
+        expand: bool,
+        content: Box<Doc>,
+    },
+    /// Content printed only when the group `id` (or, without id, the enclosing group) is
+    /// expanded.
+    IfBreaks {
+        id: Option<u32>,
+        content: Box<Doc>,
+    },
+    /// The first variant that fits wins; the last one is the fallback. `all_lines`: a variant
+    /// fits only if all its lines fit (ruff's `BestFittingMode::AllLines`).
+    BestFit {
+        variants: Vec<Doc>,
+        all_lines: bool,
+    },
+}
+
+fn text(s: impl Into<String>) -> Doc {
+    Doc::Text(s.into())
+}
+fn soft() -> Doc {
+    Doc::Line(LineKind::Soft)
+}
+fn soft_or_space() -> Doc {
+    Doc::Line(LineKind::SoftOrSpace)
+}
+fn hard() -> Doc {
+    Doc::Line(LineKind::Hard)
+}
+fn concat(parts: Vec<Doc>) -> Doc {
+    Doc::Concat(parts)
+}
+fn indent(d: Doc) -> Doc {
+    Doc::Indent(Box::new(d))
+}
+fn group(d: Doc) -> Doc {
+    Doc::Group {
+        id: None,
+        expand: false,
+        content: Box::new(d),
+    }
+}
+fn group_expanded(d: Doc) -> Doc {
+    Doc::Group {
+        id: None,
+        expand: true,
+        content: Box::new(d),
+    }
+}
+fn if_breaks(d: Doc) -> Doc {
+    Doc::IfBreaks {
+        id: None,
+        content: Box::new(d),
+    }
+}
+/// `soft_block_indent`: the content on its own indented line(s) when the group breaks.
+fn soft_block_indent(d: Doc) -> Doc {
+    concat(vec![indent(concat(vec![soft(), d])), soft()])
+}
+/// `block_indent`: the content always on its own indented line(s).
+fn block_indent(d: Doc) -> Doc {
+    concat(vec![indent(concat(vec![hard(), d])), hard()])
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Flat,
+    Expanded,
+}
+
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    indent: usize,
+    mode: Mode,
+    all_lines: bool,
+    doc: &'a Doc,
+}
+
+struct Printer {
+    out: String,
+    line_width: usize,
+    /// Indentation level to write before the next text (ruff writes indentation lazily so
+    /// that empty lines carry no whitespace).
+    pending_indent: Option<usize>,
+    /// A group (or best-fitting variant) measured as fitting since the last line break, so
+    /// nested flat groups need no new measurement (ruff's `measured_group_fits`).
+    measured_fits: bool,
+    group_modes: HashMap<u32, Mode>,
+}
+
+/// Prints `doc` at `level` levels of indentation (the first line included). No trailing
+/// newline.
+fn print(doc: &Doc, level: usize) -> String {
+    let mut p = Printer {
+        out: String::new(),
+        line_width: 0,
+        pending_indent: Some(level),
+        measured_fits: false,
+        group_modes: HashMap::new(),
+    };
+    let mut stack = vec![Frame {
+        indent: level,
+        mode: Mode::Expanded,
+        all_lines: false,
+        doc,
+    }];
+    while let Some(frame) = stack.pop() {
+        p.print_frame(frame, &mut stack);
+    }
+    p.out
+}
+
+/// Display width of a text as ruff measures it. Generated text is ASCII or characters of
+/// width one (string literals escape everything else, see [`string_literal`]), except
+/// inside comments and docstrings, which are never measured.
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+impl Printer {
+    fn print_text(&mut self, s: &str) {
+        if let Some(level) = self.pending_indent.take() {
+            for _ in 0..level * INDENT_WIDTH {
+                self.out.push(' ');
+            }
+            self.line_width = level * INDENT_WIDTH;
+        }
+        self.out.push_str(s);
+        self.line_width += width(s);
+    }
+
+    fn print_frame<'a>(&mut self, f: Frame<'a>, stack: &mut Vec<Frame<'a>>) {
+        match f.doc {
+            Doc::Text(s) => self.print_text(s),
+            Doc::Concat(parts) => {
+                for part in parts.iter().rev() {
+                    stack.push(Frame { doc: part, ..f });
+                }
+            }
+            Doc::Indent(d) => stack.push(Frame {
+                indent: f.indent + 1,
+                doc: d,
+                ..f
+            }),
+            Doc::Line(kind) => {
+                if f.mode == Mode::Flat && *kind != LineKind::Hard {
+                    if *kind == LineKind::SoftOrSpace {
+                        self.print_text(" ");
+                    }
+                } else {
+                    if self.line_width > 0 {
+                        self.out.push('\n');
+                    }
+                    self.line_width = 0;
+                    self.measured_fits = false;
+                    self.pending_indent = Some(f.indent);
+                }
+            }
+            Doc::Group {
+                id,
+                expand,
+                content,
+            } => {
+                let mode = if *expand {
+                    Mode::Expanded
+                } else if f.mode == Mode::Flat && self.measured_fits {
+                    Mode::Flat
+                } else {
+                    self.measured_fits = true;
+                    let probe = Frame {
+                        mode: Mode::Flat,
+                        doc: content,
+                        ..f
+                    };
+                    if self.fits(probe, stack, false) {
+                        Mode::Flat
+                    } else {
+                        Mode::Expanded
+                    }
+                };
+                if let Some(id) = id {
+                    self.group_modes.insert(*id, mode);
+                }
+                stack.push(Frame {
+                    mode,
+                    doc: content,
+                    ..f
+                });
+            }
+            Doc::IfBreaks { id, content } => {
+                let mode = id
+                    .and_then(|id| self.group_modes.get(&id).copied())
+                    .unwrap_or(f.mode);
+                if mode == Mode::Expanded {
+                    stack.push(Frame { doc: content, ..f });
+                }
+            }
+            Doc::BestFit {
+                variants,
+                all_lines,
+            } => {
+                if f.mode == Mode::Flat && self.measured_fits {
+                    stack.push(Frame {
+                        doc: &variants[0],
+                        ..f
+                    });
+                    return;
+                }
+                self.measured_fits = true;
+                let (last, normal) = variants.split_last().expect("best fitting has variants");
+                for variant in normal {
+                    let probe = Frame {
+                        mode: Mode::Flat,
+                        all_lines: *all_lines,
+                        doc: variant,
+                        ..f
+                    };
+                    if self.fits(probe, stack, *all_lines) {
+                        stack.push(Frame {
+                            mode: Mode::Flat,
+                            doc: variant,
+                            ..f
+                        });
+                        return;
+                    }
+                }
+                stack.push(Frame {
+                    mode: Mode::Expanded,
+                    doc: last,
+                    ..f
+                });
+            }
+        }
+    }
+
+    /// Whether `next` followed by the rest of the document fits on the current line (up to
+    /// the first line break; with `all_lines`, every line of `next` must fit).
+    fn fits(&self, next: Frame<'_>, rest: &[Frame<'_>], all_lines: bool) -> bool {
+        let mut width_now = self.line_width;
+        let mut pending = self.pending_indent;
+        let mut queue: Vec<Frame<'_>> = vec![Frame { all_lines, ..next }];
+        let mut rest_idx = rest.len();
+        let mut local_modes: HashMap<u32, Mode> = HashMap::new();
+        loop {
+            let f = match queue.pop() {
+                Some(f) => f,
+                None => {
+                    if rest_idx == 0 {
+                        return true;
+                    }
+                    rest_idx -= 1;
+                    let mut f = rest[rest_idx];
+                    f.all_lines = false;
+                    f
+                }
+            };
+            match f.doc {
+                Doc::Text(s) => {
+                    if let Some(level) = pending.take() {
+                        width_now = level * INDENT_WIDTH;
+                    }
+                    width_now += width(s);
+                    if width_now > LINE_WIDTH {
+                        return false;
+                    }
+                }
+                Doc::Concat(parts) => {
+                    for part in parts.iter().rev() {
+                        queue.push(Frame { doc: part, ..f });
+                    }
+                }
+                Doc::Indent(d) => queue.push(Frame {
+                    indent: f.indent + 1,
+                    doc: d,
+                    ..f
+                }),
+                Doc::Line(kind) => match f.mode {
+                    Mode::Flat => match kind {
+                        LineKind::Soft => {}
+                        LineKind::SoftOrSpace => {
+                            if let Some(level) = pending.take() {
+                                width_now = level * INDENT_WIDTH;
+                            }
+                            width_now += 1;
+                            if width_now > LINE_WIDTH {
+                                return false;
+                            }
+                        }
+                        LineKind::Hard => return true,
+                    },
+                    Mode::Expanded => {
+                        if !f.all_lines {
+                            return true;
+                        }
+                        width_now = 0;
+                        pending = Some(f.indent);
+                    }
+                },
+                Doc::Group {
+                    id,
+                    expand,
+                    content,
+                } => {
+                    let mode = if *expand { Mode::Expanded } else { f.mode };
+                    if let Some(id) = id {
+                        local_modes.insert(*id, mode);
+                    }
+                    queue.push(Frame {
+                        mode,
+                        doc: content,
+                        ..f
+                    });
+                }
+                Doc::IfBreaks { id, content } => {
+                    let mode = id
+                        .and_then(|id| {
+                            local_modes
+                                .get(&id)
+                                .or_else(|| self.group_modes.get(&id))
+                                .copied()
+                        })
+                        .unwrap_or(f.mode);
+                    if mode == Mode::Expanded {
+                        queue.push(Frame { doc: content, ..f });
+                    }
+                }
+                Doc::BestFit { variants, .. } => {
+                    let v = match f.mode {
+                        Mode::Flat => &variants[0],
+                        Mode::Expanded => variants.last().expect("variants"),
+                    };
+                    queue.push(Frame { doc: v, ..f });
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Expressions
+// ---------------------------------------------------------------------------------------
+
+/// The Python expressions the backend generates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    /// A name, dotted name, keyword constant, number, or an already rendered string literal.
+    Atom(String),
+    /// `callee(args)`; the callee is a name or dotted name.
+    Call(String, Vec<Arg>),
+    /// `value[items]`; one item is a plain slice, more are a tuple.
+    Subscript(String, Vec<Expr>),
+    /// `a | b | c`
+    Or(Vec<Expr>),
+    /// `lambda: body`
+    Lambda(Box<Expr>),
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    Set(Vec<Expr>),
+    Dict(Vec<(Expr, Expr)>),
+    /// `await value`
+    Await(Box<Expr>),
+    /// `receiver.method(args)` where the receiver is itself a call.
+    Method(Box<Expr>, String, Vec<Arg>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arg {
+    pub keyword: Option<String>,
+    pub value: Expr,
+}
+
+impl Arg {
+    pub fn pos(value: Expr) -> Arg {
+        Arg {
+            keyword: None,
+            value,
+        }
+    }
+    pub fn kw(keyword: &str, value: Expr) -> Arg {
+        Arg {
+            keyword: Some(keyword.to_string()),
+            value,
+        }
+    }
+}
+
+impl Expr {
+    pub fn atom(s: impl Into<String>) -> Expr {
+        Expr::Atom(s.into())
+    }
+    pub fn call(callee: impl Into<String>, args: Vec<Arg>) -> Expr {
+        Expr::Call(callee.into(), args)
+    }
+    pub fn sub(value: impl Into<String>, items: Vec<Expr>) -> Expr {
+        Expr::Subscript(value.into(), items)
+    }
+    /// `a | b`, flattening nested unions.
+    pub fn or(items: Vec<Expr>) -> Expr {
+        let mut flat = Vec::new();
+        for item in items {
+            match item {
+                Expr::Or(inner) => flat.extend(inner),
+                other => flat.push(other),
+            }
+        }
+        if flat.len() == 1 {
+            flat.pop().expect("one")
+        } else {
+            Expr::Or(flat)
+        }
+    }
+
+    /// The expression on one line (for README text and tests).
+    pub fn flat(&self) -> String {
+        fn join(items: &[Expr]) -> String {
+            items.iter().map(Expr::flat).collect::<Vec<_>>().join(", ")
+        }
+        match self {
+            Expr::Atom(s) => s.clone(),
+            Expr::Call(callee, args) => {
+                let args: Vec<String> = args
+                    .iter()
+                    .map(|a| match &a.keyword {
+                        Some(k) => format!("{k}={}", a.value.flat()),
+                        None => a.value.flat(),
+                    })
+                    .collect();
+                format!("{callee}({})", args.join(", "))
+            }
+            Expr::Subscript(value, items) => format!("{value}[{}]", join(items)),
+            Expr::Or(items) => items.iter().map(Expr::flat).collect::<Vec<_>>().join(" | "),
+            Expr::Lambda(body) => format!("lambda: {}", body.flat()),
+            Expr::List(items) => format!("[{}]", join(items)),
+            Expr::Set(items) if items.is_empty() => "set()".to_string(),
+            Expr::Set(items) => format!("{{{}}}", join(items)),
+            Expr::Tuple(items) if items.len() == 1 => format!("({},)", items[0].flat()),
+            Expr::Tuple(items) => format!("({})", join(items)),
+            Expr::Dict(entries) => {
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.flat(), v.flat()))
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+            Expr::Await(value) => format!("await {}", value.flat()),
+            Expr::Method(receiver, method, args) => {
+                let call = Expr::Call(format!("{}.{method}", receiver.flat()), args.clone());
+                call.flat()
+            }
+        }
+    }
+
+    /// The names an expression refers to (the first segment of dotted names; string and
+    /// number literals excluded).
+    pub fn names(&self, out: &mut std::collections::HashSet<String>) {
+        let mut name = |s: &str| {
+            if s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                out.insert(s.split(['.', '(']).next().unwrap_or(s).to_string());
+            }
+        };
+        match self {
+            Expr::Atom(s) => name(s),
+            Expr::Call(c, args) => {
+                name(c);
+                for a in args {
+                    a.value.names(out);
+                }
+            }
+            Expr::Subscript(v, items) => {
+                name(v);
+                for i in items {
+                    i.names(out);
+                }
+            }
+            Expr::Or(items) | Expr::List(items) | Expr::Tuple(items) | Expr::Set(items) => {
+                for i in items {
+                    i.names(out);
+                }
+            }
+            Expr::Dict(entries) => {
+                for (k, v) in entries {
+                    k.names(out);
+                    v.names(out);
+                }
+            }
+            Expr::Lambda(e) | Expr::Await(e) => e.names(out),
+            Expr::Method(receiver, _, args) => {
+                receiver.names(out);
+                for a in args {
+                    a.value.names(out);
+                }
+            }
+        }
+    }
+
+    fn doc(&self) -> Doc {
+        match self {
+            Expr::Atom(s) => text(s.clone()),
+            Expr::Call(callee, args) => {
+                if args.is_empty() {
+                    return text(format!("{callee}()"));
+                }
+                concat(vec![
+                    text(callee.clone()),
+                    arguments("(", args.iter().map(Arg::doc).collect(), ")"),
+                ])
+            }
+            Expr::Subscript(value, items) => {
+                let slice = if items.len() == 1 {
+                    items[0].doc()
+                } else {
+                    group(comma_list(items.iter().map(Expr::doc).collect(), true))
+                };
+                concat(vec![
+                    text(value.clone()),
+                    group(concat(vec![text("["), soft_block_indent(slice), text("]")])),
+                ])
+            }
+            Expr::Or(items) => {
+                let mut parts = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        parts.push(soft_or_space());
+                        parts.push(text("| "));
+                    }
+                    parts.push(item.doc());
+                }
+                group(concat(parts))
+            }
+            Expr::Lambda(body) => concat(vec![text("lambda: "), body.doc()]),
+            Expr::List(items) => collection("[", items.iter().map(Expr::doc).collect(), "]", false),
+            Expr::Set(items) => {
+                if items.is_empty() {
+                    text("set()")
+                } else {
+                    collection("{", items.iter().map(Expr::doc).collect(), "}", false)
+                }
+            }
+            Expr::Tuple(items) => {
+                let single = items.len() == 1;
+                collection("(", items.iter().map(Expr::doc).collect(), ")", single)
+            }
+            Expr::Dict(entries) => collection(
+                "{",
+                entries
+                    .iter()
+                    .map(|(k, v)| concat(vec![k.doc(), text(": "), v.doc()]))
+                    .collect(),
+                "}",
+                false,
+            ),
+            Expr::Await(value) => concat(vec![text("await "), value.doc()]),
+            Expr::Method(receiver, method, args) => {
+                let mut parts = vec![receiver.doc(), text(format!(".{method}"))];
+                parts.push(if args.is_empty() {
+                    text("()")
+                } else {
+                    arguments("(", args.iter().map(Arg::doc).collect(), ")")
+                });
+                concat(parts)
+            }
+        }
+    }
+
+    fn is_call_like(&self) -> bool {
+        matches!(self, Expr::Call(_, args) if !args.is_empty())
+            || matches!(self, Expr::Subscript(..))
+    }
+
+    fn is_collection(&self) -> bool {
+        matches!(self, Expr::List(_) | Expr::Tuple(_) | Expr::Dict(_))
+            || matches!(self, Expr::Set(items) if !items.is_empty())
+    }
+}
+
+impl Arg {
+    fn doc(&self) -> Doc {
+        match &self.keyword {
+            Some(k) => concat(vec![text(format!("{k}=")), self.value.doc()]),
+            None => self.value.doc(),
+        }
+    }
+}
+
+/// Items separated by `, ` that break one per line with a trailing comma.
+fn comma_list(items: Vec<Doc>, trailing: bool) -> Doc {
+    let mut parts = Vec::new();
+    let n = items.len();
+    for (i, item) in items.into_iter().enumerate() {
+        parts.push(item);
+        if i + 1 < n {
+            parts.push(text(","));
+            parts.push(soft_or_space());
+        }
+    }
+    if trailing && n > 1 {
+        parts.push(if_breaks(text(",")));
+    }
+    concat(parts)
+}
+
+/// Call arguments and parameters: the brackets break first, then the items (which then go
+/// one per line with a trailing comma).
+fn arguments(open: &str, items: Vec<Doc>, close: &str) -> Doc {
+    group(concat(vec![
+        text(open),
+        soft_block_indent(group(comma_list(items, true))),
+        text(close),
+    ]))
+}
+
+/// Collection literals: one group, so a break puts every item on its own line.
+fn collection(open: &str, items: Vec<Doc>, close: &str, single_tuple: bool) -> Doc {
+    if items.is_empty() {
+        return text(format!("{open}{close}"));
+    }
+    let body = if single_tuple {
+        concat(vec![items.into_iter().next().expect("one"), text(",")])
+    } else {
+        comma_list(items, true)
+    };
+    group(concat(vec![
+        text(open),
+        soft_block_indent(body),
+        text(close),
+    ]))
+}
+
+/// `(`…`)` around an expression only when it does not fit (ruff's `parenthesize_if_expands`).
+fn parenthesize_if_expands(d: Doc) -> Doc {
+    group(concat(vec![
+        if_breaks(text("(")),
+        soft_block_indent(d),
+        if_breaks(text(")")),
+    ]))
+}
+
+/// Parentheses only when they make an unsplittable value fit (ruff's
+/// `best_fit_parenthesize`).
+fn best_fit_parenthesize(d: Doc) -> Doc {
+    Doc::BestFit {
+        variants: vec![
+            group(d.clone()),
+            group_expanded(concat(vec![
+                text("("),
+                soft_block_indent(d.clone()),
+                text(")"),
+            ])),
+            group_expanded(d),
+        ],
+        all_lines: true,
+    }
+}
+
+/// An expression in a position where the statement may add optional parentheses: after
+/// `=`, `return`, or as a type hint without value.
+fn last_expression(e: &Expr, prefix: Doc) -> Doc {
+    match e {
+        Expr::Or(_) => concat(vec![prefix, parenthesize_if_expands(e.doc())]),
+        _ if e.is_call_like() => {
+            let v = e.doc();
+            Doc::BestFit {
+                variants: vec![
+                    concat(vec![prefix.clone(), v.clone()]),
+                    concat(vec![prefix.clone(), group_expanded(v.clone())]),
+                    concat(vec![
+                        prefix.clone(),
+                        text("("),
+                        block_indent(v.clone()),
+                        text(")"),
+                    ]),
+                    concat(vec![prefix, v]),
+                ],
+                all_lines: false,
+            }
+        }
+        _ if e.is_collection() => concat(vec![prefix, e.doc()]),
+        Expr::Await(inner) => last_expression(inner, concat(vec![prefix, text("await ")])),
+        _ => concat(vec![prefix, best_fit_parenthesize(e.doc())]),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Statements
+// ---------------------------------------------------------------------------------------
+
+/// `target: annotation` or `target: annotation = value`, at `level`.
+pub fn ann_assign(level: usize, target: &str, annotation: &Expr, value: Option<&Expr>) -> String {
+    let head = text(format!("{target}: "));
+    let doc = match value {
+        None => last_expression(annotation, head),
+        Some(value) => {
+            let splittable = matches!(annotation, Expr::Or(_) | Expr::Subscript(..));
+            if !splittable {
+                last_expression(value, concat(vec![head, annotation.doc(), text(" = ")]))
+            } else {
+                let ann = match annotation {
+                    Expr::Or(_) => parenthesize_if_expands(annotation.doc()),
+                    _ => annotation.doc(),
+                };
+                right_to_left(head, ann, value)
+            }
+        }
+    };
+    print(&doc, level)
+}
+
+/// An assignment whose left side can split: prefer splitting or parenthesizing the value.
+fn right_to_left(head: Doc, left: Doc, value: &Expr) -> Doc {
+    let eq = text(" = ");
+    if value.is_collection() {
+        return concat(vec![head, left, eq, value.doc()]);
+    }
+    let v = value.doc();
+    let mut variants = vec![concat(vec![left.clone(), eq.clone(), v.clone()])];
+    if value.is_call_like() {
+        variants.push(concat(vec![
+            left.clone(),
+            eq.clone(),
+            group_expanded(v.clone()),
+        ]));
+    }
+    variants.push(concat(vec![
+        left.clone(),
+        text(" = ("),
+        block_indent(v.clone()),
+        text(")"),
+    ]));
+    variants.push(concat(vec![left, eq, v]));
+    concat(vec![
+        head,
+        Doc::BestFit {
+            variants,
+            all_lines: false,
+        },
+    ])
+}
+
+/// `target = value`
+pub fn assign(level: usize, target: &str, value: &Expr) -> String {
+    print(&last_expression(value, text(format!("{target} = "))), level)
+}
+
+/// `return value`
+pub fn return_stmt(level: usize, value: &Expr) -> String {
+    print(&last_expression(value, text("return ")), level)
+}
+
+/// An expression statement (a call or an `await`).
+pub fn expr_stmt(level: usize, value: &Expr) -> String {
+    let doc = match value {
+        Expr::Await(inner) => concat(vec![text("await "), inner.doc()]),
+        other => other.doc(),
+    };
+    print(&doc, level)
+}
+
+/// A parameter of a function definition.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// `self`, `*`, `name`.
+    pub name: String,
+    pub annotation: Option<Expr>,
+    pub default: Option<Expr>,
+}
+
+impl Param {
+    pub fn bare(name: &str) -> Param {
+        Param {
+            name: name.to_string(),
+            annotation: None,
+            default: None,
+        }
+    }
+    pub fn typed(name: &str, annotation: Expr) -> Param {
+        Param {
+            name: name.to_string(),
+            annotation: Some(annotation),
+            default: None,
+        }
+    }
+    pub fn with_default(name: &str, annotation: Expr, default: Expr) -> Param {
+        Param {
+            name: name.to_string(),
+            annotation: Some(annotation),
+            default: Some(default),
+        }
+    }
+    fn doc(&self) -> Doc {
+        let mut parts = vec![text(self.name.clone())];
+        if let Some(a) = &self.annotation {
+            parts.push(text(": "));
+            parts.push(a.doc());
+        }
+        if let Some(d) = &self.default {
+            parts.push(text(if self.annotation.is_some() {
+                " = "
+            } else {
+                "="
+            }));
+            parts.push(d.doc());
+        }
+        concat(parts)
+    }
+}
+
+/// The header line(s) of a function definition, ending with `:` (or `: ...` for a stub).
+pub fn def_header(
+    level: usize,
+    is_async: bool,
+    name: &str,
+    params: &[Param],
+    returns: Option<&Expr>,
+    stub: bool,
+) -> String {
+    let kw = if is_async { "async def " } else { "def " };
+    // Like ruff: the parentheses of the parameters belong to one group with the return
+    // annotation, so the parameters split before the annotation does.
+    let items: Vec<Doc> = params.iter().map(Param::doc).collect();
+    let n = items.len();
+    let mut list = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        list.push(item);
+        if i + 1 < n {
+            list.push(text(","));
+            list.push(soft_or_space());
+        }
+    }
+    list.push(if_breaks(text(",")));
+    let list = if n > 1 {
+        group(concat(list))
+    } else {
+        concat(list)
+    };
+    let mut inner = vec![text("("), soft_block_indent(list), text(")")];
+    if let Some(r) = returns {
+        inner.push(text(" -> "));
+        inner.push(match r {
+            Expr::Or(_) => parenthesize_if_expands(r.doc()),
+            Expr::Subscript(..) => r.doc(),
+            _ => best_fit_parenthesize(r.doc()),
+        });
+    }
+    let doc = concat(vec![
+        text(format!("{kw}{name}")),
+        group(concat(inner)),
+        text(if stub { ": ..." } else { ":" }),
+    ]);
+    print(&doc, level)
+}
+
+/// `class Name(bases):`
+pub fn class_header(level: usize, name: &str, bases: &[Expr]) -> String {
+    let doc = if bases.is_empty() {
+        text(format!("class {name}:"))
+    } else {
+        concat(vec![
+            text(format!("class {name}")),
+            arguments("(", bases.iter().map(Expr::doc).collect(), ")"),
+            text(":"),
+        ])
+    };
+    print(&doc, level)
+}
+
+/// `from module import a, b` (parenthesized one per line when too long).
+pub fn import_from(module: &str, names: &[String]) -> String {
+    let items: Vec<Doc> = names.iter().map(|n| text(n.clone())).collect();
+    let doc = concat(vec![
+        text(format!("from {module} import ")),
+        group(concat(vec![
+            if_breaks(text("(")),
+            indent(concat(vec![soft(), comma_list(items, true)])),
+            soft(),
+            if_breaks(text(")")),
+        ])),
+    ]);
+    print(&doc, 0)
+}
+
+// ---------------------------------------------------------------------------------------
+// Literals
+// ---------------------------------------------------------------------------------------
+
+/// Characters kept as they are inside string literals: printable ASCII and the Latin,
+/// Greek and Cyrillic letters ruff measures as one column. Everything else is escaped, so
+/// the width of a literal is its character count and no invisible or line-breaking
+/// character ends up in the source.
+fn keep_in_literal(c: char) -> bool {
+    matches!(
+        c,
+        ' '..='~'
+            | '\u{a0}'..='\u{ac}'
+            | '\u{ae}'..='\u{2ff}'
+            | '\u{370}'..='\u{377}'
+            | '\u{37a}'..='\u{37f}'
+            | '\u{384}'..='\u{38a}'
+            | '\u{38c}'
+            | '\u{38e}'..='\u{3a1}'
+            | '\u{3a3}'..='\u{482}'
+            | '\u{48a}'..='\u{52f}'
+    )
+}
+
+fn escape_char(c: char, out: &mut String) {
+    match c {
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if keep_in_literal(c) => out.push(c),
+        c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push_str(&format!("\\U{:08x}", c as u32)),
+    }
+}
+
+/// A Python string literal for `s`, with the quotes ruff prefers (double, unless the text
+/// holds more double than single quotes).
+pub fn string_literal(s: &str) -> String {
+    let doubles = s.matches('"').count();
+    let singles = s.matches('\'').count();
+    let quote = if doubles > singles { '\'' } else { '"' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        if c == quote {
+            out.push('\\');
+            out.push(c);
+        } else {
+            escape_char(c, &mut out);
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// A bytes literal holding the UTF-8 encoding of `s`.
+pub fn bytes_literal(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let doubles = bytes.iter().filter(|b| **b == b'"').count();
+    let singles = bytes.iter().filter(|b| **b == b'\'').count();
+    let quote = if doubles > singles { b'\'' } else { b'"' };
+    let mut out = String::from("b");
+    out.push(quote as char);
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b == quote => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            b' '..=b'~' => out.push(b as char),
+            b => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote as char);
+    out
+}
+
+/// A JSON number as a Python literal, normalized as ruff does (lowercase exponent without
+/// `+`). `float`: make an integer-looking number a float literal.
+pub fn number_literal(json: &str, float: bool) -> String {
+    let mut s = json.to_ascii_lowercase().replace("e+", "e");
+    if float && !s.contains(['.', 'e']) {
+        s.push_str(".0");
+    }
+    s
+}
+
+/// The lines of a docstring at `level`, normalized as ruff normalizes docstrings: first line
+/// right after the quotes, common indentation of the other lines removed, no trailing
+/// whitespace, closing quotes on their own line when there are several lines. Backslashes,
+/// `"""` and control characters are escaped so the text cannot end or alter the literal.
+pub fn docstring(text: &str, level: usize) -> Option<String> {
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut lines: Vec<String> = normalized
+        .split('\n')
+        .map(|line| {
+            let expanded = expand_leading_tabs(line);
+            let mut out = String::new();
+            let mut quotes = 0;
+            for c in expanded.chars() {
+                if c == '"' {
+                    quotes += 1;
+                    if quotes == 3 {
+                        out.push_str("\\\"");
+                        quotes = 0;
+                        continue;
+                    }
+                    out.push('"');
+                    continue;
+                }
+                quotes = 0;
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    c if c.is_control() || is_invisible(c) => escape_char(c, &mut out),
+                    c => out.push(c),
+                }
+            }
+            out.trim_end().to_string()
+        })
+        .collect();
+    while lines.first().is_some_and(|l| l.trim().is_empty()) {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines[0] = lines[0].trim_start().to_string();
+    let common = lines[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let pad = " ".repeat(level * INDENT_WIDTH);
+    let mut out = String::new();
+    out.push_str(&pad);
+    out.push_str("\"\"\"");
+    if lines[0].starts_with('"') {
+        out.push(' ');
+    }
+    out.push_str(&lines[0]);
+    if lines.len() == 1 {
+        if lines[0].ends_with('"') {
+            out.push(' ');
+        }
+        out.push_str("\"\"\"");
+        return Some(out);
+    }
+    for line in &lines[1..] {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(&line[common..]);
+        }
+    }
+    out.push('\n');
+    out.push_str(&pad);
+    out.push_str("\"\"\"");
+    Some(out)
+}
+
+/// Invisible formatting characters (bidirectional overrides, zero-width characters, line
+/// separators): escaped in docstrings so the source shows what the text holds (ruff's
+/// PLE2502 refuses bidirectional controls).
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{85}'
+            | '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+fn expand_leading_tabs(line: &str) -> String {
+    let mut col = 0;
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            ' ' => {
+                col += 1;
+                out.push(' ');
+            }
+            '\t' => {
+                let next = (col / 8 + 1) * 8;
+                out.push_str(&" ".repeat(next - col));
+                col = next;
+            }
+            _ => break,
+        }
+        chars.next();
+    }
+    out.extend(chars);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(n: usize) -> Expr {
+        Expr::atom(format!("T{}", "x".repeat(n)))
+    }
+
+    #[test]
+    fn short_statements_stay_flat() {
+        assert_eq!(ann_assign(1, "x", &Expr::atom("int"), None), "    x: int");
+        let v = Expr::call("Field", vec![Arg::kw("alias", Expr::atom("\"a\""))]);
+        assert_eq!(
+            ann_assign(0, "x", &Expr::atom("int"), Some(&v)),
+            "x: int = Field(alias=\"a\")"
+        );
+    }
+
+    #[test]
+    fn long_union_hint_is_parenthesized() {
+        let ann = Expr::or(vec![name(30), name(30), Expr::atom("None")]);
+        let got = ann_assign(1, "some_field_name", &ann, Some(&Expr::atom("None")));
+        assert_eq!(
+            got,
+            format!(
+                "    some_field_name: (\n        T{x} | T{x} | None\n    ) = None",
+                x = "x".repeat(30)
+            )
+        );
+    }
+
+    #[test]
+    fn call_breaks_after_open_paren() {
+        let args = vec![
+            Arg::kw("default", Expr::atom("None")),
+            Arg::kw("alias", Expr::atom(string_literal("someFieldNameHere"))),
+        ];
+        let got = ann_assign(
+            1,
+            "some_field_name_here",
+            &Expr::or(vec![name(19), name(22)]),
+            Some(&Expr::call("Field", args)),
+        );
+        assert_eq!(
+            got,
+            format!(
+                "    some_field_name_here: T{} | T{} = Field(\n        default=None, alias=\"someFieldNameHere\"\n    )",
+                "x".repeat(19),
+                "x".repeat(22)
+            )
+        );
+    }
+
+    #[test]
+    fn literals() {
+        assert_eq!(string_literal("a\"b"), "'a\"b'");
+        assert_eq!(string_literal("a\"b'c"), "\"a\\\"b'c\"");
+        assert_eq!(
+            string_literal("x\u{2028}\u{1F600}\u{7}é"),
+            "\"x\\u2028\\U0001f600\\x07é\""
+        );
+        assert_eq!(number_literal("1.0E+10", false), "1.0e10");
+        assert_eq!(number_literal("2", true), "2.0");
+        assert_eq!(bytes_literal("é\""), "b'\\xc3\\xa9\"'");
+    }
+
+    #[test]
+    fn docstrings() {
+        assert_eq!(
+            docstring("  Say \"hi\"  ", 1).unwrap(),
+            "    \"\"\"Say \"hi\" \"\"\""
+        );
+        assert_eq!(
+            docstring("Sum.\n\n    code\n      more\n", 0).unwrap(),
+            "\"\"\"Sum.\n\ncode\n  more\n\"\"\""
+        );
+        assert_eq!(
+            docstring("a\"\"\"b\\", 0).unwrap(),
+            "\"\"\"a\"\"\\\"b\\\\\"\"\""
+        );
+        assert!(docstring(" \n ", 0).is_none());
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Differential test against the real ruff (pinned in tests/python/requirements.txt).
+    // Run with: cargo test --lib python::fmt -- --ignored
+    // -----------------------------------------------------------------------------------
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn rand_name(r: &mut Rng, max: usize) -> String {
+        let len = 1 + r.below(max);
+        let mut s = String::from("T");
+        for i in 0..len {
+            s.push((b'a' + ((i + r.below(26)) % 26) as u8) as char);
+        }
+        s
+    }
+
+    fn rand_type(r: &mut Rng, depth: usize) -> Expr {
+        let k = if depth > 2 { 0 } else { r.below(7) };
+        match k {
+            0 | 1 => Expr::atom(rand_name(r, 30)),
+            2 => Expr::sub("list", vec![rand_type(r, depth + 1)]),
+            3 => Expr::sub("dict", vec![Expr::atom("str"), rand_type(r, depth + 1)]),
+            4 => {
+                let n = 2 + r.below(4);
+                Expr::or((0..n).map(|_| rand_type(r, depth + 1)).collect())
+            }
+            5 => {
+                let n = 1 + r.below(5);
+                Expr::sub(
+                    "Literal",
+                    (0..n)
+                        .map(|_| Expr::atom(string_literal(&rand_name(r, 20))))
+                        .collect(),
+                )
+            }
+            _ => {
+                let n = 2 + r.below(3);
+                Expr::sub(
+                    "Annotated",
+                    vec![
+                        Expr::or((0..n).map(|_| Expr::atom(rand_name(r, 25))).collect()),
+                        Expr::call(
+                            "Field",
+                            vec![Arg::kw("discriminator", Expr::atom(string_literal("kind")))],
+                        ),
+                    ],
+                )
+            }
+        }
+    }
+
+    fn rand_value(r: &mut Rng) -> Expr {
+        match r.below(7) {
+            0 => Expr::atom("None"),
+            1 => Expr::atom(string_literal(&"v".repeat(r.below(90)))),
+            2 => Expr::atom(format!(
+                "{}.{}",
+                rand_name(r, 20),
+                rand_name(r, 30).to_uppercase()
+            )),
+            3 => {
+                let mut args = vec![];
+                for _ in 0..r.below(4) {
+                    let v = match r.below(4) {
+                        0 => Expr::atom(string_literal(&rand_name(r, 40))),
+                        1 => Expr::atom("None"),
+                        2 => Expr::Lambda(Box::new(Expr::List(
+                            (0..r.below(12))
+                                .map(|i| Expr::atom(format!("{i}.0")))
+                                .collect(),
+                        ))),
+                        _ => Expr::Lambda(Box::new(Expr::call(
+                            format!("{}.model_validate", rand_name(r, 20)),
+                            vec![Arg::pos(Expr::Dict(
+                                (0..r.below(4))
+                                    .map(|_| {
+                                        (
+                                            Expr::atom(string_literal(&rand_name(r, 25))),
+                                            Expr::atom("1"),
+                                        )
+                                    })
+                                    .collect(),
+                            ))],
+                        ))),
+                    };
+                    let kw = ["default", "alias", "default_factory", "pattern"][r.below(4)];
+                    args.push(Arg::kw(kw, v));
+                }
+                Expr::call("Field", args)
+            }
+            4 => Expr::Tuple(vec![
+                Expr::atom("1"),
+                Expr::atom(string_literal(&rand_name(r, 10))),
+            ]),
+            5 if r.below(2) == 0 => Expr::call(
+                "Field",
+                vec![Arg::kw(
+                    "default_factory",
+                    Expr::Lambda(Box::new(Expr::Method(
+                        Box::new(Expr::call("TypeAdapter", vec![Arg::pos(rand_type(r, 1))])),
+                        "validate_python".to_string(),
+                        vec![Arg::pos(Expr::List(
+                            (0..r.below(5))
+                                .map(|_| Expr::atom(string_literal(&rand_name(r, 20))))
+                                .collect(),
+                        ))],
+                    ))),
+                )],
+            ),
+            5 => Expr::Set(
+                (0..r.below(8))
+                    .map(|i| Expr::atom(format!("{i}")))
+                    .collect(),
+            ),
+            _ => Expr::atom(format!("{}", r.below(1000))),
+        }
+    }
+
+    fn rand_statement(r: &mut Rng) -> (usize, String) {
+        let level = r.below(2);
+        let s = match r.below(8) {
+            0..=3 => {
+                let target = rand_name(r, 40).to_lowercase();
+                let ann = rand_type(r, 0);
+                let value = if r.below(3) == 0 {
+                    None
+                } else {
+                    Some(rand_value(r))
+                };
+                ann_assign(level, &target, &ann, value.as_ref())
+            }
+            4 => assign(level, &rand_name(r, 30).to_uppercase(), &{
+                match r.below(3) {
+                    0 => rand_value(r),
+                    1 => Expr::call("TypeAdapter", vec![Arg::pos(rand_type(r, 0))]),
+                    _ => rand_type(r, 0),
+                }
+            }),
+            5 => {
+                let params = vec![
+                    Param::bare("self"),
+                    Param::typed("params", Expr::atom(rand_name(r, 40))),
+                    Param::bare("*"),
+                    Param::with_default(
+                        "timeout",
+                        Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
+                        Expr::atom("None"),
+                    ),
+                ];
+                let ret = rand_type(r, 1);
+                let name = rand_name(r, 40).to_lowercase();
+                let stub = r.below(2) == 0;
+                let mut s = def_header(level, r.below(2) == 0, &name, &params, Some(&ret), stub);
+                if !stub {
+                    s.push('\n');
+                    s.push_str(&"    ".repeat(level + 1));
+                    s.push_str("pass");
+                }
+                s
+            }
+            6 => {
+                let call = Expr::call(
+                    "self._rt.call",
+                    vec![
+                        Arg::pos(Expr::atom(string_literal(&rand_name(r, 40)))),
+                        Arg::pos(Expr::atom("params")),
+                        Arg::pos(Expr::atom(format!("{}.model_validate", rand_name(r, 40)))),
+                        Arg::pos(Expr::atom("timeout")),
+                    ],
+                );
+                return_stmt(level, &Expr::Await(Box::new(call)))
+            }
+            7 if r.below(3) == 0 => {
+                let name = rand_name(r, 60);
+                let bases: Vec<Expr> = (0..r.below(3))
+                    .map(|_| Expr::atom(rand_name(r, 30)))
+                    .collect();
+                return (0, format!("{}\n    pass", class_header(0, &name, &bases)));
+            }
+            7 if r.below(2) == 0 => {
+                let call = Expr::call(
+                    "warnings.warn",
+                    vec![
+                        Arg::pos(Expr::atom(string_literal(&rand_name(r, 70)))),
+                        Arg::pos(Expr::atom("DeprecationWarning")),
+                        Arg::kw("stacklevel", Expr::atom("2")),
+                    ],
+                );
+                expr_stmt(level, &call)
+            }
+            _ => {
+                let names: Vec<String> = (0..r.below(10) + 1).map(|_| rand_name(r, 15)).collect();
+                return (0, import_from("typing", &names));
+            }
+        };
+        (level, s)
+    }
+
+    fn ruff() -> Option<std::path::PathBuf> {
+        if let Some(v) = std::env::var_os("RPCFORGE_RUFF") {
+            return Some(v.into());
+        }
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/ruff");
+        p.exists().then_some(p)
+    }
+
+    #[test]
+    #[ignore = "needs ruff; run with --ignored"]
+    fn matches_ruff_format() {
+        let ruff = ruff().expect("ruff not found (set RPCFORGE_RUFF)");
+        let seed: u64 = std::env::var("FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(7);
+        let rounds: usize = std::env::var("FUZZ_ROUNDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(400);
+        let mut r = Rng(seed * 2654435761 + 1);
+        let mut failures = Vec::new();
+        for _ in 0..rounds {
+            let (level, stmt) = rand_statement(&mut r);
+            let src = if level == 0 {
+                format!("{stmt}\n")
+            } else {
+                format!("class A:\n{stmt}\n")
+            };
+            for skip_magic in [false, true] {
+                let mut cmd = std::process::Command::new(&ruff);
+                cmd.args(["format", "--no-cache", "--isolated", "-"]);
+                if skip_magic {
+                    cmd.args(["--config", "format.skip-magic-trailing-comma=true"]);
+                }
+                let out = cmd
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .and_then(|mut c| {
+                        use std::io::Write;
+                        c.stdin.take().unwrap().write_all(src.as_bytes())?;
+                        c.wait_with_output()
+                    })
+                    .expect("run ruff");
+                let formatted = String::from_utf8_lossy(&out.stdout).into_owned();
+                if !out.status.success() {
+                    failures.push(format!(
+                        "ruff failed on:\n{src}\n{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
+                    break;
+                }
+                if formatted != src {
+                    failures.push(format!(
+                        "skip_magic={skip_magic}\n--- ours\n{src}--- ruff\n{formatted}"
+                    ));
+                    break;
+                }
+            }
+        }
+        if !failures.is_empty() {
+            panic!(
+                "{} mismatches:\n\n{}",
+                failures.len(),
+                failures[..failures.len().min(6)].join("\n\n")
+            );
+        }
+    }
+}

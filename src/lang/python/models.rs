@@ -1,0 +1,753 @@
+//! `models.py`: enums, Pydantic models and type aliases of every named type.
+//!
+//! Order in the file: enums (class bodies may use their members as defaults), models, then
+//! type aliases (their right-hand sides are evaluated at import time, so they come after
+//! the classes they name, dependencies first), then `model_rebuild()` of every model so
+//! forward references, recursion and mutual recursion resolve. Recursive aliases that do not
+//! pass through a class become `TypeAliasType("Name", "...")`, evaluated lazily.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use askama::Template;
+use serde_json::Value;
+
+use super::fmt::{self, Arg, Expr, string_literal};
+use super::types::{Imports, PyValue, TypeMapper, json_value};
+use super::{Ctx, enum_members_with_warnings, names, render_imports};
+use crate::ir::{
+    AdditionalProperties, Docs, EnumRepr, EnumType, Field, ObjectType, StringFormat, TypeId,
+    TypeKind, Warning,
+};
+
+#[derive(Template)]
+#[template(path = "python/models.py.askama", escape = "none")]
+struct ModelsTpl {
+    header: String,
+    docstring: String,
+    imports: String,
+    sections: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "python/record.py.askama", escape = "none")]
+struct RecordTpl {
+    class_line: String,
+    docstring: Option<String>,
+    config: Vec<String>,
+    fields: Vec<FieldView>,
+    /// Methods after the fields (`model_post_init`).
+    methods: Vec<String>,
+}
+
+struct FieldView {
+    code: String,
+    doc: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "python/enum.py.askama", escape = "none")]
+struct EnumTpl {
+    class_line: String,
+    docstring: Option<String>,
+    members: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "python/alias.py.askama", escape = "none")]
+struct AliasTpl {
+    code: String,
+    docstring: Option<String>,
+}
+
+pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<String> {
+    let api = ctx.api;
+    let mapper = TypeMapper::new(api, &ctx.names, None);
+    let mut imp = Imports::default();
+    imp.add("__future__", "annotations");
+
+    let named = api.types.named();
+    let mut enums = Vec::new();
+    let mut objects = Vec::new();
+    let mut aliases = Vec::new();
+    for id in &named {
+        match api.types.kind(*id) {
+            TypeKind::Enum(_) => enums.push(*id),
+            TypeKind::Object(_) => objects.push(*id),
+            _ => aliases.push(*id),
+        }
+    }
+
+    let mut sections = Vec::new();
+    for id in &enums {
+        sections.push(render_enum(ctx, *id, &mut imp, warnings)?);
+    }
+    for id in &objects {
+        sections.push(render_object(ctx, &mapper, *id, &mut imp, warnings)?);
+    }
+    let alias_block = render_aliases(ctx, &mapper, &aliases, &mut imp)?;
+    if !alias_block.is_empty() {
+        sections.push(alias_block);
+    }
+    let incomplete = incomplete_models(ctx, &objects);
+    if !incomplete.is_empty() {
+        let rebuild: Vec<String> = incomplete
+            .iter()
+            .map(|id| format!("{}.model_rebuild()", ctx.names[id]))
+            .collect();
+        sections.push(rebuild.join("\n"));
+    }
+    warnings.extend(mapper.warnings.into_inner());
+
+    let title = super::api_name(api);
+    let docstring = fmt::docstring(
+        &format!("Data types of the {title} (Pydantic v2 models)."),
+        0,
+    )
+    .unwrap_or_default();
+    Ok(ModelsTpl {
+        header: ctx.header.clone(),
+        docstring,
+        imports: render_imports(&imp),
+        sections,
+    }
+    .render()?)
+}
+
+/// The models that refer to a class or alias not yet defined where the model is (itself,
+/// a later class, any alias, or an earlier model in that situation): those need
+/// `model_rebuild()` once the module is complete. In file order.
+fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
+    let api = ctx.api;
+    let position: HashMap<TypeId, usize> =
+        objects.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let refs: Vec<BTreeSet<TypeId>> = objects
+        .iter()
+        .map(|id| {
+            let mut found = BTreeSet::new();
+            if let TypeKind::Object(o) = api.types.kind(*id) {
+                let mut roots: Vec<TypeId> = o.fields.iter().map(|f| f.ty).collect();
+                if let AdditionalProperties::Typed(v) = &o.additional {
+                    roots.push(*v);
+                }
+                for r in roots {
+                    named_refs(ctx, r, &mut found, &mut HashSet::new());
+                }
+            }
+            found
+        })
+        .collect();
+    let mut incomplete = vec![false; objects.len()];
+    loop {
+        let mut changed = false;
+        for (i, r) in refs.iter().enumerate() {
+            if incomplete[i] {
+                continue;
+            }
+            let bad = r.iter().any(|t| match position.get(t) {
+                Some(&j) => j >= i || incomplete[j],
+                None => matches!(api.types.kind(*t), TypeKind::Alias(_)),
+            });
+            if bad {
+                incomplete[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    objects
+        .iter()
+        .zip(incomplete)
+        .filter(|(_, b)| *b)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// Named types reachable from `id` without passing through another named type.
+fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut HashSet<TypeId>) {
+    if !seen.insert(id) {
+        return;
+    }
+    let api = ctx.api;
+    if api.types.get(id).name.is_some() {
+        found.insert(id);
+        return;
+    }
+    let mut visit = |t: TypeId| named_refs(ctx, t, found, seen);
+    match api.types.kind(id) {
+        TypeKind::Array(a) => visit(a.items),
+        TypeKind::Tuple(t) => {
+            for i in &t.items {
+                visit(*i);
+            }
+            if let Some(r) = t.rest {
+                visit(r);
+            }
+        }
+        TypeKind::Map(m) => visit(m.values),
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                visit(*v);
+            }
+        }
+        TypeKind::Nullable(i) | TypeKind::Alias(i) => visit(*i),
+        _ => {}
+    }
+}
+
+/// Paragraphs of a docstring: the title (when it says more than the name), the
+/// description, examples, and a deprecation note.
+fn doc_text(docs: &Docs, names: &[&str], extra: &[String]) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = &docs.title {
+        let squashed = |s: &str| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        };
+        // Pydantic's titles repeat the name (`Money` for `Money-Input`, `Order Id` for
+        // `order_id`): only a title that says more is kept.
+        let title = squashed(t);
+        if !names.iter().any(|n| squashed(n).starts_with(&title)) && !title.is_empty() {
+            parts.push(t.trim().to_string());
+        }
+    }
+    if let Some(d) = &docs.description
+        && !d.trim().is_empty()
+    {
+        parts.push(d.clone());
+    }
+    parts.extend(extra.iter().cloned());
+    for e in &docs.examples {
+        parts.push(format!("Example: ``{e}``"));
+    }
+    if docs.deprecated {
+        parts.push("Deprecated.".to_string());
+    }
+    parts.join("\n\n")
+}
+
+fn render_enum(
+    ctx: &Ctx,
+    id: TypeId,
+    imp: &mut Imports,
+    warnings: &mut Vec<Warning>,
+) -> anyhow::Result<String> {
+    let entry = ctx.api.types.get(id);
+    let TypeKind::Enum(e) = &entry.kind else {
+        unreachable!("an enum")
+    };
+    let name = &ctx.names[&id];
+    let members = enum_members_with_warnings(e, &entry.pointer, warnings);
+    let bases = match e.repr {
+        EnumRepr::String => {
+            imp.add("enum", "Enum");
+            vec![Expr::atom("str"), Expr::atom("Enum")]
+        }
+        EnumRepr::Integer => {
+            imp.add("enum", "IntEnum");
+            vec![Expr::atom("IntEnum")]
+        }
+    };
+    let source = entry
+        .name
+        .as_ref()
+        .map(|n| n.source.as_str())
+        .unwrap_or(name);
+    let text = doc_text(&entry.docs, &[name, source], &[]);
+    Ok(EnumTpl {
+        class_line: fmt::class_header(0, name, &bases),
+        docstring: fmt::docstring(&text, 1),
+        members: enum_member_lines(e, &members),
+    }
+    .render()?)
+}
+
+fn enum_member_lines(e: &EnumType, members: &[String]) -> Vec<String> {
+    e.values
+        .iter()
+        .zip(members)
+        .map(|(v, m)| {
+            let value = match e.repr {
+                EnumRepr::String => string_literal(&v.wire),
+                EnumRepr::Integer => fmt::number_literal(&v.wire, false),
+            };
+            fmt::assign(1, m, &Expr::atom(value))
+        })
+        .collect()
+}
+
+/// Python names of an object's fields, in field order (shared with the type mapper, which
+/// needs the discriminator's Python name).
+pub(crate) fn field_names(
+    o: &ObjectType,
+    object_pointer: &str,
+    warnings: &mut Vec<Warning>,
+) -> Vec<String> {
+    let mut scope = names::Scope::new();
+    o.fields
+        .iter()
+        .map(|f| {
+            let pointer = field_pointer(object_pointer, &f.wire_name);
+            scope.claim(
+                &names::field_name(&f.wire_name),
+                "field",
+                &pointer,
+                warnings,
+            )
+        })
+        .collect()
+}
+
+/// JSON pointer of a property of the object schema at `object_pointer`.
+fn field_pointer(object_pointer: &str, wire: &str) -> String {
+    format!(
+        "{object_pointer}/properties/{}",
+        wire.replace('~', "~0").replace('/', "~1")
+    )
+}
+
+fn render_object(
+    ctx: &Ctx,
+    mapper: &TypeMapper,
+    id: TypeId,
+    imp: &mut Imports,
+    warnings: &mut Vec<Warning>,
+) -> anyhow::Result<String> {
+    let api = ctx.api;
+    let entry = api.types.get(id);
+    let TypeKind::Object(o) = &entry.kind else {
+        unreachable!("an object")
+    };
+    let name = &ctx.names[&id];
+    imp.add("pydantic", "BaseModel");
+
+    let py_names = field_names(o, &entry.pointer, warnings);
+    *mapper.needs_python_re.borrow_mut() = false;
+    let mut fields = Vec::new();
+    let mut has_alias = false;
+    if let AdditionalProperties::Typed(values) = &o.additional {
+        let v = mapper.expr(*values, imp);
+        imp.add("pydantic", "Field");
+        fields.push(FieldView {
+            code: fmt::ann_assign(
+                1,
+                "__pydantic_extra__",
+                &Expr::sub("dict", vec![Expr::atom("str"), v]),
+                Some(&Expr::call(
+                    "Field",
+                    vec![Arg::kw("init", Expr::atom("False"))],
+                )),
+            ),
+            doc: None,
+        });
+    }
+    for (field, py) in o.fields.iter().zip(&py_names) {
+        has_alias |= *py != field.wire_name;
+        let pointer = field_pointer(&entry.pointer, &field.wire_name);
+        fields.push(render_field(mapper, field, py, &pointer, imp, warnings));
+    }
+
+    let mut config = Vec::new();
+    if has_alias {
+        config.push(Arg::kw("populate_by_name", Expr::atom("True")));
+    }
+    match &o.additional {
+        AdditionalProperties::Allowed => {}
+        AdditionalProperties::Forbidden => {
+            config.push(Arg::kw("extra", Expr::atom(string_literal("forbid"))))
+        }
+        AdditionalProperties::Typed(_) => {
+            config.push(Arg::kw("extra", Expr::atom(string_literal("allow"))))
+        }
+    }
+    if py_names.iter().any(|n| n.starts_with("model_")) {
+        config.push(Arg::kw("protected_namespaces", Expr::Tuple(vec![])));
+    }
+    if *mapper.needs_python_re.borrow() {
+        config.push(Arg::kw(
+            "regex_engine",
+            Expr::atom(string_literal("python-re")),
+        ));
+    }
+    // Constant fields (a single literal, e.g. a union tag) left at their default would be
+    // missing from `model_dump(exclude_unset=True)`, so the server could not tell the
+    // variant: mark them as set.
+    let constants: Vec<&String> = o
+        .fields
+        .iter()
+        .zip(&py_names)
+        .filter(|(f, _)| {
+            !f.required
+                && f.default.is_some()
+                && matches!(
+                    api.types.kind(mapper.resolve(f.ty)),
+                    TypeKind::Literal(l) if *l != crate::ir::Literal::Null
+                )
+        })
+        .map(|(_, py)| py)
+        .collect();
+    let mut methods = Vec::new();
+    if !constants.is_empty() {
+        imp.add("typing", "Any");
+        let mut lines = vec![fmt::def_header(
+            1,
+            false,
+            "model_post_init",
+            &[
+                fmt::Param::bare("self"),
+                fmt::Param::typed("context", Expr::atom("Any")),
+                fmt::Param::bare("/"),
+            ],
+            Some(&Expr::atom("None")),
+            false,
+        )];
+        let names: Vec<String> = constants.iter().map(|c| format!("``{c}``")).collect();
+        lines.push(
+            fmt::docstring(
+                &format!(
+                    "Marks {} as set, so dumps with ``exclude_unset`` keep {}.",
+                    names.join(", "),
+                    if constants.len() == 1 { "it" } else { "them" }
+                ),
+                2,
+            )
+            .unwrap_or_default(),
+        );
+        for c in &constants {
+            lines.push(fmt::expr_stmt(
+                2,
+                &Expr::call(
+                    "self.model_fields_set.add",
+                    vec![Arg::pos(Expr::atom(string_literal(c)))],
+                ),
+            ));
+        }
+        methods.push(lines.join("\n"));
+    }
+
+    let config_lines = if config.is_empty() {
+        Vec::new()
+    } else {
+        imp.add("pydantic", "ConfigDict");
+        vec![fmt::assign(
+            1,
+            "model_config",
+            &Expr::call("ConfigDict", config),
+        )]
+    };
+
+    let source = entry
+        .name
+        .as_ref()
+        .map(|n| n.source.as_str())
+        .unwrap_or(name);
+    let text = doc_text(&entry.docs, &[name, source], &[]);
+    Ok(RecordTpl {
+        class_line: fmt::class_header(0, name, &[Expr::atom("BaseModel")]),
+        docstring: fmt::docstring(&text, 1),
+        config: config_lines,
+        fields,
+        methods,
+    }
+    .render()?)
+}
+
+fn render_field(
+    mapper: &TypeMapper,
+    field: &Field,
+    py: &str,
+    pointer: &str,
+    imp: &mut Imports,
+    warnings: &mut Vec<Warning>,
+) -> FieldView {
+    let api = mapper.api;
+    let (ty, constraints) = mapper.field_type(field.ty, imp);
+    let mut annotation = ty;
+    // `default=` / `default_factory=` value, when the field has a default.
+    let mut default: Option<Arg> = None;
+    if !field.required {
+        let value = field
+            .default
+            .as_ref()
+            .map(|d| d.to_value())
+            .filter(|v| !v.is_null());
+        let py_value = match &value {
+            Some(v) => {
+                let pv = mapper.value(field.ty, v, imp);
+                if pv.is_none() {
+                    warnings.push(Warning {
+                        pointer: pointer.to_string(),
+                        message: format!(
+                            "Python: the default {} does not fit the field's type; dropped",
+                            short_json(v)
+                        ),
+                    });
+                }
+                pv
+            }
+            None => None,
+        };
+        default = Some(match py_value {
+            // A model instance: built when used, the class may come later in the module.
+            Some(pv) if pv.lazy => {
+                let v = value.as_ref().expect("a lazy value comes from a default");
+                Arg::kw(
+                    "default_factory",
+                    lazy_factory(mapper, field.ty, v, &pv, imp),
+                )
+            }
+            Some(pv) => Arg::kw("default", pv.expr),
+            None => {
+                if !accepts_none(&annotation) {
+                    annotation = Expr::or(vec![annotation, Expr::atom("None")]);
+                }
+                Arg::kw("default", Expr::atom("None"))
+            }
+        });
+    }
+
+    let mut args = Vec::new();
+    if *py != field.wire_name {
+        args.push(Arg::kw(
+            "alias",
+            Expr::atom(string_literal(&field.wire_name)),
+        ));
+    }
+    args.extend(constraints);
+    if field.docs.deprecated {
+        args.push(Arg::kw("deprecated", Expr::atom("True")));
+    }
+    let value = if args.is_empty() {
+        default.map(|d| match d.keyword.as_deref() {
+            Some("default") => d.value,
+            _ => Expr::call("Field", vec![d]),
+        })
+    } else {
+        let mut all: Vec<Arg> = default.into_iter().collect();
+        all.extend(args);
+        Some(Expr::call("Field", all))
+    };
+    if matches!(&value, Some(Expr::Call(c, _)) if c == "Field") {
+        imp.add("pydantic", "Field");
+    }
+
+    let mut extra = Vec::new();
+    if let TypeKind::String(s) = api.types.kind(field.ty)
+        && matches!(
+            s.format,
+            StringFormat::Email | StringFormat::Uri | StringFormat::Other(_)
+        )
+    {
+        extra.push(format!(
+            "Format: ``{}``.",
+            s.format.as_str().unwrap_or_default()
+        ));
+    }
+    if field.read_only {
+        extra.push("Read-only.".to_string());
+    }
+    let mut docs = field.docs.clone();
+    docs.title = if docs.description.is_none() {
+        docs.title
+    } else {
+        None
+    };
+    let text = doc_text(&docs, &[py, &field.wire_name], &extra);
+    FieldView {
+        code: fmt::ann_assign(1, py, &annotation, value.as_ref()),
+        doc: fmt::docstring(&text, 1),
+    }
+}
+
+/// `default_factory=` for a default holding model instances: `lambda: Model.model_validate
+/// ({...})` for a model field, else the JSON validated by a `TypeAdapter` of the field's
+/// type (exactly typed, and pydantic builds the instances).
+fn lazy_factory(
+    mapper: &TypeMapper,
+    ty: TypeId,
+    value: &Value,
+    pv: &PyValue,
+    imp: &mut Imports,
+) -> Expr {
+    if super::is_model(mapper.api, ty) {
+        return Expr::Lambda(Box::new(pv.expr.clone()));
+    }
+    imp.add("pydantic", "TypeAdapter");
+    let adapter = Expr::call("TypeAdapter", vec![Arg::pos(mapper.expr(ty, imp))]);
+    Expr::Lambda(Box::new(Expr::Method(
+        Box::new(adapter),
+        "validate_python".to_string(),
+        vec![Arg::pos(json_value(value).expr)],
+    )))
+}
+
+fn accepts_none(e: &Expr) -> bool {
+    match e {
+        Expr::Atom(a) => a == "None" || a == "Any",
+        Expr::Or(items) => items.iter().any(accepts_none),
+        _ => false,
+    }
+}
+
+fn short_json(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// The type alias statements, dependencies first; recursive ones as `TypeAliasType`.
+fn render_aliases(
+    ctx: &Ctx,
+    mapper: &TypeMapper,
+    aliases: &[TypeId],
+    imp: &mut Imports,
+) -> anyhow::Result<String> {
+    if aliases.is_empty() {
+        return Ok(String::new());
+    }
+    let api = ctx.api;
+    let alias_set: HashSet<TypeId> = aliases.iter().copied().collect();
+    // Direct alias → alias references (through anonymous types, not through classes).
+    let mut deps: HashMap<TypeId, BTreeSet<TypeId>> = HashMap::new();
+    for a in aliases {
+        let TypeKind::Alias(target) = api.types.kind(*a) else {
+            continue;
+        };
+        let mut found = BTreeSet::new();
+        collect_alias_refs(ctx, *target, &alias_set, &mut found, &mut HashSet::new());
+        deps.insert(*a, found);
+    }
+    // Aliases on a cycle of aliases.
+    let recursive: HashSet<TypeId> = aliases
+        .iter()
+        .copied()
+        .filter(|a| reaches(&deps, *a, *a))
+        .collect();
+
+    let mut order: Vec<TypeId> = aliases
+        .iter()
+        .copied()
+        .filter(|a| recursive.contains(a))
+        .collect();
+    let mut done: HashSet<TypeId> = order.iter().copied().collect();
+    let mut rest: Vec<TypeId> = aliases
+        .iter()
+        .copied()
+        .filter(|a| !recursive.contains(a))
+        .collect();
+    while !rest.is_empty() {
+        let pos = rest
+            .iter()
+            .position(|a| deps[a].iter().all(|d| done.contains(d)))
+            .unwrap_or(0);
+        let a = rest.remove(pos);
+        done.insert(a);
+        order.push(a);
+    }
+
+    let mut blocks = Vec::new();
+    for a in order {
+        let entry = api.types.get(a);
+        let TypeKind::Alias(target) = &entry.kind else {
+            continue;
+        };
+        let name = &ctx.names[&a];
+        let value = mapper.expr(*target, imp);
+        let code = if recursive.contains(&a) {
+            imp.add("typing_extensions", "TypeAliasType");
+            fmt::assign(
+                0,
+                name,
+                &Expr::call(
+                    "TypeAliasType",
+                    vec![
+                        Arg::pos(Expr::atom(string_literal(name))),
+                        Arg::pos(Expr::atom(string_literal(&value.flat()))),
+                    ],
+                ),
+            )
+        } else {
+            imp.add("typing", "TypeAlias");
+            fmt::ann_assign(0, name, &Expr::atom("TypeAlias"), Some(&value))
+        };
+        let source = entry
+            .name
+            .as_ref()
+            .map(|n| n.source.as_str())
+            .unwrap_or(name);
+        let text = doc_text(&entry.docs, &[name, source], &[]);
+        blocks.push(
+            AliasTpl {
+                code,
+                docstring: fmt::docstring(&text, 0),
+            }
+            .render()?,
+        );
+    }
+    Ok(blocks.join("\n\n"))
+}
+
+fn collect_alias_refs(
+    ctx: &Ctx,
+    id: TypeId,
+    aliases: &HashSet<TypeId>,
+    found: &mut BTreeSet<TypeId>,
+    seen: &mut HashSet<TypeId>,
+) {
+    if !seen.insert(id) {
+        return;
+    }
+    if aliases.contains(&id) {
+        found.insert(id);
+        return;
+    }
+    let api = ctx.api;
+    if api.types.get(id).name.is_some() {
+        return; // a class: referenced lazily
+    }
+    let mut visit = |t: TypeId| collect_alias_refs(ctx, t, aliases, found, seen);
+    match api.types.kind(id) {
+        TypeKind::Array(a) => visit(a.items),
+        TypeKind::Tuple(t) => {
+            for i in &t.items {
+                visit(*i);
+            }
+            if let Some(r) = t.rest {
+                visit(r);
+            }
+        }
+        TypeKind::Map(m) => visit(m.values),
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                visit(*v);
+            }
+        }
+        TypeKind::Nullable(i) | TypeKind::Alias(i) => visit(*i),
+        _ => {}
+    }
+}
+
+fn reaches(deps: &HashMap<TypeId, BTreeSet<TypeId>>, from: TypeId, to: TypeId) -> bool {
+    let mut stack: Vec<TypeId> = deps
+        .get(&from)
+        .map(|d| d.iter().copied().collect())
+        .unwrap_or_default();
+    let mut seen = HashSet::new();
+    while let Some(n) = stack.pop() {
+        if n == to {
+            return true;
+        }
+        if seen.insert(n)
+            && let Some(d) = deps.get(&n)
+        {
+            stack.extend(d.iter().copied());
+        }
+    }
+    false
+}

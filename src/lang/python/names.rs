@@ -1,0 +1,416 @@
+//! Python identifiers: casing, keywords, reserved names, and deterministic de-duplication.
+//!
+//! Every identifier the backend emits goes through here. Schema strings are never used as
+//! identifiers as they are: they are converted (snake_case / PascalCase / UPPER_SNAKE),
+//! reduced to ASCII letters, digits and underscores, kept from starting with a digit or an
+//! underscore (pydantic treats `_x` fields as private), and moved off keywords and names that
+//! would shadow something the generated code relies on.
+
+use std::collections::HashSet;
+
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
+
+use crate::ir::Warning;
+
+/// Python keywords (hard ones; the soft keywords `match`, `case`, `type`, `_` are fine as
+/// names).
+pub const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Names a model field must not take: attributes of `pydantic.BaseModel` (shadowing them
+/// breaks or warns) and the lower-case names used in annotations and defaults inside model
+/// bodies (a field named `date` would hide the type `date` from later annotations).
+const FIELD_RESERVED: &[&str] = &[
+    // BaseModel attributes
+    "construct",
+    "copy",
+    "dict",
+    "from_orm",
+    "json",
+    "model_computed_fields",
+    "model_config",
+    "model_construct",
+    "model_copy",
+    "model_dump",
+    "model_dump_json",
+    "model_extra",
+    "model_fields",
+    "model_fields_set",
+    "model_json_schema",
+    "model_parametrized_name",
+    "model_post_init",
+    "model_rebuild",
+    "model_validate",
+    "model_validate_json",
+    "model_validate_strings",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "schema",
+    "schema_json",
+    "update_forward_refs",
+    "validate",
+    "fields",
+    // names used inside model bodies
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "list",
+    "set",
+    "tuple",
+    "datetime",
+    "date",
+    "time",
+    "timedelta",
+    "lambda",
+];
+
+/// Names a class of the generated package must not take: everything imported or defined by
+/// the generated modules, and builtins they use.
+const CLASS_RESERVED: &[&str] = &[
+    // typing / pydantic / stdlib imports
+    "Annotated",
+    "Any",
+    "Callable",
+    "Literal",
+    "TypeAlias",
+    "TypeAliasType",
+    "BaseModel",
+    "ConfigDict",
+    "Field",
+    "TypeAdapter",
+    "Enum",
+    "IntEnum",
+    "Decimal",
+    "UUID",
+    "Awaitable",
+    "Mapping",
+    "Sequence",
+    // the package's own classes and constants
+    "RPCClient",
+    "Runtime",
+    "RPCError",
+    "ValidationError",
+    "FieldError",
+    "MethodNotFoundError",
+    "InvalidParamsError",
+    "ServerError",
+    "RPCTimeoutError",
+    "ConnectionLostError",
+    "AuthError",
+    "ResponseValidationError",
+    "SERVERS",
+    // builtins used by generated code
+    "Exception",
+    "BaseException",
+    "TimeoutError",
+    "ValueError",
+    "KeyError",
+    "TypeError",
+    "DeprecationWarning",
+    "Warning",
+    "NotImplemented",
+    "Ellipsis",
+];
+
+/// Members of the client class (top-level methods and namespaces must not take them).
+pub const CLIENT_MEMBERS: &[&str] = &[
+    "connect",
+    "close",
+    "connected",
+    "on",
+    "on_error",
+    "on_unknown_message",
+];
+
+/// Modules a package name must not shadow (stdlib modules and dependencies the generated
+/// code imports).
+const MODULE_RESERVED: &[&str] = &[
+    "asyncio",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "inspect",
+    "json",
+    "logging",
+    "typing",
+    "uuid",
+    "warnings",
+    "collections",
+    "pydantic",
+    "pydantic_core",
+    "websockets",
+    "typing_extensions",
+    "abc",
+    "types",
+    "os",
+    "sys",
+    "re",
+    "time",
+    "test",
+    "tests",
+];
+
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Reduces `s` to ASCII `[A-Za-z0-9_]`, collapsing runs of other characters into one `_`
+/// and trimming underscores at both ends.
+fn ascii_ident(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_string()
+}
+
+/// snake_case of a schema name, as an identifier base (may still be a keyword or reserved).
+/// `fallback` is used when nothing usable is left; `prefix` goes before a leading digit.
+fn snake_ident(s: &str, fallback: &str, prefix: &str) -> String {
+    let mut out = ascii_ident(&s.to_snake_case()).to_ascii_lowercase();
+    if out.is_empty() {
+        out = fallback.to_string();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out = format!("{prefix}_{out}");
+    }
+    out
+}
+
+/// The Python name of an object field (before de-duplication).
+pub fn field_name(wire: &str) -> String {
+    let mut name = snake_ident(wire, "field", "field");
+    if is_keyword(&name) || FIELD_RESERVED.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The Python name of a method or namespace (before de-duplication).
+pub fn method_name(segment: &str) -> String {
+    let mut name = snake_ident(segment, "method", "call");
+    if is_keyword(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// The member name of an enum value: UPPER_SNAKE of the value, `VALUE_<n>` for integers.
+pub fn enum_member_name(wire: &str, integer: bool) -> String {
+    if integer {
+        let digits = wire.trim_start_matches('-');
+        let sign = if wire.starts_with('-') { "MINUS_" } else { "" };
+        return format!("VALUE_{sign}{}", ascii_ident(digits));
+    }
+    let mut name = ascii_ident(&wire.to_shouty_snake_case()).to_ascii_uppercase();
+    if name.is_empty() {
+        name = if wire.is_empty() {
+            "EMPTY".to_string()
+        } else {
+            "VALUE".to_string()
+        };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("VALUE_{name}");
+    }
+    name
+}
+
+/// A class name: the IR's PascalCase name, made an ASCII identifier and moved off names the
+/// generated modules import or define.
+pub fn class_name(ir_name: &str) -> String {
+    let mut name: String = ir_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    name = name.trim_start_matches('_').to_string();
+    if name.is_empty() {
+        name = "Model".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("Model{name}");
+    }
+    if is_keyword(&name) || CLASS_RESERVED.contains(&name.as_str()) {
+        name.push_str("Model");
+    }
+    name
+}
+
+/// Hands out unique names within one scope, in call order: a taken name gets `_2`, `_3`…
+/// (`2`, `3`… for class names), with a warning naming the schema location.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Scope {
+        Scope::default()
+    }
+
+    /// A scope where `names` are already taken.
+    pub fn with_taken<'a>(names: impl IntoIterator<Item = &'a str>) -> Scope {
+        Scope {
+            taken: names.into_iter().map(str::to_string).collect(),
+        }
+    }
+
+    /// Reserves `wanted`, or the first free variant of it.
+    pub fn claim(
+        &mut self,
+        wanted: &str,
+        what: &str,
+        pointer: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> String {
+        if self.taken.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        // `Order2` for class names, `first_name_2` / `VALUE_2` for the rest.
+        let bare = wanted.trim_start_matches('_');
+        let pascal = bare.starts_with(|c: char| c.is_ascii_uppercase())
+            && bare.contains(|c: char| c.is_ascii_lowercase())
+            && !bare.contains('_');
+        let sep = if pascal { "" } else { "_" };
+        let base = wanted.trim_end_matches('_');
+        let mut n = 2;
+        loop {
+            let candidate = format!("{base}{sep}{n}");
+            if self.taken.insert(candidate.clone()) {
+                warnings.push(Warning {
+                    pointer: pointer.to_string(),
+                    message: format!(
+                        "Python: {what} `{wanted}` clashes with another name after conversion; \
+                         renamed to `{candidate}`"
+                    ),
+                });
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// The distribution name (PEP 508, kebab-case) and the import package name.
+pub fn package_names(title: &str, option: Option<&str>) -> (String, String) {
+    let source = option.unwrap_or(title);
+    let mut dist: String = source
+        .to_kebab_case()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    while dist.contains("--") {
+        dist = dist.replace("--", "-");
+    }
+    let mut dist = dist.trim_matches('-').to_string();
+    if let Some(name) = option {
+        // An explicit name that is already a valid distribution name is kept as written.
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if valid {
+            dist = name.to_string();
+        }
+    }
+    if dist.is_empty() {
+        dist = "api-client".to_string();
+    }
+    let mut module = snake_ident(&dist.replace(['-', '.'], "_"), "api_client", "api");
+    if is_keyword(&module) || MODULE_RESERVED.contains(&module.as_str()) {
+        module.push_str("_client");
+    }
+    (dist, module)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields() {
+        assert_eq!(field_name("firstName"), "first_name");
+        assert_eq!(field_name("first-name"), "first_name");
+        assert_eq!(field_name("class"), "class_");
+        assert_eq!(field_name("model_config"), "model_config_");
+        assert_eq!(field_name("json"), "json_");
+        assert_eq!(field_name("date"), "date_");
+        assert_eq!(field_name("__proto__"), "proto");
+        assert_eq!(field_name("1st"), "field_1st");
+        assert_eq!(field_name("$"), "field");
+        assert_eq!(field_name("type"), "type");
+        assert_eq!(field_name("None"), "none");
+    }
+
+    #[test]
+    fn enums() {
+        assert_eq!(enum_member_name("in-progress", false), "IN_PROGRESS");
+        assert_eq!(enum_member_name("", false), "EMPTY");
+        assert_eq!(enum_member_name("1st", false), "VALUE_1ST");
+        assert_eq!(enum_member_name("-3", true), "VALUE_MINUS_3");
+        assert_eq!(enum_member_name("日本", false), "VALUE");
+    }
+
+    #[test]
+    fn classes_and_methods() {
+        assert_eq!(class_name("Field"), "FieldModel");
+        assert_eq!(class_name("None"), "NoneModel");
+        assert_eq!(class_name("Order"), "Order");
+        assert_eq!(method_name("getStatus"), "get_status");
+        assert_eq!(method_name("import"), "import_");
+        assert_eq!(method_name("__init__"), "init");
+    }
+
+    #[test]
+    fn scope_dedupes_deterministically() {
+        let mut w = Vec::new();
+        let mut s = Scope::new();
+        assert_eq!(s.claim("first_name", "field", "/p", &mut w), "first_name");
+        assert_eq!(s.claim("first_name", "field", "/q", &mut w), "first_name_2");
+        assert_eq!(s.claim("Order", "class", "/r", &mut w), "Order");
+        assert_eq!(s.claim("Order", "class", "/s", &mut w), "Order2");
+        assert_eq!(w.len(), 2);
+        assert_eq!(w[0].pointer, "/q");
+    }
+
+    #[test]
+    fn packages() {
+        assert_eq!(
+            package_names("Order API", None),
+            ("order-api".into(), "order_api".into())
+        );
+        assert_eq!(
+            package_names("x", Some("shop-client")),
+            ("shop-client".into(), "shop_client".into())
+        );
+        assert_eq!(
+            package_names("JSON", None),
+            ("json".into(), "json_client".into())
+        );
+        assert_eq!(
+            package_names("!!!", None),
+            ("api-client".into(), "api_client".into())
+        );
+        assert_eq!(package_names("3D Engine", None).1, "api_3d_engine");
+    }
+}

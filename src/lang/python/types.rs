@@ -1,0 +1,825 @@
+//! Type mapping: IR [`TypeId`] → Python type expression (plus the imports it needs), default
+//! values → Python values of the right type, and hashability for `set[T]`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::fmt::{Arg, Expr, bytes_literal, number_literal, string_literal};
+use crate::ir::{
+    Api, Literal, NumberConstraints, StringFormat, StringType, TypeId, TypeKind, Warning,
+};
+
+/// `from module import names` lines of one generated module.
+#[derive(Debug, Default, Clone)]
+pub struct Imports {
+    pub from: BTreeMap<String, BTreeSet<String>>,
+    pub plain: BTreeSet<String>,
+}
+
+impl Imports {
+    pub fn add(&mut self, module: &str, name: &str) {
+        self.from
+            .entry(module.to_string())
+            .or_default()
+            .insert(name.to_string());
+    }
+    pub fn import(&mut self, module: &str) {
+        self.plain.insert(module.to_string());
+    }
+}
+
+/// A Python value for a default.
+#[derive(Debug, Clone)]
+pub struct PyValue {
+    pub expr: Expr,
+    /// Holds a model instance: it must be built when used (the class may be defined later
+    /// in the module), with `default_factory`. Other values are plain defaults; pydantic
+    /// copies mutable ones for each instance.
+    pub lazy: bool,
+}
+
+/// Maps types of one API. `models_module`: where named types live when rendering a module
+/// other than the models module itself (`Some(".models")`), `None` inside models.py.
+pub struct TypeMapper<'a> {
+    pub api: &'a Api,
+    /// Python names of the named types.
+    pub names: &'a HashMap<TypeId, String>,
+    pub models_module: Option<&'a str>,
+    pub warnings: RefCell<Vec<Warning>>,
+    warned: RefCell<HashSet<String>>,
+    /// Set when a pattern needs Python's `re` (lookaround, backreferences).
+    pub needs_python_re: RefCell<bool>,
+}
+
+impl<'a> TypeMapper<'a> {
+    pub fn new(
+        api: &'a Api,
+        names: &'a HashMap<TypeId, String>,
+        models_module: Option<&'a str>,
+    ) -> Self {
+        TypeMapper {
+            api,
+            names,
+            models_module,
+            warnings: RefCell::new(Vec::new()),
+            warned: RefCell::new(HashSet::new()),
+            needs_python_re: RefCell::new(false),
+        }
+    }
+
+    fn warn(&self, pointer: &str, message: String) {
+        let key = format!("{pointer}\u{0}{message}");
+        if self.warned.borrow_mut().insert(key) {
+            self.warnings.borrow_mut().push(Warning {
+                pointer: pointer.to_string(),
+                message,
+            });
+        }
+    }
+
+    fn kind(&self, id: TypeId) -> &'a TypeKind {
+        self.api.types.kind(id)
+    }
+
+    /// Follows aliases to the aliased type.
+    pub fn resolve(&self, mut id: TypeId) -> TypeId {
+        let mut seen = 0;
+        while let TypeKind::Alias(target) = self.kind(id) {
+            id = *target;
+            seen += 1;
+            if seen > self.api.types.types.len() {
+                break;
+            }
+        }
+        id
+    }
+
+    fn named(&self, id: TypeId, imp: &mut Imports) -> Expr {
+        let name = &self.names[&id];
+        if let Some(module) = self.models_module {
+            imp.add(module, name);
+        }
+        Expr::atom(name.clone())
+    }
+
+    /// The type expression of `id` where constraints must travel with the type
+    /// (`Annotated[str, Field(max_length=5)]`).
+    pub fn expr(&self, id: TypeId, imp: &mut Imports) -> Expr {
+        let entry = self.api.types.get(id);
+        if let (None, TypeKind::Nullable(inner)) = (&entry.name, &entry.kind) {
+            let e = self.expr(*inner, imp);
+            return if e == Expr::atom("Any") || e == Expr::atom("None") {
+                e
+            } else {
+                Expr::or(vec![e, Expr::atom("None")])
+            };
+        }
+        let (base, constraints) = self.field_type(id, imp);
+        if constraints.is_empty() {
+            base
+        } else {
+            imp.add("typing", "Annotated");
+            imp.add("pydantic", "Field");
+            Expr::sub("Annotated", vec![base, Expr::call("Field", constraints)])
+        }
+    }
+
+    /// The type expression of `id` and the constraints that go into the field's
+    /// `Field(...)` (empty unless `id` itself is a constrained scalar, list or map).
+    pub fn field_type(&self, id: TypeId, imp: &mut Imports) -> (Expr, Vec<Arg>) {
+        let entry = self.api.types.get(id);
+        if entry.name.is_some() {
+            return (self.named(id, imp), Vec::new());
+        }
+        let pointer = entry.pointer.as_str();
+        match &entry.kind {
+            TypeKind::Any => {
+                imp.add("typing", "Any");
+                (Expr::atom("Any"), vec![])
+            }
+            TypeKind::Never => {
+                self.warn(
+                    pointer,
+                    "Python: a type that accepts no value is rendered as `Any`".to_string(),
+                );
+                imp.add("typing", "Any");
+                (Expr::atom("Any"), vec![])
+            }
+            TypeKind::Null => (Expr::atom("None"), vec![]),
+            TypeKind::Boolean => (Expr::atom("bool"), vec![]),
+            TypeKind::Integer(c) => {
+                let args = number_constraints(c, true);
+                let kept = args
+                    .iter()
+                    .any(|a| a.keyword.as_deref() == Some("multiple_of"));
+                if c.multiple_of.is_some() && !kept {
+                    self.warn(
+                        pointer,
+                        "Python: a fractional `multipleOf` of an integer is not checked"
+                            .to_string(),
+                    );
+                }
+                (Expr::atom("int"), args)
+            }
+            TypeKind::Number(c) => (Expr::atom("float"), number_constraints(c, false)),
+            TypeKind::String(s) => self.string_type(s, pointer, imp),
+            TypeKind::Literal(l) => (self.literals(std::slice::from_ref(l), imp), vec![]),
+            TypeKind::LiteralUnion(ls) => (self.literals(ls, imp), vec![]),
+            TypeKind::Array(a) => {
+                let item = self.expr(a.items, imp);
+                let container = if a.unique && self.is_hashable(a.items) {
+                    "set"
+                } else {
+                    "list"
+                };
+                let mut c = Vec::new();
+                if let Some(n) = a.min_items {
+                    c.push(Arg::kw("min_length", Expr::atom(n.to_string())));
+                }
+                if let Some(n) = a.max_items {
+                    c.push(Arg::kw("max_length", Expr::atom(n.to_string())));
+                }
+                (Expr::sub(container, vec![item]), c)
+            }
+            TypeKind::Tuple(t) => {
+                let items: Vec<Expr> = t.items.iter().map(|i| self.expr(*i, imp)).collect();
+                let e = match (items.is_empty(), t.rest) {
+                    (true, None) => Expr::sub("tuple", vec![Expr::atom("()")]),
+                    (true, Some(rest)) => {
+                        Expr::sub("tuple", vec![self.expr(rest, imp), Expr::atom("...")])
+                    }
+                    (false, None) => Expr::sub("tuple", items),
+                    (false, Some(rest)) => {
+                        self.warn(
+                            pointer,
+                            "Python: a tuple with extra items is rendered as a \
+                             variable-length tuple of the union of its item types"
+                                .to_string(),
+                        );
+                        let mut all = items;
+                        all.push(self.expr(rest, imp));
+                        Expr::sub("tuple", vec![dedup_or(all), Expr::atom("...")])
+                    }
+                };
+                (e, vec![])
+            }
+            TypeKind::Map(m) => {
+                let v = self.expr(m.values, imp);
+                let mut c = Vec::new();
+                if let Some(n) = m.min_properties {
+                    c.push(Arg::kw("min_length", Expr::atom(n.to_string())));
+                }
+                if let Some(n) = m.max_properties {
+                    c.push(Arg::kw("max_length", Expr::atom(n.to_string())));
+                }
+                (Expr::sub("dict", vec![Expr::atom("str"), v]), c)
+            }
+            TypeKind::Object(_) | TypeKind::Enum(_) | TypeKind::Alias(_) => {
+                // Always named in the IR; an anonymous one is an IR bug, but stay total.
+                imp.add("typing", "Any");
+                (Expr::atom("Any"), vec![])
+            }
+            TypeKind::Union(u) => {
+                let variants: Vec<Expr> = u.variants.iter().map(|v| self.expr(*v, imp)).collect();
+                let union = dedup_or(variants);
+                if let Some(d) = &u.discriminator {
+                    match self.discriminator_field(&u.variants, &d.property) {
+                        Some(field) => {
+                            imp.add("typing", "Annotated");
+                            imp.add("pydantic", "Field");
+                            let f = Expr::call(
+                                "Field",
+                                vec![Arg::kw("discriminator", Expr::atom(string_literal(&field)))],
+                            );
+                            return (Expr::sub("Annotated", vec![union, f]), vec![]);
+                        }
+                        None => self.warn(
+                            pointer,
+                            format!(
+                                "Python: the discriminator `{}` has different field names in \
+                                 the variants; rendered as a plain union",
+                                d.property
+                            ),
+                        ),
+                    }
+                }
+                (union, vec![])
+            }
+            TypeKind::Nullable(inner) => {
+                // `x: str | None = Field(max_length=5)`: pydantic applies the constraints to
+                // the non-null member.
+                if self.api.types.get(*inner).name.is_none() {
+                    let (base, c) = self.field_type(*inner, imp);
+                    if !c.is_empty() && !matches!(base, Expr::Or(_)) {
+                        return (Expr::or(vec![base, Expr::atom("None")]), c);
+                    }
+                }
+                let e = self.expr(*inner, imp);
+                if e == Expr::atom("Any") || e == Expr::atom("None") {
+                    (e, vec![])
+                } else {
+                    (Expr::or(vec![e, Expr::atom("None")]), vec![])
+                }
+            }
+        }
+    }
+
+    /// The Python name of the discriminator field, the same in every variant (variants
+    /// that are unions themselves, as in nested discriminated unions, are looked into).
+    fn discriminator_field(&self, variants: &[TypeId], wire: &str) -> Option<String> {
+        let mut found: Option<String> = None;
+        let mut stack: Vec<TypeId> = variants.to_vec();
+        let mut seen = HashSet::new();
+        while let Some(v) = stack.pop() {
+            let v = self.resolve(v);
+            if !seen.insert(v) {
+                continue;
+            }
+            let name = match self.kind(v) {
+                TypeKind::Object(_) => {
+                    self.field_names_of(v)
+                        .into_iter()
+                        .find(|(w, _)| w == wire)?
+                        .1
+                }
+                TypeKind::Union(u) => {
+                    stack.extend(u.variants.iter().copied());
+                    continue;
+                }
+                _ => return None,
+            };
+            match &found {
+                None => found = Some(name),
+                Some(f) if *f == name => {}
+                Some(_) => return None,
+            }
+        }
+        found
+    }
+
+    /// Wire name → Python name of the fields of an object type (the same computation the
+    /// model renderer uses).
+    pub fn field_names_of(&self, id: TypeId) -> Vec<(String, String)> {
+        let TypeKind::Object(o) = self.kind(id) else {
+            return Vec::new();
+        };
+        let names = super::models::field_names(o, "", &mut Vec::new());
+        o.fields
+            .iter()
+            .map(|f| f.wire_name.clone())
+            .zip(names)
+            .collect()
+    }
+
+    fn string_type(&self, s: &StringType, pointer: &str, imp: &mut Imports) -> (Expr, Vec<Arg>) {
+        let (name, str_like) = match &s.format {
+            StringFormat::None
+            | StringFormat::Email
+            | StringFormat::Uri
+            | StringFormat::Other(_) => ("str", true),
+            StringFormat::DateTime => {
+                imp.add("datetime", "datetime");
+                ("datetime", false)
+            }
+            StringFormat::Date => {
+                imp.add("datetime", "date");
+                ("date", false)
+            }
+            StringFormat::Time => {
+                imp.add("datetime", "time");
+                ("time", false)
+            }
+            StringFormat::Duration => {
+                imp.add("datetime", "timedelta");
+                ("timedelta", false)
+            }
+            StringFormat::Uuid => {
+                imp.add("uuid", "UUID");
+                ("UUID", false)
+            }
+            StringFormat::Binary => ("bytes", false),
+            StringFormat::Decimal => {
+                imp.add("decimal", "Decimal");
+                ("Decimal", false)
+            }
+        };
+        let mut c = Vec::new();
+        let lengths_ok = str_like || s.format == StringFormat::Binary;
+        if lengths_ok {
+            if let Some(n) = s.min_length {
+                c.push(Arg::kw("min_length", Expr::atom(n.to_string())));
+            }
+            if let Some(n) = s.max_length {
+                c.push(Arg::kw("max_length", Expr::atom(n.to_string())));
+            }
+        }
+        if let Some(p) = &s.pattern
+            && str_like
+        {
+            if needs_python_re(p) {
+                *self.needs_python_re.borrow_mut() = true;
+            }
+            c.push(Arg::kw("pattern", Expr::atom(string_literal(p))));
+        }
+        let dropped = (!lengths_ok && (s.min_length.is_some() || s.max_length.is_some()))
+            || (!str_like && s.pattern.is_some());
+        if dropped && s.format != StringFormat::Decimal {
+            self.warn(
+                pointer,
+                format!(
+                    "Python: string constraints on a `{}` value are not checked (the value \
+                     is parsed to `{name}`)",
+                    s.format.as_str().unwrap_or("string")
+                ),
+            );
+        }
+        (Expr::atom(name), c)
+    }
+
+    fn literals(&self, ls: &[Literal], imp: &mut Imports) -> Expr {
+        let mut plain = Vec::new();
+        let mut extra = Vec::new();
+        let mut null = false;
+        for l in ls {
+            match l {
+                Literal::String(s) => plain.push(Expr::atom(string_literal(s))),
+                Literal::Integer(i) => plain.push(Expr::atom(number_literal(i, false))),
+                Literal::Boolean(b) => plain.push(Expr::atom(if *b { "True" } else { "False" })),
+                Literal::Null => null = true,
+                Literal::Number(n) => {
+                    imp.add("typing", "Annotated");
+                    imp.add("pydantic", "Field");
+                    let v = Expr::atom(number_literal(n, true));
+                    extra.push(Expr::sub(
+                        "Annotated",
+                        vec![
+                            Expr::atom("float"),
+                            Expr::call("Field", vec![Arg::kw("ge", v.clone()), Arg::kw("le", v)]),
+                        ],
+                    ));
+                }
+            }
+        }
+        let mut parts = Vec::new();
+        if !plain.is_empty() {
+            imp.add("typing", "Literal");
+            parts.push(Expr::sub("Literal", plain));
+        }
+        parts.extend(extra);
+        if null {
+            parts.push(Expr::atom("None"));
+        }
+        Expr::or(parts)
+    }
+
+    /// Whether values of `id` are hashable in Python (so `uniqueItems` can be a `set`).
+    pub fn is_hashable(&self, id: TypeId) -> bool {
+        self.hashable_inner(id, &mut HashSet::new())
+    }
+
+    fn hashable_inner(&self, id: TypeId, seen: &mut HashSet<TypeId>) -> bool {
+        if !seen.insert(id) {
+            return false;
+        }
+        let result = match self.kind(id) {
+            TypeKind::Null
+            | TypeKind::Boolean
+            | TypeKind::Integer(_)
+            | TypeKind::Number(_)
+            | TypeKind::String(_)
+            | TypeKind::Literal(_)
+            | TypeKind::LiteralUnion(_)
+            | TypeKind::Enum(_) => true,
+            TypeKind::Tuple(t) => {
+                t.items.iter().all(|i| self.hashable_inner(*i, seen))
+                    && t.rest.is_none_or(|r| self.hashable_inner(r, seen))
+            }
+            TypeKind::Nullable(i) | TypeKind::Alias(i) => self.hashable_inner(*i, seen),
+            TypeKind::Union(u) => u.variants.iter().all(|v| self.hashable_inner(*v, seen)),
+            TypeKind::Any
+            | TypeKind::Never
+            | TypeKind::Array(_)
+            | TypeKind::Map(_)
+            | TypeKind::Object(_) => false,
+        };
+        seen.remove(&id);
+        result
+    }
+
+    /// A Python value of type `id` for the JSON `value`, or `None` when the value does not
+    /// fit the type (the caller drops the default with a warning).
+    pub fn value(&self, id: TypeId, value: &Value, imp: &mut Imports) -> Option<PyValue> {
+        self.value_inner(id, value, imp, 0)
+    }
+
+    fn value_inner(
+        &self,
+        id: TypeId,
+        v: &Value,
+        imp: &mut Imports,
+        depth: usize,
+    ) -> Option<PyValue> {
+        if depth > 64 {
+            return None;
+        }
+        let plain = |expr: Expr| Some(PyValue { expr, lazy: false });
+        match self.kind(id) {
+            TypeKind::Alias(target) => self.value_inner(*target, v, imp, depth + 1),
+            TypeKind::Any => Some(json_value(v)),
+            TypeKind::Never => None,
+            TypeKind::Null => v.is_null().then(|| PyValue {
+                expr: Expr::atom("None"),
+                lazy: false,
+            }),
+            TypeKind::Boolean => v
+                .as_bool()
+                .and_then(|b| plain(Expr::atom(if b { "True" } else { "False" }))),
+            TypeKind::Integer(_) => {
+                let n = v.as_number()?;
+                // Numbers keep their JSON text (serde_json's arbitrary_precision), so an
+                // integer of any size is exact.
+                if crate::ir::is_integer_text(&n.to_string()) {
+                    plain(Expr::atom(number_literal(&n.to_string(), false)))
+                } else {
+                    let f = n.as_f64()?;
+                    (f.fract() == 0.0 && f.abs() < 1e15).then(|| PyValue {
+                        expr: Expr::atom(format!("{}", f as i64)),
+                        lazy: false,
+                    })
+                }
+            }
+            TypeKind::Number(_) => {
+                let n = v.as_number()?;
+                plain(Expr::atom(number_literal(&n.to_string(), true)))
+            }
+            TypeKind::String(s) => self.string_value(s, v, imp),
+            TypeKind::Literal(l) => literal_matches(l, v).then(|| PyValue {
+                expr: literal_expr(l),
+                lazy: false,
+            }),
+            TypeKind::LiteralUnion(ls) => {
+                ls.iter().find(|l| literal_matches(l, v)).map(|l| PyValue {
+                    expr: literal_expr(l),
+                    lazy: false,
+                })
+            }
+            TypeKind::Enum(e) => {
+                let wire = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => return None,
+                };
+                let idx = e.values.iter().position(|ev| ev.wire == wire)?;
+                let members = super::enum_members(e);
+                let class = self.named(id, imp);
+                plain(Expr::atom(format!("{}.{}", class.flat(), members[idx])))
+            }
+            TypeKind::Array(a) => {
+                let items = v.as_array()?;
+                let mut out = Vec::new();
+                let mut lazy = false;
+                for item in items {
+                    let pv = self.value_inner(a.items, item, imp, depth + 1)?;
+                    lazy |= pv.lazy;
+                    out.push(pv.expr);
+                }
+                let set = a.unique && self.is_hashable(a.items);
+                let expr = if set { Expr::Set(out) } else { Expr::List(out) };
+                Some(PyValue { expr, lazy })
+            }
+            TypeKind::Tuple(t) => {
+                let items = v.as_array()?;
+                if items.len() < t.items.len() || (t.rest.is_none() && items.len() > t.items.len())
+                {
+                    return None;
+                }
+                let mut out = Vec::new();
+                let mut lazy = false;
+                for (i, item) in items.iter().enumerate() {
+                    let ty = t.items.get(i).copied().or(t.rest)?;
+                    let pv = self.value_inner(ty, item, imp, depth + 1)?;
+                    lazy |= pv.lazy;
+                    out.push(pv.expr);
+                }
+                Some(PyValue {
+                    expr: Expr::Tuple(out),
+                    lazy,
+                })
+            }
+            TypeKind::Map(m) => {
+                let obj = v.as_object()?;
+                let mut out = Vec::new();
+                let mut lazy = false;
+                for (k, item) in obj {
+                    let pv = self.value_inner(m.values, item, imp, depth + 1)?;
+                    lazy |= pv.lazy;
+                    out.push((Expr::atom(string_literal(k)), pv.expr));
+                }
+                Some(PyValue {
+                    expr: Expr::Dict(out),
+                    lazy,
+                })
+            }
+            TypeKind::Object(_) => {
+                if !v.is_object() {
+                    return None;
+                }
+                let class = self.named(id, imp);
+                Some(PyValue {
+                    expr: Expr::call(
+                        format!("{}.model_validate", class.flat()),
+                        vec![Arg::pos(json_value(v).expr)],
+                    ),
+                    lazy: true,
+                })
+            }
+            TypeKind::Union(u) => {
+                if let (Some(d), Some(obj)) = (&u.discriminator, v.as_object()) {
+                    let tag = obj.get(&d.property)?.as_str()?;
+                    let variant = d.mapping.iter().find(|(t, _)| t == tag)?.1;
+                    return self.value_inner(variant, v, imp, depth + 1);
+                }
+                u.variants
+                    .iter()
+                    .filter(|variant| self.shape_matches(**variant, v))
+                    .find_map(|variant| self.value_inner(*variant, v, imp, depth + 1))
+            }
+            TypeKind::Nullable(inner) => {
+                if v.is_null() {
+                    plain(Expr::atom("None"))
+                } else {
+                    self.value_inner(*inner, v, imp, depth + 1)
+                }
+            }
+        }
+    }
+
+    /// A shallow check used to pick the union variant a default belongs to.
+    fn shape_matches(&self, id: TypeId, v: &Value) -> bool {
+        match self.kind(self.resolve(id)) {
+            TypeKind::Any => true,
+            TypeKind::Never => false,
+            TypeKind::Null => v.is_null(),
+            TypeKind::Boolean => v.is_boolean(),
+            TypeKind::Integer(_) => {
+                matches!(v, Value::Number(n) if crate::ir::is_integer_text(&n.to_string()))
+            }
+            TypeKind::Number(_) => v.is_number(),
+            TypeKind::String(s) => {
+                v.is_string() || (s.format == StringFormat::Decimal && v.is_number())
+            }
+            TypeKind::Literal(l) => literal_matches(l, v),
+            TypeKind::LiteralUnion(ls) => ls.iter().any(|l| literal_matches(l, v)),
+            TypeKind::Enum(_) => v.is_string() || v.is_number(),
+            TypeKind::Array(_) | TypeKind::Tuple(_) => v.is_array(),
+            TypeKind::Map(_) | TypeKind::Object(_) => v.is_object(),
+            TypeKind::Union(_) => true,
+            TypeKind::Nullable(inner) => v.is_null() || self.shape_matches(*inner, v),
+            TypeKind::Alias(_) => true,
+        }
+    }
+
+    fn string_value(&self, s: &StringType, v: &Value, imp: &mut Imports) -> Option<PyValue> {
+        let plain = |expr: Expr| Some(PyValue { expr, lazy: false });
+        match &s.format {
+            StringFormat::Decimal => {
+                let text = match v {
+                    Value::String(t) => t.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => return None,
+                };
+                imp.add("decimal", "Decimal");
+                plain(Expr::call(
+                    "Decimal",
+                    vec![Arg::pos(Expr::atom(string_literal(&text)))],
+                ))
+            }
+            StringFormat::Uuid => {
+                imp.add("uuid", "UUID");
+                plain(Expr::call(
+                    "UUID",
+                    vec![Arg::pos(Expr::atom(string_literal(v.as_str()?)))],
+                ))
+            }
+            StringFormat::DateTime
+            | StringFormat::Date
+            | StringFormat::Time
+            | StringFormat::Duration => {
+                let ty = match s.format {
+                    StringFormat::DateTime => "datetime",
+                    StringFormat::Date => "date",
+                    StringFormat::Time => "time",
+                    _ => "timedelta",
+                };
+                imp.add("datetime", ty);
+                imp.add("pydantic", "TypeAdapter");
+                plain(Expr::call(
+                    format!("TypeAdapter({ty}).validate_python"),
+                    vec![Arg::pos(Expr::atom(string_literal(v.as_str()?)))],
+                ))
+            }
+            StringFormat::Binary => plain(Expr::atom(bytes_literal(v.as_str()?))),
+            _ => plain(Expr::atom(string_literal(v.as_str()?))),
+        }
+    }
+}
+
+/// `a | b` as ruff's lint rules want unions: no repeated member (PYI016), one `Literal[...]`
+/// for all literal members (PYI030), no `int` next to `float` (PYI041), `None` last.
+pub fn dedup_or(items: Vec<Expr>) -> Expr {
+    let mut flat = Vec::new();
+    for item in items {
+        match item {
+            Expr::Or(inner) => flat.extend(inner),
+            other => flat.push(other),
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out: Vec<Expr> = Vec::new();
+    let mut literal_at: Option<usize> = None;
+    for e in flat {
+        if let Expr::Subscript(v, values) = &e
+            && v == "Literal"
+        {
+            match literal_at {
+                Some(i) => {
+                    if let Expr::Subscript(_, existing) = &mut out[i] {
+                        for value in values {
+                            if !existing.contains(value) {
+                                existing.push(value.clone());
+                            }
+                        }
+                    }
+                }
+                None => {
+                    literal_at = Some(out.len());
+                    out.push(e);
+                }
+            }
+            continue;
+        }
+        if seen.insert(e.flat()) {
+            out.push(e);
+        }
+    }
+    if seen.contains("float") {
+        out.retain(|e| *e != Expr::atom("int"));
+    }
+    if let Some(pos) = out.iter().position(|e| *e == Expr::atom("None")) {
+        let none = out.remove(pos);
+        out.push(none);
+    }
+    Expr::or(out)
+}
+
+fn number_constraints(c: &NumberConstraints, integer: bool) -> Vec<Arg> {
+    let mut out = Vec::new();
+    let pairs = [
+        ("gt", &c.exclusive_minimum),
+        ("ge", &c.minimum),
+        ("lt", &c.exclusive_maximum),
+        ("le", &c.maximum),
+        ("multiple_of", &c.multiple_of),
+    ];
+    for (k, v) in pairs {
+        let Some(v) = v else { continue };
+        let text = if integer {
+            integer_bound(k, v)
+        } else {
+            Some(number_literal(v, false))
+        };
+        if let Some(text) = text {
+            out.push(Arg::kw(k, Expr::atom(text)));
+        }
+    }
+    out
+}
+
+/// A bound of an integer field as an integer literal (pydantic refuses others): integral
+/// values written as integers, others rounded to the equivalent integer bound. `None` for a
+/// fractional `multiple_of`, which an integer constraint cannot express.
+fn integer_bound(kind: &str, json: &str) -> Option<String> {
+    if !json.contains(['.', 'e', 'E']) {
+        return Some(json.to_string());
+    }
+    let f: f64 = json.parse().ok()?;
+    if !f.is_finite() {
+        return None;
+    }
+    let rounded = match kind {
+        _ if f.fract() == 0.0 => f,
+        "ge" | "lt" => f.ceil(),
+        "gt" | "le" => f.floor(),
+        _ => return None,
+    };
+    Some(format!("{rounded:.0}"))
+}
+
+/// Whether an ECMA-262 pattern uses what the Rust regex engine (pydantic's default) lacks.
+fn needs_python_re(p: &str) -> bool {
+    p.contains("(?=")
+        || p.contains("(?!")
+        || p.contains("(?<=")
+        || p.contains("(?<!")
+        || p.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'\\' && w[1].is_ascii_digit() && w[1] != b'0')
+}
+
+fn literal_matches(l: &Literal, v: &Value) -> bool {
+    match (l, v) {
+        (Literal::String(s), Value::String(t)) => s == t,
+        (Literal::Boolean(b), Value::Bool(c)) => b == c,
+        (Literal::Null, Value::Null) => true,
+        (Literal::Integer(i), Value::Number(n)) | (Literal::Number(i), Value::Number(n)) => {
+            i.parse::<f64>().ok() == n.as_f64()
+        }
+        _ => false,
+    }
+}
+
+fn literal_expr(l: &Literal) -> Expr {
+    match l {
+        Literal::String(s) => Expr::atom(string_literal(s)),
+        Literal::Integer(i) => Expr::atom(number_literal(i, false)),
+        Literal::Number(n) => Expr::atom(number_literal(n, true)),
+        Literal::Boolean(b) => Expr::atom(if *b { "True" } else { "False" }),
+        Literal::Null => Expr::atom("None"),
+    }
+}
+
+/// A JSON value as a Python literal (dicts, lists, strings, numbers, True/False/None).
+pub fn json_value(v: &Value) -> PyValue {
+    match v {
+        Value::Null => PyValue {
+            expr: Expr::atom("None"),
+            lazy: false,
+        },
+        Value::Bool(b) => PyValue {
+            expr: Expr::atom(if *b { "True" } else { "False" }),
+            lazy: false,
+        },
+        Value::Number(n) => PyValue {
+            expr: Expr::atom(number_literal(&n.to_string(), false)),
+            lazy: false,
+        },
+        Value::String(s) => PyValue {
+            expr: Expr::atom(string_literal(s)),
+            lazy: false,
+        },
+        Value::Array(items) => PyValue {
+            expr: Expr::List(items.iter().map(|i| json_value(i).expr).collect()),
+            lazy: false,
+        },
+        Value::Object(map) => PyValue {
+            expr: Expr::Dict(
+                map.iter()
+                    .map(|(k, v)| (Expr::atom(string_literal(k)), json_value(v).expr))
+                    .collect(),
+            ),
+            lazy: false,
+        },
+    }
+}

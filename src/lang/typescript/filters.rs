@@ -1,0 +1,106 @@
+//! Askama filters of the TypeScript templates: escaping schema text for where it lands.
+
+use super::doc::{WIDTH, str_width};
+
+/// A JSDoc comment of `lines` (raw schema text) for a declaration whose line is indented
+/// by `indent` columns, followed by a newline and that indentation; empty when there
+/// are no lines. `*/` cannot end the comment early, line terminators split lines, other
+/// control characters are written as `\uXXXX`, trailing whitespace is dropped (prettier
+/// would drop it).
+#[askama::filter_fn]
+pub fn jsdoc(lines: &[String], _env: &dyn askama::Values, indent: usize) -> askama::Result<String> {
+    Ok(jsdoc_block(lines, indent))
+}
+
+/// Text for a `//` comment: one line, invisible formatting characters escaped.
+#[askama::filter_fn]
+pub fn line_comment(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    Ok(clean(&crate::lang::one_line(value)))
+}
+
+/// A JSON string (for package.json).
+#[askama::filter_fn]
+pub fn json_string(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    Ok(serde_json::to_string(value).expect("a string serializes"))
+}
+
+/// Text for a Markdown table cell or an HTML comment: one line, `|` escaped, no `--`.
+#[askama::filter_fn]
+pub fn md_inline(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+    let one = clean(&crate::lang::one_line(value));
+    Ok(one
+        .replace('|', "\\|")
+        .replace("--", "- -")
+        .replace('<', "&lt;"))
+}
+
+pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
+    let lines: Vec<String> = lines
+        .iter()
+        .flat_map(|l| super::types::split_lines(l))
+        .map(|l| clean(&l))
+        .collect();
+    // Drop leading and trailing blank lines.
+    let start = lines.iter().position(|l| !l.is_empty());
+    let Some(start) = start else {
+        return String::new();
+    };
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
+    let lines = &lines[start..end];
+    let pad = " ".repeat(indent);
+    if lines.len() == 1 && indent + str_width(&lines[0]) + "/**  */".len() <= WIDTH {
+        return format!("/** {} */\n{pad}", lines[0]);
+    }
+    let mut out = String::from("/**\n");
+    for l in lines {
+        if l.is_empty() {
+            out.push_str(&format!("{pad} *\n"));
+        } else {
+            out.push_str(&format!("{pad} * {l}\n"));
+        }
+    }
+    out.push_str(&format!("{pad} */\n{pad}"));
+    out
+}
+
+/// One comment line: no comment terminator, no control characters, no trailing
+/// whitespace (JavaScript's `trim` also removes U+FEFF).
+fn clean(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\t' => out.push_str("  "),
+            c if c.is_control() || super::print::is_invisible(c) => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    let out = out.replace("*/", "*\\/");
+    out.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jsdoc_block;
+
+    #[test]
+    fn comments_cannot_be_closed_early() {
+        let lines = vec![
+            "Ends */ here".to_string(),
+            "".to_string(),
+            "second\u{2028}third\0\u{202e}".to_string(),
+        ];
+        assert_eq!(
+            jsdoc_block(&lines, 2),
+            "/**\n   * Ends *\\/ here\n   *\n   * second\n   * third\\u0000\\u202e\n   */\n  "
+        );
+        assert_eq!(jsdoc_block(&["short".to_string()], 0), "/** short */\n");
+        assert_eq!(jsdoc_block(&[], 0), "");
+        assert_eq!(jsdoc_block(&["  ".to_string()], 0), "");
+    }
+}

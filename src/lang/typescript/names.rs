@@ -1,0 +1,503 @@
+//! Identifiers of the generated TypeScript: type names, method and namespace members,
+//! namespace classes, enum members. Every schema string becomes an identifier only
+//! through here: sanitized, checked against what it must not shadow or override, and
+//! made unique deterministically, with a [`Warning`] for every rename.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use heck::{ToLowerCamelCase, ToUpperCamelCase};
+
+use crate::ir::{Api, TypeId, Warning};
+
+/// Global names of ECMAScript (lib `es2022`) and TypeScript's built-in utility types.
+/// A generated type of one of these names would shadow the global inside the modules
+/// that import it (`Promise`, `Record` and `Object` are used by the client itself).
+pub const ES_GLOBALS: &[&str] = &[
+    "AggregateError",
+    "Array",
+    "ArrayBuffer",
+    "ArrayBufferLike",
+    "ArrayBufferView",
+    "ArrayLike",
+    "AsyncGenerator",
+    "AsyncGeneratorFunction",
+    "AsyncIterable",
+    "AsyncIterableIterator",
+    "AsyncIterator",
+    "Atomics",
+    "Awaited",
+    "BigInt",
+    "BigInt64Array",
+    "BigUint64Array",
+    "Boolean",
+    "Capitalize",
+    "ConstructorParameters",
+    "DataView",
+    "Date",
+    "Error",
+    "EvalError",
+    "Exclude",
+    "Extract",
+    "FinalizationRegistry",
+    "Float32Array",
+    "Float64Array",
+    "Function",
+    "Generator",
+    "GeneratorFunction",
+    "Infinity",
+    "InstanceType",
+    "Int16Array",
+    "Int32Array",
+    "Int8Array",
+    "Intl",
+    "Iterable",
+    "IterableIterator",
+    "Iterator",
+    "IteratorResult",
+    "JSON",
+    "Lowercase",
+    "Map",
+    "Math",
+    "NaN",
+    "NoInfer",
+    "NonNullable",
+    "Number",
+    "Object",
+    "Omit",
+    "OmitThisParameter",
+    "Parameters",
+    "Partial",
+    "Pick",
+    "Promise",
+    "PromiseLike",
+    "PropertyDescriptor",
+    "PropertyKey",
+    "Proxy",
+    "RangeError",
+    "Readonly",
+    "ReadonlyArray",
+    "ReadonlyMap",
+    "ReadonlySet",
+    "Record",
+    "ReferenceError",
+    "Reflect",
+    "RegExp",
+    "Required",
+    "ReturnType",
+    "Set",
+    "SharedArrayBuffer",
+    "String",
+    "Symbol",
+    "SyntaxError",
+    "TemplateStringsArray",
+    "ThisParameterType",
+    "ThisType",
+    "TypeError",
+    "URIError",
+    "Uint16Array",
+    "Uint32Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Uncapitalize",
+    "Uppercase",
+    "WeakMap",
+    "WeakRef",
+    "WeakSet",
+    "globalThis",
+    "undefined",
+];
+
+/// What the package itself exports or declares at module level besides the schema's
+/// types (runtime.ts, errors.ts, client.ts). Namespace classes are added per API.
+pub const PACKAGE_NAMES: &[&str] = &[
+    "AuthError",
+    "CallOptions",
+    "ClientOptions",
+    "ConnectionLostError",
+    "EVENT_TYPES",
+    "EventMap",
+    "FieldError",
+    "InvalidFrame",
+    "InvalidParamsError",
+    "MethodNotFoundError",
+    "RPCClient",
+    "RPCError",
+    "RPCErrorInit",
+    "RPCRuntime",
+    "ServerError",
+    "TimeoutError",
+    "UnhandledError",
+    "UnhandledEvent",
+    "UnhandledFrame",
+    "UnmatchedFrame",
+    "Unsubscribe",
+    "ValidationError",
+    "WebSocketConstructor",
+    "WebSocketLike",
+    "servers",
+];
+
+/// Members no generated method or namespace may take, on any class: the constructor,
+/// `then` (an object with `then` is awaited as a promise) and `Object.prototype`'s.
+pub const RESERVED_MEMBERS: &[&str] = &[
+    "constructor",
+    "then",
+    "toString",
+    "toLocaleString",
+    "valueOf",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "prototype",
+];
+
+/// Members of `RPCClient` itself.
+pub const CLIENT_MEMBERS: &[&str] = &["connect", "close", "connected", "on", "onUnhandled"];
+
+/// TypeScript's reserved words and contextual type keywords: never a type name.
+const KEYWORDS: &[&str] = &[
+    "any",
+    "as",
+    "async",
+    "await",
+    "bigint",
+    "boolean",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "declare",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "from",
+    "function",
+    "get",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "infer",
+    "instanceof",
+    "interface",
+    "is",
+    "keyof",
+    "let",
+    "module",
+    "namespace",
+    "never",
+    "new",
+    "null",
+    "number",
+    "object",
+    "of",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "readonly",
+    "require",
+    "return",
+    "set",
+    "static",
+    "string",
+    "super",
+    "switch",
+    "symbol",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "undefined",
+    "unique",
+    "unknown",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Keeps the characters that may appear in an identifier (ASCII letters and digits, `_`,
+/// `$`, and non-ASCII letters).
+fn identifier_chars(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            c.is_ascii_alphanumeric()
+                || *c == '_'
+                || *c == '$'
+                || (!c.is_ascii() && c.is_alphabetic())
+        })
+        .collect()
+}
+
+/// `get_status` → `getStatus`; never empty, never starting with a digit.
+pub fn camel(s: &str) -> String {
+    let out = identifier_chars(&s.to_lower_camel_case());
+    if out.is_empty() {
+        "method".to_string()
+    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{out}")
+    } else {
+        out
+    }
+}
+
+/// `chat_rooms` → `ChatRooms`; `None` when nothing identifier-like is left.
+pub fn pascal(s: &str) -> Option<String> {
+    let out = identifier_chars(&s.to_upper_camel_case());
+    if out.is_empty() { None } else { Some(out) }
+}
+
+/// A valid type identifier from an IR name (which should already be one).
+fn sanitize_type_name(name: &str) -> String {
+    let out = identifier_chars(name);
+    if out.is_empty()
+        || out.starts_with(|c: char| c.is_ascii_digit())
+        || KEYWORDS.contains(&out.as_str())
+    {
+        format!("T{out}")
+    } else {
+        out
+    }
+}
+
+/// The TypeScript names of the API's named types. `taken` holds the package's own
+/// names (see [`PACKAGE_NAMES`], plus namespace classes); a type that would clash with
+/// one of them or with a global gets `Model` appended (then a number, if needed).
+pub fn type_names(
+    api: &Api,
+    taken: &HashSet<String>,
+    warnings: &mut Vec<Warning>,
+) -> HashMap<TypeId, String> {
+    let named = api.types.named();
+    // Names the IR gave; a renamed type must not take another one's name.
+    let ir_names: HashSet<String> = named
+        .iter()
+        .map(|id| sanitize_type_name(api.types.name_of(*id)))
+        .collect();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut out = HashMap::new();
+    for id in named {
+        let ir_name = api.types.name_of(id);
+        let base = sanitize_type_name(ir_name);
+        let clashes = |n: &str| taken.contains(n) || ES_GLOBALS.contains(&n) || used.contains(n);
+        let mut name = base.clone();
+        if clashes(&name) {
+            let stem = format!("{base}Model");
+            name = stem.clone();
+            let mut n = 2;
+            while clashes(&name) || (ir_names.contains(&name) && name != base) {
+                name = format!("{stem}{n}");
+                n += 1;
+            }
+        }
+        if name != ir_name {
+            warnings.push(Warning {
+                pointer: api.types.get(id).pointer.clone(),
+                message: format!("TypeScript: type `{ir_name}` is named `{name}` (the name is taken in TypeScript)"),
+            });
+        }
+        used.insert(name.clone());
+        out.insert(id, name);
+    }
+    out
+}
+
+/// Unique names within one scope (a class's members, an enum's keys).
+pub struct Scope {
+    used: HashSet<String>,
+    reserved: HashSet<String>,
+}
+
+impl Scope {
+    pub fn new(reserved: &[&str]) -> Self {
+        Scope {
+            used: HashSet::new(),
+            reserved: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Claims `wanted`, or the first free of `wanted_`, `wanted2`, `wanted3`... (a
+    /// reserved name gets `_` first). Returns the name and whether it changed.
+    pub fn claim(&mut self, wanted: &str) -> (String, bool) {
+        let mut name = wanted.to_string();
+        if self.reserved.contains(&name) {
+            name.push('_');
+        }
+        if self.used.contains(&name) || self.reserved.contains(&name) {
+            let stem = name.clone();
+            let mut n = 2;
+            while self.used.contains(&name) || self.reserved.contains(&name) {
+                name = format!("{stem}{n}");
+                n += 1;
+            }
+        }
+        self.used.insert(name.clone());
+        let changed = name != wanted;
+        (name, changed)
+    }
+}
+
+/// The methods grouped by namespace: `chat.rooms.join` is method `join` of namespace
+/// `rooms` of namespace `chat`.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    /// The wire segments leading here (empty for the client itself).
+    pub path: Vec<String>,
+    /// Indexes into `api.methods`, in document order.
+    pub methods: Vec<usize>,
+    /// By first segment, in order of first appearance.
+    pub children: Vec<Namespace>,
+}
+
+impl Namespace {
+    pub fn build(api: &Api) -> Namespace {
+        let mut root = Namespace::default();
+        for (index, method) in api.methods.iter().enumerate() {
+            let mut node = &mut root;
+            let (namespaces, _) = method.path.split_at(method.path.len().saturating_sub(1));
+            for segment in namespaces {
+                let position = match node
+                    .children
+                    .iter()
+                    .position(|c| c.path.last() == Some(segment))
+                {
+                    Some(p) => p,
+                    None => {
+                        let mut path = node.path.clone();
+                        path.push(segment.clone());
+                        node.children.push(Namespace {
+                            path,
+                            ..Namespace::default()
+                        });
+                        node.children.len() - 1
+                    }
+                };
+                node = &mut node.children[position];
+            }
+            node.methods.push(index);
+        }
+        root
+    }
+
+    /// Every namespace below this one, depth first, parents before children.
+    pub fn descendants(&self) -> Vec<&Namespace> {
+        let mut out = Vec::new();
+        for child in &self.children {
+            out.push(child);
+            out.extend(child.descendants());
+        }
+        out
+    }
+}
+
+/// A member name and the name it would have had without a clash.
+pub struct MemberName {
+    pub name: String,
+    pub wanted: String,
+}
+
+/// The member names of one class: its methods (document order) take their names first,
+/// then its child namespaces; the client's own members and [`RESERVED_MEMBERS`] are
+/// never taken.
+pub fn members(api: &Api, ns: &Namespace) -> (Vec<MemberName>, Vec<MemberName>) {
+    let mut reserved: Vec<&str> = RESERVED_MEMBERS.to_vec();
+    if ns.path.is_empty() {
+        reserved.extend(CLIENT_MEMBERS);
+    }
+    let mut scope = Scope::new(&reserved);
+    let mut claim = |segment: &str| {
+        let wanted = camel(segment);
+        let (name, _) = scope.claim(&wanted);
+        MemberName { name, wanted }
+    };
+    let methods = ns
+        .methods
+        .iter()
+        .map(|&i| {
+            claim(
+                api.methods[i]
+                    .path
+                    .last()
+                    .expect("a method path is never empty"),
+            )
+        })
+        .collect();
+    let children = ns
+        .children
+        .iter()
+        .map(|c| claim(c.path.last().expect("a namespace has a name")))
+        .collect();
+    (methods, children)
+}
+
+/// The class names of all namespaces (`chat.rooms` → `ChatRoomsNamespace`), unique,
+/// keyed by wire path.
+pub fn namespace_classes(
+    root: &Namespace,
+    warnings: &mut Vec<Warning>,
+) -> BTreeMap<Vec<String>, String> {
+    let mut scope = Scope::new(&[]);
+    let mut out = BTreeMap::new();
+    for ns in root.descendants() {
+        let stem: String = ns
+            .path
+            .iter()
+            .map(|s| pascal(s).unwrap_or_else(|| "Ns".to_string()))
+            .collect();
+        let wanted = format!("{stem}Namespace");
+        let (name, changed) = scope.claim(&wanted);
+        if changed {
+            warnings.push(Warning {
+                pointer: "/methods".to_string(),
+                message: format!(
+                    "TypeScript: namespace `{}` has class `{name}` (`{wanted}` is taken)",
+                    ns.path.join(".")
+                ),
+            });
+        }
+        out.insert(ns.path.clone(), name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casing() {
+        assert_eq!(camel("get_status"), "getStatus");
+        assert_eq!(camel("2fa"), "_2fa");
+        assert_eq!(camel("!!"), "method");
+        assert_eq!(pascal("chat-rooms").as_deref(), Some("ChatRooms"));
+    }
+
+    #[test]
+    fn scope_is_deterministic() {
+        let mut scope = Scope::new(RESERVED_MEMBERS);
+        assert_eq!(scope.claim("getStatus"), ("getStatus".to_string(), false));
+        assert_eq!(scope.claim("getStatus"), ("getStatus2".to_string(), true));
+        assert_eq!(
+            scope.claim("constructor"),
+            ("constructor_".to_string(), true)
+        );
+        assert_eq!(
+            scope.claim("constructor"),
+            ("constructor_2".to_string(), true)
+        );
+    }
+}

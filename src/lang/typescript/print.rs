@@ -1,0 +1,741 @@
+//! TypeScript constructs whose layout depends on their length, built as the documents
+//! prettier 3 builds for them (`src/language-js/print/*` in prettier), so that the
+//! generated code is already formatted. Each `*_line` function returns the construct
+//! laid out at a given indentation, continuation lines included.
+
+use super::doc::{
+    self, Doc, GroupId, align, concat, group, group_with_id, if_break, indent, indent_if_break,
+    join, line, softline, text,
+};
+use super::es5_ident::is_es5_identifier_name;
+use std::collections::HashSet;
+
+/// A TypeScript type expression (the subset the generator writes).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TsType {
+    /// `string`, `number`, `boolean`, `null`, `unknown`, `never`, `void`.
+    Keyword(&'static str),
+    /// A named type, already a valid identifier.
+    Ref(String),
+    StringLit(String),
+    /// A JSON number, possibly negative.
+    NumberLit(String),
+    BoolLit(bool),
+    Array(Box<TsType>),
+    /// Fixed elements, then optionally `...rest[]`.
+    Tuple(Vec<TsType>, Option<Box<TsType>>),
+    /// `Name<args>`, e.g. `Record<string, T>`, `Promise<T>`.
+    Generic(String, Vec<TsType>),
+    /// `{ [key: string]: T }`: a map where `Record<string, T>` would make a recursive
+    /// type alias circular (TypeScript defers object literal members, not `Record`).
+    IndexObject(Box<TsType>),
+    /// Two or more members, flat (no member is a union).
+    Union(Vec<TsType>),
+}
+
+impl TsType {
+    /// A union of `members`, flattened and without duplicates; a single member stands
+    /// for itself.
+    pub fn union(members: Vec<TsType>) -> TsType {
+        let mut flat: Vec<TsType> = Vec::new();
+        for m in members {
+            match m {
+                TsType::Union(inner) => {
+                    for i in inner {
+                        if !flat.contains(&i) {
+                            flat.push(i);
+                        }
+                    }
+                }
+                other => {
+                    if !flat.contains(&other) {
+                        flat.push(other);
+                    }
+                }
+            }
+        }
+        // `unknown` absorbs everything, `never` nothing.
+        if flat.contains(&TsType::Keyword("unknown")) {
+            return TsType::Keyword("unknown");
+        }
+        if flat.len() > 1 {
+            flat.retain(|t| *t != TsType::Keyword("never"));
+        }
+        match flat.len() {
+            0 => TsType::Keyword("never"),
+            1 => flat.pop().expect("one member"),
+            _ => TsType::Union(flat),
+        }
+    }
+
+    /// The type as one line (for READMEs and tests).
+    pub fn flat(&self) -> String {
+        let doc = type_doc(self, Ctx::Annotation, &mut Objects::default());
+        doc::print_width(&doc, 0, usize::MAX / 2)
+    }
+}
+
+/// Where a type expression stands; prettier lays unions out differently in each place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// After `name: ` (a property, an index signature, a return type).
+    Annotation,
+    /// Right of `type X =`.
+    AliasRhs,
+    /// The element of `T[]`.
+    ArrayElem,
+    /// An element of a tuple; `multi`: the tuple has more than one element.
+    TupleElem { multi: bool },
+    /// A type argument.
+    TypeArg,
+    /// A member of a union.
+    UnionMember,
+}
+
+/// prettier's `isSimpleType`: keywords, literals, references without type arguments.
+fn is_simple(t: &TsType) -> bool {
+    matches!(
+        t,
+        TsType::Keyword(_)
+            | TsType::Ref(_)
+            | TsType::StringLit(_)
+            | TsType::NumberLit(_)
+            | TsType::BoolLit(_)
+    )
+}
+
+/// prettier's `shouldHugUnion`: exactly one type reference, all other members `null`/`void`.
+fn union_hugs(members: &[TsType]) -> bool {
+    let Some(reference) = members.iter().position(|t| {
+        matches!(
+            t,
+            TsType::Ref(_) | TsType::Generic(..) | TsType::IndexObject(_)
+        )
+    }) else {
+        return false;
+    };
+    members.iter().enumerate().all(|(i, t)| {
+        i == reference || matches!(t, TsType::Keyword("null") | TsType::Keyword("void"))
+    })
+}
+
+/// prettier's `shouldHugType`.
+fn should_hug(t: &TsType) -> bool {
+    match t {
+        TsType::Union(members) => union_hugs(members),
+        TsType::IndexObject(_) => true,
+        other => is_simple(other),
+    }
+}
+
+fn type_doc(t: &TsType, ctx: Ctx, o: &mut Objects) -> Doc {
+    match t {
+        TsType::Keyword(k) => text(*k),
+        TsType::Ref(name) => text(name.clone()),
+        TsType::StringLit(s) => text(string_literal(s)),
+        TsType::NumberLit(n) => match n.strip_prefix('-') {
+            Some(abs) => concat(vec![text("-"), text(number(abs))]),
+            None => text(number(n)),
+        },
+        TsType::BoolLit(b) => text(if *b { "true" } else { "false" }),
+        TsType::Array(elem) => {
+            let inner = match elem.as_ref() {
+                TsType::Union(members) => concat(vec![
+                    text("("),
+                    union_doc(members, Ctx::ArrayElem, o),
+                    text(")"),
+                ]),
+                other => type_doc(other, Ctx::ArrayElem, o),
+            };
+            concat(vec![inner, text("[]")])
+        }
+        TsType::Tuple(items, rest) => {
+            let count = items.len() + usize::from(rest.is_some());
+            if count == 0 {
+                return text("[]");
+            }
+            let multi = count > 1;
+            let mut elements: Vec<Doc> = items
+                .iter()
+                .map(|i| group(type_doc(i, Ctx::TupleElem { multi }, o)))
+                .collect();
+            if let Some(rest) = rest {
+                let array = TsType::Array(rest.clone());
+                elements.push(group(concat(vec![
+                    text("..."),
+                    type_doc(&array, Ctx::TupleElem { multi }, o),
+                ])));
+            }
+            group(concat(vec![
+                text("["),
+                indent(concat(vec![
+                    softline(),
+                    join(concat(vec![text(","), line()]), elements),
+                    if_break(text(","), text("")),
+                ])),
+                softline(),
+                text("]"),
+            ]))
+        }
+        TsType::Generic(name, args) => concat(vec![text(name.clone()), type_args_doc(args, o)]),
+        TsType::IndexObject(value) => {
+            let (id, broken) = o.next();
+            let contents = concat(vec![
+                text("{"),
+                indent(concat(vec![
+                    line(),
+                    index_signature_doc(value, o),
+                    if_break(text(";"), text("")),
+                ])),
+                line(),
+                text("}"),
+            ]);
+            if broken {
+                doc::broken_group(contents, id)
+            } else {
+                group_with_id(contents, id)
+            }
+        }
+        TsType::Union(members) => union_doc(members, ctx, o),
+    }
+}
+
+/// prettier's `printTypeParameters` for type arguments.
+fn type_args_doc(args: &[TsType], o: &mut Objects) -> Doc {
+    if args.is_empty() {
+        return text("");
+    }
+    if args.len() == 1 && should_hug(&args[0]) {
+        return concat(vec![
+            text("<"),
+            type_doc(&args[0], Ctx::TypeArg, o),
+            text(">"),
+        ]);
+    }
+    group(concat(vec![
+        text("<"),
+        indent(concat(vec![
+            softline(),
+            join(
+                concat(vec![text(","), line()]),
+                args.iter().map(|a| type_doc(a, Ctx::TypeArg, o)).collect(),
+            ),
+        ])),
+        softline(),
+        text(">"),
+    ]))
+}
+
+/// prettier's `printUnionType`.
+fn union_doc(members: &[TsType], ctx: Ctx, o: &mut Objects) -> Doc {
+    if union_hugs(members) {
+        return join(
+            text(" | "),
+            members
+                .iter()
+                .map(|m| type_doc(m, Ctx::UnionMember, o))
+                .collect(),
+        );
+    }
+    let mut parts = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        parts.push(if i == 0 {
+            if_break(text("| "), text(""))
+        } else {
+            concat(vec![line(), text("| ")])
+        });
+        parts.push(align(2, type_doc(m, Ctx::UnionMember, o)));
+    }
+    let code = group(concat(parts));
+    match ctx {
+        Ctx::ArrayElem => group(concat(vec![
+            indent(concat(vec![softline(), code])),
+            softline(),
+        ])),
+        Ctx::TupleElem { multi: true } => group(concat(vec![
+            indent(concat(vec![
+                if_break(concat(vec![text("("), softline()]), text("")),
+                code,
+            ])),
+            softline(),
+            if_break(text(")"), text("")),
+        ])),
+        Ctx::AliasRhs | Ctx::TupleElem { multi: false } | Ctx::TypeArg => code,
+        Ctx::Annotation | Ctx::UnionMember => group(indent(concat(vec![softline(), code]))),
+    }
+}
+
+/// Allocates group ids within one document.
+#[derive(Default)]
+struct Ids(usize);
+
+impl Ids {
+    fn next(&mut self) -> GroupId {
+        self.0 += 1;
+        GroupId(self.0)
+    }
+}
+
+/// prettier's "fluid" assignment layout: `left op` then the right side, moved to the
+/// next line only when its first line does not fit.
+fn fluid(left: Doc, op: &str, right: Doc, ids: &mut Ids) -> Doc {
+    let id = ids.next();
+    group(concat(vec![
+        group(left),
+        text(op),
+        group_with_id(indent(line()), id),
+        indent_if_break(right, id),
+    ]))
+}
+
+/// prettier's "break-after-operator" assignment layout.
+fn break_after_operator(left: Doc, op: &str, right: Doc) -> Doc {
+    group(concat(vec![
+        group(left),
+        text(op),
+        group(indent(concat(vec![line(), right]))),
+    ]))
+}
+
+/// Object literal types written on several lines: prettier keeps an object expanded
+/// when its source has a line break after `{`, so when it reformats generated code, an
+/// object type that broke is broken from the start (which can change the layout
+/// around it, see [`method_head`]). Group ids of object types are numbered in
+/// document order from [`OBJECT_IDS`].
+#[derive(Default)]
+struct Objects {
+    count: usize,
+    broken: HashSet<usize>,
+}
+
+const OBJECT_IDS: usize = 1 << 20;
+
+impl Objects {
+    fn next(&mut self) -> (GroupId, bool) {
+        let n = self.count;
+        self.count += 1;
+        (GroupId(OBJECT_IDS + n), self.broken.contains(&n))
+    }
+}
+
+/// Lays out the document `build` makes at `indent` columns so that prettier leaves the
+/// result as it is: object types that break are marked broken and the document is laid
+/// out again, until no other object type breaks.
+fn print_stable(indent_width: usize, build: impl Fn(&mut Objects) -> Doc) -> String {
+    let mut broken = HashSet::new();
+    loop {
+        let mut objects = Objects {
+            count: 0,
+            broken: broken.clone(),
+        };
+        let document = build(&mut objects);
+        let (out, modes) = doc::print_with_modes(&document, indent_width);
+        let now: HashSet<usize> = (0..objects.count)
+            .filter(|n| modes.contains(&(GroupId(OBJECT_IDS + n), true)))
+            .collect();
+        if now.is_subset(&broken) {
+            return out;
+        }
+        broken.extend(now);
+    }
+}
+
+/// `export type Name = T;`
+pub fn type_alias(name: &str, rhs: &TsType) -> String {
+    print_stable(0, |o| {
+        let left = text(format!("type {name}"));
+        let assignment = match rhs {
+            TsType::Union(members) if !union_hugs(members) => {
+                break_after_operator(left, " =", union_doc(members, Ctx::AliasRhs, o))
+            }
+            other => fluid(
+                left,
+                " =",
+                type_doc(other, Ctx::AliasRhs, o),
+                &mut Ids::default(),
+            ),
+        };
+        concat(vec![text("export "), assignment, text(";")])
+    })
+}
+
+/// `readonly key?: T;` inside an interface, at `indent` columns.
+pub fn property_signature(
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    ty: &TsType,
+    indent: usize,
+) -> String {
+    print_stable(indent, |o| {
+        let mut parts = Vec::new();
+        if read_only {
+            parts.push(text("readonly "));
+        }
+        parts.push(text(property_key(key)));
+        if optional {
+            parts.push(text("?"));
+        }
+        parts.push(text(": "));
+        parts.push(type_doc(ty, Ctx::Annotation, o));
+        concat(vec![group(concat(parts)), text(";")])
+    })
+}
+
+/// `[key: string]: T;` inside an interface, at `indent` columns.
+pub fn index_signature(ty: &TsType, indent_width: usize) -> String {
+    print_stable(indent_width, |o| {
+        concat(vec![index_signature_doc(ty, o), text(";")])
+    })
+}
+
+/// prettier's `TSIndexSignature`: `[key: string]: T`.
+fn index_signature_doc(ty: &TsType, o: &mut Objects) -> Doc {
+    let key = group(concat(vec![
+        indent(concat(vec![softline(), text("key: string")])),
+        softline(),
+    ]));
+    group(concat(vec![
+        text("["),
+        key,
+        text("]: "),
+        type_doc(ty, Ctx::Annotation, o),
+    ]))
+}
+
+/// A method declaration's first line(s), through the ` {` that opens its body:
+/// `name(a: A, b?: B): Promise<R> {`, at `indent` columns.
+pub fn method_head(name: &str, params: &[String], returns: &TsType, indent_width: usize) -> String {
+    print_stable(indent_width, |o| {
+        let list = concat(vec![
+            text("("),
+            indent(concat(vec![
+                softline(),
+                join(
+                    concat(vec![text(","), line()]),
+                    params.iter().map(|p| text(p.clone())).collect(),
+                ),
+            ])),
+            if_break(text(","), text("")),
+            softline(),
+            text(")"),
+        ]);
+        let return_type = type_doc(returns, Ctx::Annotation, o);
+        // prettier's `shouldGroupFunctionParameters`: a lone parameter gets a group of
+        // its own when the return type will break, so that the return type breaks first.
+        let list = if params.len() == 1 && doc::will_break(&return_type) {
+            group(list)
+        } else {
+            list
+        };
+        let signature = group(concat(vec![list, text(": "), return_type]));
+        concat(vec![text(name), signature, text(" {")])
+    })
+}
+
+/// `return callee(arg, ...);` at `indent` columns; arguments are written as given.
+pub fn return_call(callee: &str, args: &[String], indent_width: usize) -> String {
+    let call = group(concat(vec![text(callee), arguments(args)]));
+    doc::print(
+        &concat(vec![text("return "), call, text(";")]),
+        indent_width,
+    )
+}
+
+/// `target = new Class(arg, ...);` at `indent` columns.
+pub fn assign_new(target: &str, class: &str, args: &[String], indent_width: usize) -> String {
+    let right = concat(vec![text(format!("new {class}")), arguments(args)]);
+    let statement = fluid(text(target), " =", right, &mut Ids::default());
+    doc::print(&concat(vec![statement, text(";")]), indent_width)
+}
+
+/// A call's argument list.
+fn arguments(args: &[String]) -> Doc {
+    if args.is_empty() {
+        return text("()");
+    }
+    group(concat(vec![
+        text("("),
+        indent(concat(vec![
+            softline(),
+            join(
+                concat(vec![text(","), line()]),
+                args.iter().map(|a| text(a.clone())).collect(),
+            ),
+        ])),
+        if_break(text(","), text("")),
+        softline(),
+        text(")"),
+    ]))
+}
+
+/// `import type { A, B } from "./module.js";` (`type_only`), or a value import.
+pub fn import(names: &[String], module: &str, type_only: bool) -> String {
+    let keyword = if type_only { "import type " } else { "import " };
+    let specifiers = if names.len() == 1 {
+        text(format!("{{ {} }}", names[0]))
+    } else {
+        group(concat(vec![
+            text("{"),
+            indent(concat(vec![
+                line(),
+                join(
+                    concat(vec![text(","), line()]),
+                    names.iter().map(|n| text(n.clone())).collect(),
+                ),
+            ])),
+            if_break(text(","), text("")),
+            line(),
+            text("}"),
+        ]))
+    };
+    doc::print(
+        &concat(vec![
+            text(keyword),
+            specifiers,
+            text(format!(" from {};", string_literal(module))),
+        ]),
+        0,
+    )
+}
+
+/// The value of a property in an object literal.
+#[derive(Debug, Clone)]
+pub enum Value {
+    String(String),
+    /// A JSON number, possibly negative.
+    Number(String),
+}
+
+/// `export const name = { key: value, ... } as const;`, one property per line.
+/// Keys are written as given (already identifiers or quoted).
+pub fn const_object(name: &str, properties: &[(String, Value)]) -> String {
+    let mut ids = Ids::default();
+    let object = if properties.is_empty() {
+        text("{}")
+    } else {
+        let props: Vec<Doc> = properties
+            .iter()
+            .map(|(k, v)| object_property(k, v, &mut ids))
+            .collect();
+        // An object written with a line break after `{` stays expanded.
+        doc::Doc::Group {
+            contents: Box::new(concat(vec![
+                text("{"),
+                indent(concat(vec![
+                    line(),
+                    join(concat(vec![text(","), line()]), props),
+                ])),
+                if_break(text(","), text("")),
+                line(),
+                text("}"),
+            ])),
+            id: None,
+            broken: true,
+        }
+    };
+    let right = concat(vec![object, text(" as const")]);
+    let declaration = fluid(text(name), " =", right, &mut ids);
+    doc::print(
+        &concat(vec![text("export const "), declaration, text(";")]),
+        0,
+    )
+}
+
+/// prettier's layout of `key: value` in an object literal.
+fn object_property(key: &str, value: &Value, ids: &mut Ids) -> Doc {
+    // prettier keeps values next to very short keys.
+    let short_key = doc::str_width(key) < doc::INDENT + 3;
+    let left = text(key.to_string());
+    match value {
+        Value::Number(n) if !n.starts_with('-') => {
+            concat(vec![group(left), text(": "), text(number(n))])
+        }
+        _ if short_key => concat(vec![group(left), text(": "), value_doc(value)]),
+        Value::String(_) => break_after_operator(left, ":", value_doc(value)),
+        Value::Number(_) => fluid(left, ":", value_doc(value), ids),
+    }
+}
+
+fn value_doc(value: &Value) -> Doc {
+    match value {
+        Value::String(s) => text(string_literal(s)),
+        Value::Number(n) => match n.strip_prefix('-') {
+            Some(abs) => concat(vec![text("-"), text(number(abs))]),
+            None => text(number(n)),
+        },
+    }
+}
+
+/// A property key as prettier writes it: bare when it is an identifier name, else a
+/// string literal.
+pub fn property_key(name: &str) -> String {
+    if is_es5_identifier_name(name) {
+        name.to_string()
+    } else {
+        string_literal(name)
+    }
+}
+
+/// A string literal as prettier writes it: double quotes unless the text has more
+/// double than single quotes; backslashes, the quote, line terminators and control
+/// characters escaped.
+pub fn string_literal(s: &str) -> String {
+    let doubles = s.chars().filter(|&c| c == '"').count();
+    let singles = s.chars().filter(|&c| c == '\'').count();
+    let quote = if doubles > singles { '\'' } else { '"' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || is_invisible(c) => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Invisible formatting characters that could make code read differently from what it
+/// is (bidirectional overrides, "Trojan Source"), or hide text: written as escapes in
+/// string literals and comments.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+/// A non-negative JSON number as prettier prints numeric literals: lowercase, no `+`
+/// or leading zeros in the exponent, no zero exponent, no trailing fraction zeros
+/// (one is kept after the dot).
+pub fn number(json: &str) -> String {
+    let lower = json.to_ascii_lowercase();
+    if lower.len() == 1 {
+        return lower;
+    }
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (m.to_string(), Some(e.to_string())),
+        None => (lower.clone(), None),
+    };
+    let mantissa = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            let trimmed = frac.trim_end_matches('0');
+            let frac = if trimmed.is_empty() {
+                &frac[..frac.len().min(1)]
+            } else {
+                trimmed
+            };
+            if frac.is_empty() {
+                int.to_string()
+            } else {
+                format!("{int}.{frac}")
+            }
+        }
+        None => mantissa,
+    };
+    match exponent {
+        None => mantissa,
+        Some(e) => {
+            let (sign, digits) = match e.strip_prefix('-') {
+                Some(d) => ("-", d),
+                None => ("", e.strip_prefix('+').unwrap_or(&e)),
+            };
+            let digits = digits.trim_start_matches('0');
+            if digits.is_empty() {
+                mantissa
+            } else {
+                format!("{mantissa}e{sign}{digits}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(n: &str) -> TsType {
+        TsType::Ref(n.to_string())
+    }
+    fn s(v: &str) -> TsType {
+        TsType::StringLit(v.to_string())
+    }
+
+    #[test]
+    fn short_constructs_stay_on_one_line() {
+        assert_eq!(
+            type_alias("A", &TsType::union(vec![r("B"), TsType::Keyword("null")])),
+            "export type A = B | null;"
+        );
+        assert_eq!(
+            property_signature(
+                "first-name",
+                true,
+                false,
+                &TsType::Array(Box::new(TsType::union(vec![r("A"), r("B")]))),
+                2
+            ),
+            "\"first-name\"?: (A | B)[];"
+        );
+        assert_eq!(
+            type_alias(
+                "M",
+                &TsType::Generic("Record".into(), vec![TsType::Keyword("string"), r("V")])
+            ),
+            "export type M = Record<string, V>;"
+        );
+    }
+
+    #[test]
+    fn long_unions_break_like_prettier() {
+        let members: Vec<TsType> = (0..4)
+            .map(|i| s(&format!("value_number_{i}_xxxxxxxx")))
+            .collect();
+        assert_eq!(
+            type_alias("Status", &TsType::union(members.clone())),
+            "export type Status =\n  | \"value_number_0_xxxxxxxx\"\n  | \"value_number_1_xxxxxxxx\"\n  | \"value_number_2_xxxxxxxx\"\n  | \"value_number_3_xxxxxxxx\";"
+        );
+        assert_eq!(
+            property_signature(
+                "items",
+                false,
+                false,
+                &TsType::Array(Box::new(TsType::union(members))),
+                2
+            ),
+            "items: (\n    | \"value_number_0_xxxxxxxx\"\n    | \"value_number_1_xxxxxxxx\"\n    | \"value_number_2_xxxxxxxx\"\n    | \"value_number_3_xxxxxxxx\"\n  )[];"
+        );
+    }
+
+    #[test]
+    fn strings_and_numbers() {
+        assert_eq!(string_literal("plain"), "\"plain\"");
+        assert_eq!(string_literal("it's"), "\"it's\"");
+        assert_eq!(string_literal("say \"hi\""), "'say \"hi\"'");
+        assert_eq!(
+            string_literal("a\\b\n*/\u{2028}\0"),
+            "\"a\\\\b\\n*/\\u2028\\u0000\""
+        );
+        assert_eq!(number("1.50"), "1.5");
+        assert_eq!(number("1.0"), "1.0");
+        assert_eq!(number("1.000"), "1.0");
+        assert_eq!(number("1E+05"), "1e5");
+        assert_eq!(number("2e-007"), "2e-7");
+        assert_eq!(number("3e0"), "3");
+        assert_eq!(property_key("a-b"), "\"a-b\"");
+        assert_eq!(property_key("größe"), "größe");
+    }
+}
