@@ -40,10 +40,9 @@ pub(crate) fn merge_ref_with_siblings(
     let reference = wrapped.reference.take().expect("called with a $ref");
     let mut own = wrapped.clone();
     own.all_of = None;
-    let mut members = vec![Schema::Object(Box::new(SchemaObject {
-        reference: Some(reference),
-        ..Default::default()
-    }))];
+    let mut first = SchemaObject::default();
+    first.reference = Some(reference);
+    let mut members = vec![Schema::Object(Box::new(first))];
     members.extend(wrapped.all_of.take().unwrap_or_default());
     wrapped.all_of = Some(members);
     merge(b, &wrapped, pointer)
@@ -97,8 +96,8 @@ fn flatten(
 
 /// Adds `from`'s keywords to `into`: properties and `required` are unions, everything
 /// else keeps the value already there (with a warning where the two disagree on structure).
-fn absorb(b: &mut Builder, into: &mut SchemaObject, from: SchemaObject, pointer: &str) {
-    if let Some(props) = from.properties {
+fn absorb(b: &mut Builder, into: &mut SchemaObject, mut from: SchemaObject, pointer: &str) {
+    if let Some(props) = from.properties.take() {
         let target = into.properties.get_or_insert_with(IndexMap::new);
         for (key, schema) in props {
             match target.get(&key) {
@@ -112,7 +111,7 @@ fn absorb(b: &mut Builder, into: &mut SchemaObject, from: SchemaObject, pointer:
             }
         }
     }
-    if let Some(required) = from.required {
+    if let Some(required) = from.required.take() {
         let target = into.required.get_or_insert_with(Vec::new);
         for key in required {
             if !target.contains(&key) {
@@ -132,7 +131,8 @@ fn absorb(b: &mut Builder, into: &mut SchemaObject, from: SchemaObject, pointer:
         into.additional_properties = Some(Schema::Bool(false));
     }
     macro_rules! first_wins {
-        ($($field:ident),*) => { $( if into.$field.is_none() { into.$field = from.$field; } )* };
+        // `is_some` first: taking from (or writing to) an absent `SchemaExtra` would create one.
+        ($($field:ident),*) => { $( if into.$field.is_none() && from.$field.is_some() { into.$field = from.$field.take(); } )* };
     }
     first_wins!(
         types,

@@ -2,6 +2,7 @@
 //! interning, and the keyword-by-keyword conversion.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde_json::Value;
 
@@ -10,7 +11,9 @@ use super::naming::{NameCandidate, pascal_case};
 use super::{all_of, discriminator};
 use crate::schema::InputError;
 use crate::schema::error::pointer_push;
-use crate::schema::json_schema::{Items, Schema, SchemaObject, TypeName as JsonType, TypeSet};
+use crate::schema::json_schema::{
+    Items, Schema, SchemaExtra, SchemaObject, TypeName as JsonType, TypeSet,
+};
 use crate::schema::source::SourceDef;
 
 /// Pydantic's `Decimal` is a string with this pattern (alone in serialization mode, beside
@@ -27,6 +30,58 @@ enum DefState {
     Done(TypeId),
 }
 
+/// A fast non-cryptographic hash of an interning key (the input is our own IR, not
+/// attacker-chosen keys of a long-lived map, and SipHash was a visible cost).
+fn structural_hash(kind: &TypeKind, docs: &Docs) -> u64 {
+    let mut h = FxHasher(0);
+    kind.hash(&mut h);
+    docs.hash(&mut h);
+    h.0
+}
+
+/// The multiply-rotate hash of rustc's `FxHasher`.
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The hasher of a map whose keys are already hashes.
+#[derive(Default)]
+struct PrehashedKey(u64);
+
+impl Hasher for PrehashedKey {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 pub(crate) struct Builder<'a> {
     pub file: &'a str,
     defs: &'a [SourceDef],
@@ -35,8 +90,10 @@ pub(crate) struct Builder<'a> {
     pub entries: Vec<TypeEntry>,
     /// Name candidates of named entries, by entry index.
     pub names: HashMap<usize, NameCandidate>,
-    /// Anonymous types and inline objects, by structure.
-    interned: HashMap<(TypeKind, Docs), TypeId>,
+    /// Anonymous types and inline objects, by structure: the hash of `(kind, docs)` → the
+    /// entries with that hash. The entries are the keys (an interned entry never changes),
+    /// so no kind is cloned into the map.
+    interned: HashMap<u64, Vec<TypeId>, BuildHasherDefault<PrehashedKey>>,
     pub warnings: Vec<Warning>,
 }
 
@@ -59,7 +116,7 @@ impl<'a> Builder<'a> {
             def_state: vec![DefState::Unvisited; defs.len()],
             entries: Vec::new(),
             names: HashMap::new(),
-            interned: HashMap::new(),
+            interned: HashMap::default(),
             warnings: Vec::new(),
         })
     }
@@ -96,8 +153,14 @@ impl<'a> Builder<'a> {
         pointer: &str,
         name: Option<NameCandidate>,
     ) -> TypeId {
-        let key = (kind, docs);
-        if let Some(&id) = self.interned.get(&key) {
+        let hash = structural_hash(&kind, &docs);
+        let found = self.interned.get(&hash).and_then(|ids| {
+            ids.iter().copied().find(|id| {
+                let e = &self.entries[id.0];
+                e.kind == kind && e.docs == docs
+            })
+        });
+        if let Some(id) = found {
             // The same shape met again: keep the better name.
             if let (Some(new), Some(old)) = (name, self.names.get(&id.0))
                 && new.priority > old.priority
@@ -106,8 +169,8 @@ impl<'a> Builder<'a> {
             }
             return id;
         }
-        let id = self.push(key.0.clone(), key.1.clone(), pointer, name);
-        self.interned.insert(key, id);
+        let id = self.push(kind, docs, pointer, name);
+        self.interned.entry(hash).or_default().push(id);
         id
     }
 
@@ -502,9 +565,8 @@ impl<'a> Builder<'a> {
             }
         };
         if nullable {
-            if matches!(self.entries[inner.0].kind, TypeKind::Any) {
-                return inner;
-            }
+            // (No shortcut for `Any | null`: `inner` may be a definition still being built,
+            // whose kind reads `Any` until it is done.)
             self.intern(TypeKind::Nullable(inner), pointer)
         } else {
             inner
@@ -667,7 +729,7 @@ impl<'a> Builder<'a> {
             let (mut docs, default, read_only) = match schema {
                 Schema::Object(p) => (
                     docs_of(p),
-                    p.default.as_ref().map(JsonValue::from_value),
+                    p.default.as_deref().map(JsonValue::from_value),
                     p.read_only == Some(true),
                 ),
                 Schema::Bool(_) => (Docs::default(), None, false),
@@ -716,26 +778,93 @@ fn has_structure_besides_ref(o: &SchemaObject) -> bool {
 }
 
 fn has_structure_besides(o: &SchemaObject, except: &[&str]) -> bool {
-    let mut probe = o.clone();
-    if except.contains(&"$ref") {
-        probe.reference = None;
-    }
-    if except.contains(&"allOf") {
-        probe.all_of = None;
-    }
-    probe.title = None;
-    probe.description = None;
-    probe.default = None;
-    probe.examples = None;
-    probe.deprecated = None;
-    probe.read_only = None;
-    probe.write_only = None;
-    probe.nested_defs = None;
-    probe != SchemaObject::default()
+    // Every keyword but the annotations (and those in `except`); destructured so that a
+    // keyword added to `SchemaExtra` must be sorted in here.
+    let SchemaObject {
+        reference,
+        types,
+        items,
+        any_of,
+        default: _,
+        title: _,
+        description: _,
+        deprecated: _,
+        ..
+    } = o;
+    let SchemaExtra {
+        format,
+        properties,
+        required,
+        additional_properties,
+        enum_values,
+        const_value,
+        one_of,
+        all_of,
+        prefix_items,
+        discriminator,
+        examples: _,
+        read_only: _,
+        write_only: _,
+        min_length,
+        max_length,
+        pattern,
+        minimum,
+        maximum,
+        exclusive_minimum,
+        exclusive_maximum,
+        multiple_of,
+        min_items,
+        max_items,
+        unique_items,
+        min_properties,
+        max_properties,
+        nested_defs: _,
+        not,
+        if_schema,
+        pattern_properties,
+        property_names,
+        contains,
+        dependent_schemas,
+        unevaluated_properties,
+    } = &**o;
+    (reference.is_some() && !except.contains(&"$ref"))
+        || (all_of.is_some() && !except.contains(&"allOf"))
+        || types.is_some()
+        || format.is_some()
+        || properties.is_some()
+        || required.is_some()
+        || additional_properties.is_some()
+        || items.is_some()
+        || prefix_items.is_some()
+        || enum_values.is_some()
+        || const_value.is_some()
+        || any_of.is_some()
+        || one_of.is_some()
+        || discriminator.is_some()
+        || min_length.is_some()
+        || max_length.is_some()
+        || pattern.is_some()
+        || minimum.is_some()
+        || maximum.is_some()
+        || exclusive_minimum.is_some()
+        || exclusive_maximum.is_some()
+        || multiple_of.is_some()
+        || min_items.is_some()
+        || max_items.is_some()
+        || unique_items.is_some()
+        || min_properties.is_some()
+        || max_properties.is_some()
+        || not.is_some()
+        || if_schema.is_some()
+        || pattern_properties.is_some()
+        || property_names.is_some()
+        || contains.is_some()
+        || dependent_schemas.is_some()
+        || unevaluated_properties.is_some()
 }
 
 pub(crate) fn docs_of(o: &SchemaObject) -> Docs {
-    let examples = match &o.examples {
+    let examples = match o.examples.as_deref() {
         Some(Value::Array(values)) => values.iter().map(|v| v.to_string()).collect(),
         Some(other) => vec![other.to_string()],
         None => Vec::new(),

@@ -233,7 +233,7 @@ fn descriptor_params(
         let default = d
             .schema
             .as_object()
-            .and_then(|o| o.default.as_ref())
+            .and_then(|o| o.default.as_deref())
             .map(JsonValue::from_value);
         fields.push(Field {
             wire_name: d.name.clone(),

@@ -29,11 +29,16 @@ impl Schema {
     }
 }
 
+// A JSON Schema object as written: what `SchemaObject` is read from and written as, and what
+// `rpcforge schema` describes (its doc comment is that description).
 /// A JSON Schema object. Field names follow the JSON Schema keywords.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(title = "JSON Schema (the subset Pydantic v2 emits)")]
-pub struct SchemaObject {
+#[schemars(
+    rename = "SchemaObject",
+    title = "JSON Schema (the subset Pydantic v2 emits)"
+)]
+pub struct SchemaObjectWire {
     /// `#/$defs/Name` or `#/definitions/Name` (`#/components/schemas/Name` in OpenRPC).
     #[serde(rename = "$ref", default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -60,7 +65,7 @@ pub struct SchemaObject {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub const_value: Option<Value>,
+    pub const_value: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<Schema>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,13 +80,13 @@ pub struct SchemaObject {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub default: Option<Value>,
+    pub default: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub examples: Option<Value>,
+    pub examples: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,37 +123,284 @@ pub struct SchemaObject {
     /// with a clear message.
     #[serde(rename = "$defs", default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub nested_defs: Option<Value>,
+    pub nested_defs: Option<Box<Value>>,
 
     // Keywords outside the subset: read so the normalizer can name them in a warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub not: Option<Value>,
+    pub not: Option<Box<Value>>,
     #[serde(rename = "if", default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub if_schema: Option<Value>,
+    pub if_schema: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub pattern_properties: Option<Value>,
+    pub pattern_properties: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub property_names: Option<Value>,
+    pub property_names: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub contains: Option<Value>,
+    pub contains: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub dependent_schemas: Option<Value>,
+    pub dependent_schemas: Option<Box<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
-    pub unevaluated_properties: Option<Value>,
+    pub unevaluated_properties: Option<Box<Value>>,
+}
+
+/// A JSON Schema object (see [`SchemaObjectWire`] for the keywords). The keywords most
+/// schemas use are fields; the rest live in a [`SchemaExtra`] that exists only when one of
+/// them is present, and read through `Deref` as if they were fields (`o.properties`): a
+/// large document holds hundreds of thousands of schema objects, most of them a `type` or
+/// a `$ref` with a title, and this cuts their size by four.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaObject {
+    pub reference: Option<String>,
+    pub types: Option<TypeSet>,
+    pub items: Option<Items>,
+    pub any_of: Option<Vec<Schema>>,
+    pub default: Option<Box<Value>>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: Option<bool>,
+    extra: Option<Box<SchemaExtra>>,
+}
+
+/// The less common keywords of a [`SchemaObject`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchemaExtra {
+    pub format: Option<String>,
+    pub properties: Option<IndexMap<String, Schema>>,
+    pub required: Option<Vec<String>>,
+    pub additional_properties: Option<Schema>,
+    pub prefix_items: Option<Vec<Schema>>,
+    pub enum_values: Option<Vec<Value>>,
+    pub const_value: Option<Box<Value>>,
+    pub one_of: Option<Vec<Schema>>,
+    pub all_of: Option<Vec<Schema>>,
+    pub discriminator: Option<DiscriminatorObject>,
+    pub examples: Option<Box<Value>>,
+    pub read_only: Option<bool>,
+    pub write_only: Option<bool>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<Number>,
+    pub maximum: Option<Number>,
+    pub exclusive_minimum: Option<Number>,
+    pub exclusive_maximum: Option<Number>,
+    pub multiple_of: Option<Number>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: Option<bool>,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    pub nested_defs: Option<Box<Value>>,
+    pub not: Option<Box<Value>>,
+    pub if_schema: Option<Box<Value>>,
+    pub pattern_properties: Option<Box<Value>>,
+    pub property_names: Option<Box<Value>>,
+    pub contains: Option<Box<Value>>,
+    pub dependent_schemas: Option<Box<Value>>,
+    pub unevaluated_properties: Option<Box<Value>>,
+}
+
+static NO_EXTRA: SchemaExtra = SchemaExtra {
+    format: None,
+    properties: None,
+    required: None,
+    additional_properties: None,
+    prefix_items: None,
+    enum_values: None,
+    const_value: None,
+    one_of: None,
+    all_of: None,
+    discriminator: None,
+    examples: None,
+    read_only: None,
+    write_only: None,
+    min_length: None,
+    max_length: None,
+    pattern: None,
+    minimum: None,
+    maximum: None,
+    exclusive_minimum: None,
+    exclusive_maximum: None,
+    multiple_of: None,
+    min_items: None,
+    max_items: None,
+    unique_items: None,
+    min_properties: None,
+    max_properties: None,
+    nested_defs: None,
+    not: None,
+    if_schema: None,
+    pattern_properties: None,
+    property_names: None,
+    contains: None,
+    dependent_schemas: None,
+    unevaluated_properties: None,
+};
+
+impl std::ops::Deref for SchemaObject {
+    type Target = SchemaExtra;
+    fn deref(&self) -> &SchemaExtra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+}
+
+impl std::ops::DerefMut for SchemaObject {
+    fn deref_mut(&mut self) -> &mut SchemaExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for SchemaObject {
+    fn eq(&self, other: &SchemaObject) -> bool {
+        self.reference == other.reference
+            && self.types == other.types
+            && self.items == other.items
+            && self.any_of == other.any_of
+            && self.default == other.default
+            && self.title == other.title
+            && self.description == other.description
+            && self.deprecated == other.deprecated
+            && **self == **other
+    }
+}
+
+impl From<SchemaObjectWire> for SchemaObject {
+    fn from(w: SchemaObjectWire) -> SchemaObject {
+        let extra = SchemaExtra {
+            format: w.format,
+            properties: w.properties,
+            required: w.required,
+            additional_properties: w.additional_properties,
+            prefix_items: w.prefix_items,
+            enum_values: w.enum_values,
+            const_value: w.const_value,
+            one_of: w.one_of,
+            all_of: w.all_of,
+            discriminator: w.discriminator,
+            examples: w.examples,
+            read_only: w.read_only,
+            write_only: w.write_only,
+            min_length: w.min_length,
+            max_length: w.max_length,
+            pattern: w.pattern,
+            minimum: w.minimum,
+            maximum: w.maximum,
+            exclusive_minimum: w.exclusive_minimum,
+            exclusive_maximum: w.exclusive_maximum,
+            multiple_of: w.multiple_of,
+            min_items: w.min_items,
+            max_items: w.max_items,
+            unique_items: w.unique_items,
+            min_properties: w.min_properties,
+            max_properties: w.max_properties,
+            nested_defs: w.nested_defs,
+            not: w.not,
+            if_schema: w.if_schema,
+            pattern_properties: w.pattern_properties,
+            property_names: w.property_names,
+            contains: w.contains,
+            dependent_schemas: w.dependent_schemas,
+            unevaluated_properties: w.unevaluated_properties,
+        };
+        SchemaObject {
+            reference: w.reference,
+            types: w.types,
+            items: w.items,
+            any_of: w.any_of,
+            default: w.default,
+            title: w.title,
+            description: w.description,
+            deprecated: w.deprecated,
+            extra: (extra != NO_EXTRA).then(|| Box::new(extra)),
+        }
+    }
+}
+
+impl From<SchemaObject> for SchemaObjectWire {
+    fn from(o: SchemaObject) -> SchemaObjectWire {
+        let extra = o.extra.map_or_else(SchemaExtra::default, |e| *e);
+        SchemaObjectWire {
+            reference: o.reference,
+            types: o.types,
+            items: o.items,
+            any_of: o.any_of,
+            default: o.default,
+            title: o.title,
+            description: o.description,
+            deprecated: o.deprecated,
+            format: extra.format,
+            properties: extra.properties,
+            required: extra.required,
+            additional_properties: extra.additional_properties,
+            prefix_items: extra.prefix_items,
+            enum_values: extra.enum_values,
+            const_value: extra.const_value,
+            one_of: extra.one_of,
+            all_of: extra.all_of,
+            discriminator: extra.discriminator,
+            examples: extra.examples,
+            read_only: extra.read_only,
+            write_only: extra.write_only,
+            min_length: extra.min_length,
+            max_length: extra.max_length,
+            pattern: extra.pattern,
+            minimum: extra.minimum,
+            maximum: extra.maximum,
+            exclusive_minimum: extra.exclusive_minimum,
+            exclusive_maximum: extra.exclusive_maximum,
+            multiple_of: extra.multiple_of,
+            min_items: extra.min_items,
+            max_items: extra.max_items,
+            unique_items: extra.unique_items,
+            min_properties: extra.min_properties,
+            max_properties: extra.max_properties,
+            nested_defs: extra.nested_defs,
+            not: extra.not,
+            if_schema: extra.if_schema,
+            pattern_properties: extra.pattern_properties,
+            property_names: extra.property_names,
+            contains: extra.contains,
+            dependent_schemas: extra.dependent_schemas,
+            unevaluated_properties: extra.unevaluated_properties,
+        }
+    }
+}
+
+impl Serialize for SchemaObject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SchemaObjectWire::from(self.clone()).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SchemaObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        SchemaObjectWire::deserialize(d).map(SchemaObject::from)
+    }
+}
+
+impl JsonSchema for SchemaObject {
+    fn schema_name() -> Cow<'static, str> {
+        SchemaObjectWire::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        SchemaObjectWire::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> schemars::Schema {
+        SchemaObjectWire::json_schema(generator)
+    }
 }
 
 impl SchemaObject {
     /// The keywords outside the supported subset that this schema uses.
     pub fn unsupported_keywords(&self) -> Vec<&'static str> {
         let mut found = Vec::new();
-        let checks: [(&Option<Value>, &'static str); 7] = [
+        let checks: [(&Option<Box<Value>>, &'static str); 7] = [
             (&self.not, "not"),
             (&self.if_schema, "if"),
             (&self.pattern_properties, "patternProperties"),
@@ -215,8 +467,8 @@ pub enum Items {
 }
 
 /// Deserializes a key that is present, even with a `null` value, as `Some`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<Value>>, D::Error> {
+    Value::deserialize(d).map(|v| Some(Box::new(v)))
 }
 
 // Hand-written `Deserialize` impls for the either-or shapes: serde's `untagged` would

@@ -21,6 +21,29 @@ pub fn read_document(path: &Path) -> Result<SourceDocument, InputError> {
 
 /// Decodes a document from its text; `file` names it in errors.
 pub fn parse_document(text: &str, file: &str) -> Result<SourceDocument, InputError> {
+    fast_path(text, file).or_else(|()| parse_via_value(text, file))
+}
+
+/// A valid document decoded straight from its text, without the `serde_json::Value` tree
+/// (which took most of the time and memory of reading a large document). Any failure,
+/// and anything unusual such as a duplicate key (an error for a struct decoded from text,
+/// the last one wins in a `Value`), goes through [`parse_via_value`], which produces the
+/// diagnostics: pointers, messages and positions are those of one decoding path only.
+fn fast_path(text: &str, file: &str) -> Result<SourceDocument, ()> {
+    // The format: an "openrpc" key at the top level wins, as in `parse_via_value`.
+    let openrpc = text.contains("\"openrpc\"") && locate(text, "/openrpc").is_some();
+    if openrpc {
+        let doc: OpenRpcDocument = serde_json::from_str(text).map_err(drop)?;
+        doc.into_source(file).map_err(drop)
+    } else {
+        let doc: RpcSchemaDocument = serde_json::from_str(text).map_err(drop)?;
+        Ok(rpc_schema_source(doc))
+    }
+}
+
+/// The reference decoding: JSON syntax first, then the format, then the typed document
+/// from the `Value` tree with the pointer of the first offending value.
+fn parse_via_value(text: &str, file: &str) -> Result<SourceDocument, InputError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let mut err = InputError::new(file, "", format!("expected valid JSON: {e}"));
         if e.line() > 0 {

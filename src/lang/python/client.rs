@@ -12,7 +12,7 @@ use super::filters::{self, fenced};
 use super::fmt::{self, Arg, Expr, Param, string_literal};
 use super::types::{Imports, TypeMapper};
 use super::{Ctx, is_model, names, render_imports};
-use crate::ir::{Event, Method, TypeId, Warning};
+use crate::ir::{Event, Method, TypeId, TypeKind, Warning};
 
 pub(crate) struct ClientOut {
     pub client_py: String,
@@ -33,6 +33,16 @@ struct ClientFileTpl {
 #[template(path = "python/rpc_client.py.askama", escape = "none")]
 struct RpcClientTpl {
     docstring: String,
+    env_prefix: String,
+    attrs: Vec<String>,
+    members: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "python/sync_client.py.askama", escape = "none")]
+struct SyncRpcClientTpl {
+    docstring: String,
+    module: String,
     attrs: Vec<String>,
     members: Vec<String>,
 }
@@ -42,6 +52,7 @@ struct RpcClientTpl {
 struct NamespaceTpl {
     class_line: String,
     docstring: String,
+    runtime: String,
     attrs: Vec<String>,
     members: Vec<String>,
 }
@@ -60,6 +71,7 @@ struct MethodTpl {
 #[template(path = "python/README.md.askama", escape = "none")]
 struct ReadmeTpl {
     header: String,
+    env_prefix: String,
     title: String,
     api_name: String,
     description: Option<String>,
@@ -99,6 +111,8 @@ struct MethodPlan<'a> {
 /// A namespace (the client itself at the root).
 struct NsPlan<'a> {
     class_name: String,
+    /// The namespace's class in the sync client.
+    sync_class_name: String,
     attr: String,
     wire_path: Vec<String>,
     access: String,
@@ -165,7 +179,7 @@ fn plan<'a>(
         Vec::new()
     };
     let mut scope = names::Scope::with_taken(reserved.iter().copied());
-    let mut used: HashSet<String> = ["float", "None", "Runtime"]
+    let mut used: HashSet<String> = ["float", "None", "Runtime", "SyncRuntime", "overload"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -182,19 +196,26 @@ fn plan<'a>(
             name
         }
     };
-    let class_name = if root {
-        "RPCClient".to_string()
+    let (class_name, sync_class_name) = if root {
+        ("RPCClient".to_string(), "SyncRPCClient".to_string())
     } else {
         let pascal: String = wire_path
             .iter()
             .map(|s| crate::ir::pascal_case(s))
             .collect();
-        class_scope.claim(
+        let name = class_scope.claim(
             &format!("_{pascal}Namespace"),
             "namespace class",
             &tree.first_pointer(),
             warnings,
-        )
+        );
+        let sync_name = class_scope.claim(
+            &format!("_Sync{}", &name[1..]),
+            "namespace class",
+            &tree.first_pointer(),
+            warnings,
+        );
+        (name, sync_name)
     };
     let mut children = Vec::new();
     let mut child_attrs = Vec::new();
@@ -238,6 +259,7 @@ fn plan<'a>(
     }
     NsPlan {
         class_name,
+        sync_class_name,
         attr,
         wire_path,
         access,
@@ -250,6 +272,9 @@ fn plan<'a>(
 struct Renderer<'c, 'a> {
     ctx: &'c Ctx<'a>,
     mapper: TypeMapper<'c>,
+    /// Maps the params models' field types for keyword parameters; its warnings repeat
+    /// the models module's and are dropped.
+    kw_mapper: TypeMapper<'c>,
     imp: Imports,
     /// Module-level `TypeAdapter` constants: (name, type).
     adapters: Vec<(String, Expr)>,
@@ -278,21 +303,19 @@ impl<'c, 'a> Renderer<'c, 'a> {
         Expr::atom(format!("{name}.validate_python"))
     }
 
-    fn method(&mut self, plan: &MethodPlan) -> anyhow::Result<String> {
+    /// Everything both clients' versions of a method need (computed once: decoders add
+    /// module constants).
+    fn prepare(&mut self, plan: &MethodPlan, class_methods: &HashSet<String>) -> MethodSig {
         let m = plan.method;
-        let mut params = vec![Param::bare("self")];
         let mut params_text = Vec::new();
+        let mut params_model = None;
+        let mut keywords = None;
         if let Some(p) = m.params {
             let ty = self.type_expr(p);
             params_text.push(format!("params: {}", ty.flat()));
-            params.push(Param::typed("params", ty));
+            keywords = self.keyword_params(p, class_methods);
+            params_model = Some(ty);
         }
-        params.push(Param::bare("*"));
-        params.push(Param::with_default(
-            "timeout",
-            Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
-            Expr::atom("None"),
-        ));
         let hint = format!("{}_RESULT", constant_base(&m.wire_name));
         let (ret, decoder) = match m.result {
             None => {
@@ -300,24 +323,6 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 (Expr::atom("None"), Expr::atom("ignore_result"))
             }
             Some(r) => (self.type_expr(r), self.decoder(r, &hint)),
-        };
-        let call = Expr::Await(Box::new(Expr::call(
-            "self._rt.call",
-            vec![
-                Arg::pos(Expr::atom(string_literal(&m.wire_name))),
-                Arg::pos(Expr::atom(if m.params.is_some() {
-                    "params"
-                } else {
-                    "None"
-                })),
-                Arg::pos(decoder),
-                Arg::pos(Expr::atom("timeout")),
-            ],
-        )));
-        let body = if m.result.is_some() {
-            fmt::return_stmt(2, &call)
-        } else {
-            fmt::expr_stmt(2, &call)
         };
         let mut paragraphs = Vec::new();
         if let Some(s) = &m.summary {
@@ -354,66 +359,346 @@ impl<'c, 'a> Renderer<'c, 'a> {
             .iter()
             .position(|x| std::ptr::eq(x, m))
             .unwrap_or(0);
+        let keyword_text = keywords.as_ref().map(|k: &Vec<Param>| {
+            k.iter()
+                .map(|p| {
+                    let ann = p.annotation.as_ref().map(Expr::flat).unwrap_or_default();
+                    match &p.default {
+                        Some(_) => format!("{}: {ann} = ...", p.name),
+                        None => format!("{}: {ann}", p.name),
+                    }
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut signature = format!(
+            "await {}({}) -> {}",
+            plan.access,
+            params_text.join(", "),
+            ret.flat()
+        );
+        if let Some(k) = &keyword_text
+            && !k.is_empty()
+        {
+            signature.push_str(&format!(
+                "\nawait {}({}) -> {}",
+                plan.access,
+                k.join(", "),
+                ret.flat()
+            ));
+        }
         self.readme_methods.push(ReadmeMethod {
             index,
             wire: m.wire_name.clone(),
-            signature: fenced(
-                "python",
-                &format!(
-                    "await {}({}) -> {}",
-                    plan.access,
-                    params_text.join(", "),
-                    ret.flat()
-                ),
-            ),
+            signature: fenced("python", &signature),
             summary: m.summary.clone(),
             description: m.description.clone(),
             deprecated: m.deprecated,
         });
-        Ok(MethodTpl {
-            decorator: None,
-            header: fmt::def_header(1, true, &plan.py_name, &params, Some(&ret), false),
-            docstring: fmt::docstring(&paragraphs.join("\n\n"), 2),
-            deprecation,
-            body,
+        if keywords.is_some() {
+            self.imp.add("._runtime", "params_of");
+            self.imp.add("typing", "overload");
         }
-        .render()?)
+        MethodSig {
+            wire: m.wire_name.clone(),
+            py_name: plan.py_name.clone(),
+            params_model,
+            keywords,
+            returns: m.result.is_some(),
+            ret,
+            decoder,
+            docstring: paragraphs.join("\n\n"),
+            deprecation,
+        }
     }
 
-    /// Namespace classes, parents before children.
-    fn namespaces(&mut self, ns: &NsPlan, out: &mut Vec<String>) -> anyhow::Result<()> {
+    /// The fields of the params model as keyword-only parameters (required fields without
+    /// a default, the others with `...`, as in stubs), or `None` when a field's name cannot
+    /// be a parameter here or its type would name a method of the class.
+    fn keyword_params(
+        &mut self,
+        model: TypeId,
+        class_methods: &HashSet<String>,
+    ) -> Option<Vec<Param>> {
+        let api = self.ctx.api;
+        let TypeKind::Object(o) = api.types.kind(model) else {
+            return None;
+        };
+        let py_names = super::models::field_names(o, "", &mut Vec::new());
+        if py_names.iter().any(|n| n == "self" || n == "timeout") {
+            return None;
+        }
+        let mut imp = Imports::default();
+        let mut out = Vec::new();
+        for (f, py) in o.fields.iter().zip(&py_names) {
+            let (ty, _) = self.kw_mapper.field_type(f.ty, &mut imp);
+            let ty = super::types::drop_int_beside_float(ty);
+            let mut ty = qualify_builtins(ty, class_methods, &mut imp);
+            let mut names = HashSet::new();
+            ty.names(&mut names);
+            if names.iter().any(|n| class_methods.contains(n)) {
+                return None;
+            }
+            if f.required {
+                out.push(Param::typed(py, ty));
+                continue;
+            }
+            let has_default = f
+                .default
+                .as_ref()
+                .map(|d| d.to_value())
+                .is_some_and(|v| !v.is_null());
+            if !has_default && !accepts_none(&ty) {
+                ty = Expr::or(vec![ty, Expr::atom("None")]);
+            }
+            out.push(Param::with_default(py, ty, Expr::atom("...")));
+        }
+        for (module, names) in imp.from {
+            for n in names {
+                self.imp.add(&module, &n);
+            }
+        }
+        for module in imp.plain {
+            self.imp.import(&module);
+        }
+        Some(out)
+    }
+
+    /// One client's version of a method: with keyword arguments, an overload taking the
+    /// params model, one taking its fields, and the implementation.
+    fn method(&mut self, sig: &MethodSig, sync: bool) -> anyhow::Result<String> {
+        let timeout = || {
+            Param::with_default(
+                "timeout",
+                Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
+                Expr::atom("None"),
+            )
+        };
+        let header = |params: &[Param], stub: bool| {
+            fmt::def_header(1, !sync, &sig.py_name, params, Some(&sig.ret), stub)
+        };
+        let mut out = Vec::new();
+        let mut params = vec![Param::bare("self")];
+        let params_arg = match (&sig.params_model, &sig.keywords) {
+            (None, _) => Expr::atom("None"),
+            (Some(ty), None) => {
+                params.push(Param::typed("params", ty.clone()));
+                Expr::atom("params")
+            }
+            (Some(ty), Some(keywords)) => {
+                let by_model = [
+                    Param::bare("self"),
+                    Param::typed("params", ty.clone()),
+                    Param::bare("/"),
+                    Param::bare("*"),
+                    timeout(),
+                ];
+                let mut by_fields = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
+                by_fields.extend(keywords.iter().cloned());
+                by_fields.push(timeout());
+                for overload in [&by_model[..], &by_fields[..]] {
+                    out.push(
+                        MethodTpl {
+                            decorator: Some("    @overload".to_string()),
+                            header: header(overload, true),
+                            docstring: None,
+                            deprecation: None,
+                            body: String::new(),
+                        }
+                        .render()?,
+                    );
+                }
+                params.push(Param::with_default(
+                    "params",
+                    Expr::or(vec![ty.clone(), Expr::atom("None")]),
+                    Expr::atom("None"),
+                ));
+                params.push(Param::bare("/"));
+                Expr::call(
+                    "params_of",
+                    vec![
+                        Arg::pos(ty.clone()),
+                        Arg::pos(Expr::atom("params")),
+                        Arg::pos(Expr::atom("fields")),
+                    ],
+                )
+            }
+        };
+        params.push(Param::bare("*"));
+        params.push(timeout());
+        if sig.keywords.is_some() {
+            params.push(Param::typed("**fields", Expr::atom("Any")));
+        }
+        let call = Expr::call(
+            "self._rt.call",
+            vec![
+                Arg::pos(Expr::atom(string_literal(&sig.wire))),
+                Arg::pos(params_arg),
+                Arg::pos(sig.decoder.clone()),
+                Arg::pos(Expr::atom("timeout")),
+            ],
+        );
+        let call = if sync {
+            call
+        } else {
+            Expr::Await(Box::new(call))
+        };
+        let body = if sig.returns {
+            fmt::return_stmt(2, &call)
+        } else {
+            fmt::expr_stmt(2, &call)
+        };
+        out.push(
+            MethodTpl {
+                decorator: None,
+                header: header(&params, false),
+                docstring: fmt::docstring(&sig.docstring, 2),
+                deprecation: sig.deprecation.clone(),
+                body,
+            }
+            .render()?,
+        );
+        Ok(out.join("\n\n"))
+    }
+
+    /// Namespace classes, parents before children: (async classes, sync classes).
+    fn namespaces(
+        &mut self,
+        ns: &NsPlan,
+        out: &mut Vec<String>,
+        sync_out: &mut Vec<String>,
+    ) -> anyhow::Result<()> {
         for child in &ns.children {
-            let attrs = child
-                .children
+            let class_methods: HashSet<String> = child
+                .methods
                 .iter()
-                .map(|c| {
-                    fmt::assign(
-                        2,
-                        &format!("self.{}", c.attr),
-                        &Expr::call(c.class_name.clone(), vec![Arg::pos(Expr::atom("runtime"))]),
-                    )
-                })
+                .chain(child.call.iter())
+                .map(|m| m.py_name.clone())
                 .collect();
-            let mut members = Vec::new();
-            if let Some(call) = &child.call {
-                members.push(self.method(call)?);
-            }
-            for m in &child.methods {
-                members.push(self.method(m)?);
-            }
+            let sigs: Vec<MethodSig> = child
+                .call
+                .iter()
+                .chain(child.methods.iter())
+                .map(|m| self.prepare(m, &class_methods))
+                .collect();
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
-            out.push(
-                NamespaceTpl {
-                    class_line: fmt::class_header(0, &child.class_name, &[]),
+            for sync in [false, true] {
+                let attrs = child
+                    .children
+                    .iter()
+                    .map(|c| {
+                        let class = if sync {
+                            &c.sync_class_name
+                        } else {
+                            &c.class_name
+                        };
+                        fmt::assign(
+                            2,
+                            &format!("self.{}", c.attr),
+                            &Expr::call(class.clone(), vec![Arg::pos(Expr::atom("runtime"))]),
+                        )
+                    })
+                    .collect();
+                let mut members = Vec::new();
+                for sig in &sigs {
+                    members.push(self.method(sig, sync)?);
+                }
+                let (class, runtime) = if sync {
+                    (&child.sync_class_name, "SyncRuntime")
+                } else {
+                    (&child.class_name, "Runtime")
+                };
+                let text = NamespaceTpl {
+                    class_line: fmt::class_header(0, class, &[]),
                     docstring: fmt::docstring(&doc, 1).unwrap_or_default(),
+                    runtime: runtime.to_string(),
                     attrs,
                     members,
                 }
-                .render()?,
-            );
-            self.namespaces(child, out)?;
+                .render()?;
+                if sync {
+                    sync_out.push(text);
+                } else {
+                    out.push(text);
+                }
+            }
+            self.namespaces(child, out, sync_out)?;
         }
         Ok(())
+    }
+}
+
+/// What one method's two versions (async and sync) are made of.
+struct MethodSig {
+    wire: String,
+    py_name: String,
+    /// The params model's type, when the method takes params.
+    params_model: Option<Expr>,
+    /// The model's fields as keyword parameters, when they can be.
+    keywords: Option<Vec<Param>>,
+    returns: bool,
+    ret: Expr,
+    decoder: Expr,
+    docstring: String,
+    deprecation: Option<String>,
+}
+
+/// Names of the builtins a type expression may use; in a class with a method of the same
+/// name they are written `builtins.<name>`.
+const BUILTIN_TYPES: &[&str] = &[
+    "bool",
+    "bytes",
+    "dict",
+    "float",
+    "frozenset",
+    "int",
+    "list",
+    "object",
+    "set",
+    "str",
+    "tuple",
+    "type",
+];
+
+fn qualify_builtins(e: Expr, class_methods: &HashSet<String>, imp: &mut Imports) -> Expr {
+    let mut q = |name: String| -> String {
+        if class_methods.contains(&name) && BUILTIN_TYPES.contains(&name.as_str()) {
+            imp.import("builtins");
+            format!("builtins.{name}")
+        } else {
+            name
+        }
+    };
+    fn walk(e: Expr, q: &mut dyn FnMut(String) -> String) -> Expr {
+        let all = |items: Vec<Expr>, q: &mut dyn FnMut(String) -> String| -> Vec<Expr> {
+            items.into_iter().map(|i| walk(i, q)).collect()
+        };
+        match e {
+            Expr::Atom(a) => Expr::Atom(q(a)),
+            Expr::Subscript(v, items) => {
+                let v = q(v);
+                Expr::Subscript(v, all(items, q))
+            }
+            Expr::Or(items) => Expr::Or(all(items, q)),
+            Expr::Call(c, args) => Expr::Call(
+                c,
+                args.into_iter()
+                    .map(|a| Arg {
+                        keyword: a.keyword,
+                        value: walk(a.value, q),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    walk(e, &mut q)
+}
+
+fn accepts_none(e: &Expr) -> bool {
+    match e {
+        Expr::Atom(a) => a == "None" || a == "Any",
+        Expr::Or(items) => items.iter().any(accepts_none),
+        _ => false,
     }
 }
 
@@ -429,7 +714,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     for m in &api.methods {
         tree.insert(m, 0);
     }
-    let mut class_scope = names::Scope::with_taken(["RPCClient"]);
+    let mut class_scope = names::Scope::with_taken(["RPCClient", "SyncRPCClient"]);
     let probe = TypeMapper::new(api, &ctx.names, Some(".models"));
     let names_of = |id: TypeId| {
         let mut out = HashSet::new();
@@ -444,8 +729,27 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         out
     };
     let mut root_names: HashSet<String> = [
-        "str", "float", "bool", "object", "dict", "Any", "Callable", "Self", "RPCError", "None",
-        "Literal", "overload", "property",
+        "str",
+        "float",
+        "bool",
+        "object",
+        "dict",
+        "Any",
+        "Callable",
+        "Self",
+        "RPCError",
+        "None",
+        "Literal",
+        "overload",
+        "property",
+        "classmethod",
+        "Mapping",
+        "Token",
+        "ReconnectPolicy",
+        "EventStream",
+        "SyncEventStream",
+        "SyncRuntime",
+        "Runtime",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -470,6 +774,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let mut r = Renderer {
         ctx,
         mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
+        kw_mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
         imp: Imports::default(),
         adapters: Vec::new(),
         constants: names::Scope::with_taken(["_EVENTS"]),
@@ -477,14 +782,27 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");
+    r.imp.add("collections.abc", "Mapping");
     r.imp.add("typing", "Any");
-    r.imp.add("._runtime", "Runtime");
+    for name in [
+        "EventStream",
+        "ReconnectPolicy",
+        "Runtime",
+        "SyncEventStream",
+        "SyncRuntime",
+        "Token",
+        "DEFAULT_RECONNECT",
+        "settings_from_env",
+    ] {
+        r.imp.add("._runtime", name);
+    }
     r.imp.add(".errors", "RPCError");
     r.imp.add("typing_extensions", "Self");
 
-    // Namespace classes first (they only need the runtime), then the client.
+    // Namespace classes first (they only need the runtime), then the clients.
     let mut ns_blocks = Vec::new();
-    r.namespaces(&root, &mut ns_blocks)?;
+    let mut sync_ns_blocks = Vec::new();
+    r.namespaces(&root, &mut ns_blocks, &mut sync_ns_blocks)?;
 
     // Events.
     let mut seen_events = HashSet::new();
@@ -503,7 +821,6 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         })
         .collect();
     let mut event_entries = Vec::new();
-    let mut on_members = Vec::new();
     let mut readme_events = Vec::new();
     let mut payloads = Vec::new();
     for e in &events {
@@ -518,23 +835,98 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             signature: fenced(
                 "python",
                 &format!(
-                    "client.on({}, handler)  # handler(payload: {})",
-                    string_literal(&e.wire_name),
-                    payload.flat()
+                    "client.on({name}, handler)  # handler(payload: {ty})\n\
+                     async for payload in client.events({name}):\n    ...  # payload: {ty}",
+                    name = string_literal(&e.wire_name),
+                    ty = payload.flat()
                 ),
             ),
             description: e.description.clone(),
         });
         payloads.push(payload);
     }
+    if !events.is_empty() {
+        r.imp.add("typing", "Literal");
+    }
+    if events.len() > 1 {
+        r.imp.add("typing", "overload");
+    }
     let callable = |arg: Expr, ret: Expr| Expr::sub("Callable", vec![arg, ret]);
     let unsubscribe = callable(Expr::List(vec![]), Expr::atom("None"));
-    let on_doc = fmt::docstring(
-        "Calls ``handler`` with the payload of every push of type ``event``.\n\n\
+    let event_param = |e: Option<&Event>| match e {
+        Some(e) => Param::typed(
+            "event",
+            Expr::sub("Literal", vec![Expr::atom(string_literal(&e.wire_name))]),
+        ),
+        None => Param::typed("event", Expr::atom("str")),
+    };
+    // `on` and `events`, typed per event: one overload per event (a plain method for a
+    // single event), then the general implementation.
+    let typed_member = |name: &str,
+                        doc: &str,
+                        body: &str,
+                        extra: &dyn Fn(&Expr) -> Vec<Param>,
+                        ret: &dyn Fn(&Expr) -> Expr|
+     -> anyhow::Result<Vec<String>> {
+        let any = Expr::atom("Any");
+        let docstring = fmt::docstring(doc, 2);
+        let implementation = |params: &[Param], ret: &Expr| -> anyhow::Result<String> {
+            Ok(MethodTpl {
+                decorator: None,
+                header: fmt::def_header(1, false, name, params, Some(ret), false),
+                docstring: docstring.clone(),
+                deprecation: None,
+                body: body.to_string(),
+            }
+            .render()?)
+        };
+        let with = |e: Option<&Event>, payload: &Expr| {
+            let mut p = vec![Param::bare("self"), event_param(e)];
+            p.extend(extra(payload));
+            p
+        };
+        let mut out = Vec::new();
+        match events.len() {
+            0 => out.push(implementation(&with(None, &any), &ret(&any))?),
+            1 => out.push(implementation(
+                &with(Some(events[0]), &payloads[0]),
+                &ret(&payloads[0]),
+            )?),
+            _ => {
+                for (e, payload) in events.iter().zip(&payloads) {
+                    out.push(
+                        MethodTpl {
+                            decorator: Some("    @overload".to_string()),
+                            header: fmt::def_header(
+                                1,
+                                false,
+                                name,
+                                &with(Some(e), payload),
+                                Some(&ret(payload)),
+                                true,
+                            ),
+                            docstring: None,
+                            deprecation: None,
+                            body: String::new(),
+                        }
+                        .render()?,
+                    );
+                }
+                out.push(implementation(&with(None, &any), &ret(&any))?);
+            }
+        }
+        Ok(out)
+    };
+    let on_doc = "Calls ``handler`` with the payload of every push of type ``event``.\n\n\
          ``handler`` may be a plain or a coroutine function (coroutines run as tasks).\n\
-         Returns a function that removes the handler.",
-        2,
-    );
+         Handlers stay registered across reconnects. Returns a function that removes the\n\
+         handler.";
+    let handler_param = |payload: &Expr| {
+        vec![Param::typed(
+            "handler",
+            callable(Expr::List(vec![payload.clone()]), Expr::atom("object")),
+        )]
+    };
     let on_body = fmt::return_stmt(
         2,
         &Expr::call(
@@ -545,119 +937,46 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             ],
         ),
     );
-    let typed_params = |event: &Event, payload: &Expr| {
-        vec![
-            Param::bare("self"),
-            Param::typed(
-                "event",
-                Expr::sub(
-                    "Literal",
-                    vec![Expr::atom(string_literal(&event.wire_name))],
-                ),
-            ),
-            Param::typed(
-                "handler",
-                callable(Expr::List(vec![payload.clone()]), Expr::atom("object")),
-            ),
-        ]
-    };
-    let general_params = vec![
-        Param::bare("self"),
-        Param::typed("event", Expr::atom("str")),
-        Param::typed(
-            "handler",
-            callable(Expr::List(vec![Expr::atom("Any")]), Expr::atom("object")),
-        ),
-    ];
-    match events.len() {
-        0 => on_members.push(
-            MethodTpl {
-                decorator: None,
-                header: fmt::def_header(1, false, "on", &general_params, Some(&unsubscribe), false),
-                docstring: on_doc.clone(),
-                deprecation: None,
-                body: on_body.clone(),
-            }
-            .render()?,
-        ),
-        1 => {
-            r.imp.add("typing", "Literal");
-            on_members.push(
-                MethodTpl {
-                    decorator: None,
-                    header: fmt::def_header(
-                        1,
-                        false,
-                        "on",
-                        &typed_params(events[0], &payloads[0]),
-                        Some(&unsubscribe),
-                        false,
-                    ),
-                    docstring: on_doc.clone(),
-                    deprecation: None,
-                    body: on_body.clone(),
-                }
-                .render()?,
-            );
-        }
-        _ => {
-            r.imp.add("typing", "Literal");
-            r.imp.add("typing", "overload");
-            for (e, payload) in events.iter().zip(&payloads) {
-                on_members.push(
-                    MethodTpl {
-                        decorator: Some("    @overload".to_string()),
-                        header: fmt::def_header(
-                            1,
-                            false,
-                            "on",
-                            &typed_params(e, payload),
-                            Some(&unsubscribe),
-                            true,
-                        ),
-                        docstring: None,
-                        deprecation: None,
-                        body: String::new(),
-                    }
-                    .render()?,
-                );
-            }
-            on_members.push(
-                MethodTpl {
-                    decorator: None,
-                    header: fmt::def_header(
-                        1,
-                        false,
-                        "on",
-                        &general_params,
-                        Some(&unsubscribe),
-                        false,
-                    ),
-                    docstring: on_doc.clone(),
-                    deprecation: None,
-                    body: on_body.clone(),
-                }
-                .render()?,
-            );
-        }
-    }
+    let events_body = fmt::return_stmt(
+        2,
+        &Expr::call("self._rt.stream", vec![Arg::pos(Expr::atom("event"))]),
+    );
+    let on_members = typed_member("on", on_doc, &on_body, &handler_param, &|_| {
+        unsubscribe.clone()
+    })?;
+    let async_events = typed_member(
+        "events",
+        "The payloads of the pushes of type ``event``, from now on, in arrival order::\n\n    \
+         async for payload in client.events(...):\n        ...\n\n\
+         The stream ends when the client closes; ``async with`` (or its ``close()``)\n\
+         unsubscribes earlier.",
+        &events_body,
+        &|_| Vec::new(),
+        &|p| Expr::sub("EventStream", vec![p.clone()]),
+    )?;
+    let sync_events = typed_member(
+        "events",
+        "The payloads of the pushes of type ``event``, from now on, in arrival order::\n\n    \
+         for payload in client.events(...):\n        ...\n\n\
+         Iterating blocks until the next push; the stream ends when the client closes.\n\
+         ``with`` (or its ``close()``) unsubscribes earlier.",
+        &events_body,
+        &|_| Vec::new(),
+        &|p| Expr::sub("SyncEventStream", vec![p.clone()]),
+    )?;
 
-    // The client class.
-    let attrs: Vec<String> = root
-        .children
+    // The client classes.
+    let root_methods: HashSet<String> = root
+        .methods
         .iter()
-        .map(|c| {
-            fmt::assign(
-                2,
-                &format!("self.{}", c.attr),
-                &Expr::call(c.class_name.clone(), vec![Arg::pos(Expr::atom("self._rt"))]),
-            )
-        })
+        .map(|m| m.py_name.clone())
+        .chain(names::CLIENT_MEMBERS.iter().map(|s| s.to_string()))
         .collect();
-    let mut members = on_members;
-    for m in &root.methods {
-        members.push(r.method(m)?);
-    }
+    let root_sigs: Vec<MethodSig> = root
+        .methods
+        .iter()
+        .map(|m| r.prepare(m, &root_methods))
+        .collect();
     let title = super::api_name(api);
     let example_url = api
         .servers
@@ -665,23 +984,73 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         .next()
         .cloned()
         .unwrap_or_else(|| "ws://localhost:8765".to_string());
-    let client_doc = fmt::docstring(
-        &format!(
-            "Client of the {title} over one WebSocket connection.\n\n\
-             Use it as an async context manager, or call :meth:`connect` and :meth:`close`::\n\n    \
-             async with RPCClient({}) as client:\n        ...\n\n\
-             Failed calls raise :class:`RPCError` subclasses (see the ``errors`` module).",
-            string_literal(&example_url)
-        ),
-        1,
-    )
-    .unwrap_or_default();
-    let client_block = RpcClientTpl {
-        docstring: client_doc,
-        attrs,
-        members,
+    let env_prefix = ctx.module.to_uppercase();
+    let mut client_blocks = Vec::new();
+    for sync in [false, true] {
+        let attrs: Vec<String> = root
+            .children
+            .iter()
+            .map(|c| {
+                let class = if sync {
+                    &c.sync_class_name
+                } else {
+                    &c.class_name
+                };
+                fmt::assign(
+                    2,
+                    &format!("self.{}", c.attr),
+                    &Expr::call(class.clone(), vec![Arg::pos(Expr::atom("self._rt"))]),
+                )
+            })
+            .collect();
+        let mut members = on_members.clone();
+        members.extend(if sync {
+            sync_events.clone()
+        } else {
+            async_events.clone()
+        });
+        for sig in &root_sigs {
+            members.push(r.method(sig, sync)?);
+        }
+        let doc = if sync {
+            format!(
+                "Blocking client of the {title}, for code that is not async.\n\n\
+                 The same methods as :class:`RPCClient`, without ``await``; the connection\n\
+                 runs on an event loop in a background thread (handlers run there too)::\n\n    \
+                 with SyncRPCClient({}) as client:\n        ...",
+                string_literal(&example_url)
+            )
+        } else {
+            format!(
+                "Client of the {title} over one WebSocket connection.\n\n\
+                 Use it as an async context manager, or call :meth:`connect` and :meth:`close`::\n\n    \
+                 async with RPCClient({}) as client:\n        ...\n\n\
+                 Failed calls raise :class:`RPCError` subclasses (see the ``errors`` module).\n\
+                 When the connection drops, calls waiting for a response fail with\n\
+                 :class:`ConnectionLostError` and the client reconnects in the background\n\
+                 (see ``reconnect``); calls made meanwhile wait for it within their timeout.",
+                string_literal(&example_url)
+            )
+        };
+        let docstring = fmt::docstring(&doc, 1).unwrap_or_default();
+        client_blocks.push(if sync {
+            SyncRpcClientTpl {
+                docstring,
+                module: ctx.module.clone(),
+                attrs,
+                members,
+            }
+            .render()?
+        } else {
+            RpcClientTpl {
+                docstring,
+                env_prefix: env_prefix.clone(),
+                attrs,
+                members,
+            }
+            .render()?
+        });
     }
-    .render()?;
 
     // Module-level constants.
     let mut constants = Vec::new();
@@ -695,6 +1064,12 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         "{}\n{}",
         fmt::ann_assign(0, "SERVERS", &str_map, Some(&Expr::Dict(servers))),
         fmt::docstring("WebSocket URLs of the API's environments, by name.", 0).unwrap_or_default()
+    ));
+    constants.push(format!(
+        "{}\n{}",
+        fmt::assign(0, "_ENV_PREFIX", &Expr::atom(string_literal(&env_prefix))),
+        fmt::docstring("Prefix of the environment variables ``from_env`` reads.", 0)
+            .unwrap_or_default()
     ));
     for (name, ty) in &r.adapters {
         constants.push(fmt::ann_assign(
@@ -719,7 +1094,9 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     ));
 
     let mut sections = ns_blocks;
-    sections.push(client_block);
+    sections.push(client_blocks[0].clone());
+    sections.extend(sync_ns_blocks);
+    sections.push(client_blocks[1].clone());
     warnings.extend(r.mapper.warnings.take());
 
     let client_py = ClientFileTpl {
@@ -746,6 +1123,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     );
     let readme = ReadmeTpl {
         header: crate::lang::header_text(api),
+        env_prefix: env_prefix.clone(),
         title: api.title.clone(),
         api_name: super::api_name(api),
         description: api.description.clone(),

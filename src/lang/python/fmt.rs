@@ -12,6 +12,7 @@
 //! `ruff` binary live in the test module.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The line width of ruff's default configuration.
 pub const LINE_WIDTH: usize = 88;
@@ -55,6 +56,17 @@ enum Doc {
         variants: Vec<Doc>,
         all_lines: bool,
     },
+    /// A document shared by the variants of a `BestFit` (cloning it is a reference count,
+    /// not a copy of the tree).
+    Shared(Rc<Doc>),
+}
+
+/// `d` made cheap to clone.
+fn shared(d: Doc) -> Doc {
+    match d {
+        Doc::Shared(_) | Doc::Text(_) | Doc::Line(_) => d,
+        other => Doc::Shared(Rc::new(other)),
+    }
 }
 
 fn text(s: impl Into<String>) -> Doc {
@@ -174,6 +186,7 @@ impl Printer {
     fn print_frame<'a>(&mut self, f: Frame<'a>, stack: &mut Vec<Frame<'a>>) {
         match f.doc {
             Doc::Text(s) => self.print_text(s),
+            Doc::Shared(d) => stack.push(Frame { doc: d, ..f }),
             Doc::Concat(parts) => {
                 for part in parts.iter().rev() {
                     stack.push(Frame { doc: part, ..f });
@@ -306,6 +319,7 @@ impl Printer {
                         return false;
                     }
                 }
+                Doc::Shared(d) => queue.push(Frame { doc: d, ..f }),
                 Doc::Concat(parts) => {
                     for part in parts.iter().rev() {
                         queue.push(Frame { doc: part, ..f });
@@ -454,40 +468,93 @@ impl Expr {
 
     /// The expression on one line (for README text and tests).
     pub fn flat(&self) -> String {
-        fn join(items: &[Expr]) -> String {
-            items.iter().map(Expr::flat).collect::<Vec<_>>().join(", ")
+        let mut out = String::new();
+        self.write_flat(&mut out);
+        out
+    }
+
+    /// Appends the expression on one line: what the printer writes when every group of its
+    /// layout stays flat.
+    pub fn write_flat(&self, out: &mut String) {
+        fn join(items: &[Expr], sep: &str, out: &mut String) {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                item.write_flat(out);
+            }
+        }
+        fn args(list: &[Arg], out: &mut String) {
+            out.push('(');
+            for (i, a) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if let Some(k) = &a.keyword {
+                    out.push_str(k);
+                    out.push('=');
+                }
+                a.value.write_flat(out);
+            }
+            out.push(')');
         }
         match self {
-            Expr::Atom(s) => s.clone(),
-            Expr::Call(callee, args) => {
-                let args: Vec<String> = args
-                    .iter()
-                    .map(|a| match &a.keyword {
-                        Some(k) => format!("{k}={}", a.value.flat()),
-                        None => a.value.flat(),
-                    })
-                    .collect();
-                format!("{callee}({})", args.join(", "))
+            Expr::Atom(s) => out.push_str(s),
+            Expr::Call(callee, list) => {
+                out.push_str(callee);
+                args(list, out);
             }
-            Expr::Subscript(value, items) => format!("{value}[{}]", join(items)),
-            Expr::Or(items) => items.iter().map(Expr::flat).collect::<Vec<_>>().join(" | "),
-            Expr::Lambda(body) => format!("lambda: {}", body.flat()),
-            Expr::List(items) => format!("[{}]", join(items)),
-            Expr::Set(items) if items.is_empty() => "set()".to_string(),
-            Expr::Set(items) => format!("{{{}}}", join(items)),
-            Expr::Tuple(items) if items.len() == 1 => format!("({},)", items[0].flat()),
-            Expr::Tuple(items) => format!("({})", join(items)),
+            Expr::Subscript(value, items) => {
+                out.push_str(value);
+                out.push('[');
+                join(items, ", ", out);
+                out.push(']');
+            }
+            Expr::Or(items) => join(items, " | ", out),
+            Expr::Lambda(body) => {
+                out.push_str("lambda: ");
+                body.write_flat(out);
+            }
+            Expr::List(items) => {
+                out.push('[');
+                join(items, ", ", out);
+                out.push(']');
+            }
+            Expr::Set(items) if items.is_empty() => out.push_str("set()"),
+            Expr::Set(items) => {
+                out.push('{');
+                join(items, ", ", out);
+                out.push('}');
+            }
+            Expr::Tuple(items) => {
+                out.push('(');
+                join(items, ", ", out);
+                if items.len() == 1 {
+                    out.push(',');
+                }
+                out.push(')');
+            }
             Expr::Dict(entries) => {
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", k.flat(), v.flat()))
-                    .collect();
-                format!("{{{}}}", parts.join(", "))
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    k.write_flat(out);
+                    out.push_str(": ");
+                    v.write_flat(out);
+                }
+                out.push('}');
             }
-            Expr::Await(value) => format!("await {}", value.flat()),
-            Expr::Method(receiver, method, args) => {
-                let call = Expr::Call(format!("{}.{method}", receiver.flat()), args.clone());
-                call.flat()
+            Expr::Await(value) => {
+                out.push_str("await ");
+                value.write_flat(out);
+            }
+            Expr::Method(receiver, method, list) => {
+                receiver.write_flat(out);
+                out.push('.');
+                out.push_str(method);
+                args(list, out);
             }
         }
     }
@@ -680,6 +747,7 @@ fn parenthesize_if_expands(d: Doc) -> Doc {
 /// Parentheses only when they make an unsplittable value fit (ruff's
 /// `best_fit_parenthesize`).
 fn best_fit_parenthesize(d: Doc) -> Doc {
+    let d = shared(d);
     Doc::BestFit {
         variants: vec![
             group(d.clone()),
@@ -700,7 +768,8 @@ fn last_expression(e: &Expr, prefix: Doc) -> Doc {
     match e {
         Expr::Or(_) => concat(vec![prefix, parenthesize_if_expands(e.doc())]),
         _ if e.is_call_like() => {
-            let v = e.doc();
+            let v = shared(e.doc());
+            let prefix = shared(prefix);
             Doc::BestFit {
                 variants: vec![
                     concat(vec![prefix.clone(), v.clone()]),
@@ -726,8 +795,33 @@ fn last_expression(e: &Expr, prefix: Doc) -> Doc {
 // Statements
 // ---------------------------------------------------------------------------------------
 
+/// The statement on one line at `level`, when that line fits in [`LINE_WIDTH`]. Every
+/// layout below prints its flat form then (each group and each first best-fitting
+/// variant measures as fitting), so this is exactly the printer's output, without
+/// building and measuring the document: the common case, and the hot path on large
+/// schemas.
+fn one_line(level: usize, write: impl FnOnce(&mut String)) -> Option<String> {
+    let mut out = String::with_capacity(LINE_WIDTH);
+    for _ in 0..level * INDENT_WIDTH {
+        out.push(' ');
+    }
+    write(&mut out);
+    (!out.contains('\n') && width(&out) <= LINE_WIDTH).then_some(out)
+}
+
 /// `target: annotation` or `target: annotation = value`, at `level`.
 pub fn ann_assign(level: usize, target: &str, annotation: &Expr, value: Option<&Expr>) -> String {
+    if let Some(line) = one_line(level, |out| {
+        out.push_str(target);
+        out.push_str(": ");
+        annotation.write_flat(out);
+        if let Some(value) = value {
+            out.push_str(" = ");
+            value.write_flat(out);
+        }
+    }) {
+        return line;
+    }
     let head = text(format!("{target}: "));
     let doc = match value {
         None => last_expression(annotation, head),
@@ -753,7 +847,8 @@ fn right_to_left(head: Doc, left: Doc, value: &Expr) -> Doc {
     if value.is_collection() {
         return concat(vec![head, left, eq, value.doc()]);
     }
-    let v = value.doc();
+    let v = shared(value.doc());
+    let left = shared(left);
     let mut variants = vec![concat(vec![left.clone(), eq.clone(), v.clone()])];
     if value.is_call_like() {
         variants.push(concat(vec![
@@ -780,16 +875,32 @@ fn right_to_left(head: Doc, left: Doc, value: &Expr) -> Doc {
 
 /// `target = value`
 pub fn assign(level: usize, target: &str, value: &Expr) -> String {
+    if let Some(line) = one_line(level, |out| {
+        out.push_str(target);
+        out.push_str(" = ");
+        value.write_flat(out);
+    }) {
+        return line;
+    }
     print(&last_expression(value, text(format!("{target} = "))), level)
 }
 
 /// `return value`
 pub fn return_stmt(level: usize, value: &Expr) -> String {
+    if let Some(line) = one_line(level, |out| {
+        out.push_str("return ");
+        value.write_flat(out);
+    }) {
+        return line;
+    }
     print(&last_expression(value, text("return ")), level)
 }
 
 /// An expression statement (a call or an `await`).
 pub fn expr_stmt(level: usize, value: &Expr) -> String {
+    if let Some(line) = one_line(level, |out| value.write_flat(out)) {
+        return line;
+    }
     let doc = match value {
         Expr::Await(inner) => concat(vec![text("await "), inner.doc()]),
         other => other.doc(),
@@ -856,6 +967,33 @@ pub fn def_header(
     stub: bool,
 ) -> String {
     let kw = if is_async { "async def " } else { "def " };
+    if let Some(line) = one_line(level, |out| {
+        out.push_str(kw);
+        out.push_str(name);
+        out.push('(');
+        for (i, p) in params.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&p.name);
+            if let Some(a) = &p.annotation {
+                out.push_str(": ");
+                a.write_flat(out);
+            }
+            if let Some(d) = &p.default {
+                out.push_str(if p.annotation.is_some() { " = " } else { "=" });
+                d.write_flat(out);
+            }
+        }
+        out.push(')');
+        if let Some(r) = returns {
+            out.push_str(" -> ");
+            r.write_flat(out);
+        }
+        out.push_str(if stub { ": ..." } else { ":" });
+    }) {
+        return line;
+    }
     // Like ruff: the parentheses of the parameters belong to one group with the return
     // annotation, so the parameters split before the annotation does.
     let items: Vec<Doc> = params.iter().map(Param::doc).collect();
@@ -893,6 +1031,23 @@ pub fn def_header(
 
 /// `class Name(bases):`
 pub fn class_header(level: usize, name: &str, bases: &[Expr]) -> String {
+    if let Some(line) = one_line(level, |out| {
+        out.push_str("class ");
+        out.push_str(name);
+        if !bases.is_empty() {
+            out.push('(');
+            for (i, b) in bases.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                b.write_flat(out);
+            }
+            out.push(')');
+        }
+        out.push(':');
+    }) {
+        return line;
+    }
     let doc = if bases.is_empty() {
         text(format!("class {name}:"))
     } else {
@@ -907,6 +1062,14 @@ pub fn class_header(level: usize, name: &str, bases: &[Expr]) -> String {
 
 /// `from module import a, b` (parenthesized one per line when too long).
 pub fn import_from(module: &str, names: &[String]) -> String {
+    if let Some(line) = one_line(0, |out| {
+        out.push_str("from ");
+        out.push_str(module);
+        out.push_str(" import ");
+        out.push_str(&names.join(", "));
+    }) {
+        return line;
+    }
     let items: Vec<Doc> = names.iter().map(|n| text(n.clone())).collect();
     let doc = concat(vec![
         text(format!("from {module} import ")),

@@ -136,7 +136,6 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
             &format!("{module}/_runtime.py"),
             RuntimeTpl {
                 header: ctx.header.clone(),
-                module: module.clone(),
             }
             .render()?,
         ),
@@ -335,6 +334,7 @@ pub(crate) fn enum_members_with_warnings(
 const STDLIB: &[&str] = &[
     "__future__",
     "asyncio",
+    "builtins",
     "collections",
     "collections.abc",
     "dataclasses",
@@ -344,6 +344,7 @@ const STDLIB: &[&str] = &[
     "inspect",
     "json",
     "logging",
+    "os",
     "typing",
     "uuid",
     "warnings",
@@ -480,7 +481,6 @@ pub(crate) fn is_model(api: &Api, id: TypeId) -> bool {
 #[template(path = "python/_runtime.py.askama", escape = "none")]
 struct RuntimeTpl {
     header: String,
-    module: String,
 }
 
 #[derive(Template)]
@@ -515,7 +515,7 @@ struct InitTpl {
 fn render_init(ctx: &Ctx, api: &Api) -> anyhow::Result<String> {
     let title = api_name(api);
     let text = format!(
-        "Typed client of the {title}.\n\nConnect with :class:`RPCClient`; the data types \
+        "Typed client of the {title}.\n\nConnect with :class:`RPCClient` (asyncio) or :class:`SyncRPCClient`; the data types \
          are in\n:mod:`{module}.models`, the errors in :mod:`{module}.errors`.",
         module = ctx.module
     );

@@ -602,18 +602,25 @@ fn client_namespaces_clashes_and_results() {
         "        self.orders = _OrdersNamespace(self._rt)\n        self.chat = _ChatNamespace(self._rt)\n",
     );
     assert_contains(cl, "        self.items = _OrdersItemsNamespace(runtime)\n");
+    // The params model, or its fields as keyword arguments: two overloads.
     assert_contains(
         cl,
-        "    async def get_status(self, params: Params, *, timeout: float | None = None) -> A:\n",
+        "    @overload\n    async def get_status(\n        self, params: Params, /, *, timeout: float | None = None\n    ) -> A: ...\n\n    @overload\n    async def get_status(self, /, *, q: str, timeout: float | None = None) -> A: ...\n",
     );
     assert_contains(
         cl,
-        "        return await self._rt.call(\n            \"orders.get_status\", params, A.model_validate, timeout\n        )\n",
+        "        return await self._rt.call(\n            \"orders.get_status\",\n            params_of(Params, params, fields),\n            A.model_validate,\n            timeout,\n        )\n",
     );
+    // The sync client has the same methods, without await.
+    assert_contains(
+        cl,
+        "    def get_status(self, /, *, q: str, timeout: float | None = None) -> A: ...\n",
+    );
+    assert_contains(cl, "        self.orders = _SyncOrdersNamespace(self._rt)\n");
     // A method that shares its name with a namespace becomes the namespace's __call__.
     assert_contains(
         cl,
-        "    async def __call__(\n        self, params: Params, *, timeout: float | None = None\n    ) -> A | None:\n",
+        "    async def __call__(\n        self, params: Params, /, *, timeout: float | None = None\n    ) -> A | None: ...\n",
     );
     assert_contains(
         cl,
@@ -703,7 +710,7 @@ fn package_files_headers_and_determinism() {
     assert_contains(pyproject, "packages = [\"test_api\"]\n");
     assert_contains(
         file(&one, "_runtime.py"),
-        "logger = logging.getLogger(\"test_api\")\n",
+        "logger = logging.getLogger(__package__)\n",
     );
 
     let named = generate(

@@ -667,7 +667,9 @@ impl<'a> TypeMapper<'a> {
 }
 
 /// `a | b` as ruff's lint rules want unions: no repeated member (PYI016), one `Literal[...]`
-/// for all literal members (PYI030), no `int` next to `float` (PYI041), `None` last.
+/// for all literal members (PYI030), `None` last. `int | float` stays (Pydantic keeps `0` an
+/// int only then); in function parameters, where ruff wants `float` alone (PYI041), see
+/// [`drop_int_beside_float`].
 pub fn dedup_or(items: Vec<Expr>) -> Expr {
     let mut flat = Vec::new();
     for item in items {
@@ -704,14 +706,36 @@ pub fn dedup_or(items: Vec<Expr>) -> Expr {
             out.push(e);
         }
     }
-    if seen.contains("float") {
-        out.retain(|e| *e != Expr::atom("int"));
-    }
     if let Some(pos) = out.iter().position(|e| *e == Expr::atom("None")) {
         let none = out.remove(pos);
         out.push(none);
     }
     Expr::or(out)
+}
+
+/// For parameter annotations: `int | float` → `float` (ruff's PYI041; the static type of
+/// `float` admits ints, and the value still goes through the model, which keeps `int`).
+pub fn drop_int_beside_float(e: Expr) -> Expr {
+    match e {
+        Expr::Or(members) => {
+            let members: Vec<Expr> = members.into_iter().map(drop_int_beside_float).collect();
+            if members.contains(&Expr::atom("float")) {
+                Expr::or(
+                    members
+                        .into_iter()
+                        .filter(|m| *m != Expr::atom("int"))
+                        .collect(),
+                )
+            } else {
+                Expr::Or(members)
+            }
+        }
+        Expr::Subscript(value, items) => Expr::Subscript(
+            value,
+            items.into_iter().map(drop_int_beside_float).collect(),
+        ),
+        other => other,
+    }
 }
 
 fn number_constraints(c: &NumberConstraints, integer: bool) -> Vec<Arg> {

@@ -355,7 +355,7 @@ fn enum_key_for_integer(wire: &str) -> String {
 struct ClientTs<'a> {
     header: &'a str,
     imports: Vec<String>,
-    servers: Option<String>,
+    servers: String,
     event_types: String,
     namespaces: Vec<String>,
     client_doc: Vec<String>,
@@ -523,15 +523,26 @@ fn render_client(
     }
     let (children, methods) = class_members(map, tree, classes, warnings, &mut refs);
 
-    let mut runtime_types = vec!["ClientOptions", "UnhandledFrame", "Unsubscribe"];
-    if !api.methods.is_empty() {
-        runtime_types.insert(0, "CallOptions");
-    }
+    let runtime_types = [
+        "CallOptions",
+        "ClientOptions",
+        "ConnectionState",
+        "EnvironmentVariables",
+        "Unsubscribe",
+    ];
     let mut type_imports: Vec<String> = vec!["EventMap".to_string()];
     type_imports.extend(refs);
     type_imports.sort();
     let imports = vec![
-        print::import(&["RPCRuntime".to_string()], "./runtime.js", false),
+        print::import(
+            &[
+                "RPCRuntime".to_string(),
+                "defaultServerUrl".to_string(),
+                "serverUrl".to_string(),
+            ],
+            "./runtime.js",
+            false,
+        ),
         print::import(
             &runtime_types
                 .iter()
@@ -543,14 +554,16 @@ fn render_client(
         print::import(&type_imports, "./types.js", true),
     ];
 
-    let servers = (!api.servers.is_empty()).then(|| {
+    let servers = if api.servers.is_empty() {
+        "export const servers: Readonly<Record<string, string>> = {};".to_string()
+    } else {
         let properties: Vec<(String, Value)> = api
             .servers
             .iter()
             .map(|(env, url)| (object_key(env), Value::String(url.clone())))
             .collect();
         print::const_object("servers", &properties)
-    });
+    };
 
     let mut seen = HashSet::new();
     let event_keys: Vec<String> = api

@@ -110,30 +110,36 @@ pub const ES_GLOBALS: &[&str] = &[
 /// What the package itself exports or declares at module level besides the schema's
 /// types (runtime.ts, errors.ts, client.ts). Namespace classes are added per API.
 pub const PACKAGE_NAMES: &[&str] = &[
+    "AbortError",
     "AuthError",
     "CallOptions",
     "ClientOptions",
     "ConnectionLostError",
+    "ConnectionState",
     "EVENT_TYPES",
+    "EnvironmentVariables",
     "EventMap",
     "FieldError",
-    "InvalidFrame",
+    "FrameTooLargeError",
     "InvalidParamsError",
     "MethodNotFoundError",
     "RPCClient",
     "RPCError",
     "RPCErrorInit",
     "RPCRuntime",
+    "ReconnectOptions",
     "ServerError",
+    "StateChange",
     "TimeoutError",
-    "UnhandledError",
-    "UnhandledEvent",
-    "UnhandledFrame",
-    "UnmatchedFrame",
+    "TokenSource",
+    "UnknownEvent",
     "Unsubscribe",
     "ValidationError",
     "WebSocketConstructor",
     "WebSocketLike",
+    "asyncDispose",
+    "defaultServerUrl",
+    "serverUrl",
     "servers",
 ];
 
@@ -152,7 +158,7 @@ pub const RESERVED_MEMBERS: &[&str] = &[
 ];
 
 /// Members of `RPCClient` itself.
-pub const CLIENT_MEMBERS: &[&str] = &["connect", "close", "connected", "on", "onUnhandled"];
+pub const CLIENT_MEMBERS: &[&str] = &["connect", "close", "connected", "on", "state"];
 
 /// TypeScript's reserved words and contextual type keywords: never a type name.
 const KEYWORDS: &[&str] = &[

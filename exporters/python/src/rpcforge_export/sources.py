@@ -1,10 +1,9 @@
 """Turn an API source into a list of method and event specs.
 
-A *source* is whatever describes the API: today a plain mapping of wire method name to
-models. Every kind of source ends up as ``list[MethodSpec]`` / ``list[EventSpec]``;
-`collect_methods` / `collect_events` dispatch on the kind, so another kind (for example
-a django-ipc router, introspected for its handlers) is one more branch there plus one
-function that yields specs.
+A *source* is whatever describes the API: a plain mapping of wire method name to models,
+or a django-ipc ``MessageRouter`` whose handlers are introspected for their type hints
+(see `rpcforge_export.router`). Every kind of source ends up as ``list[MethodSpec]`` /
+``list[EventSpec]``; `collect_methods` / `collect_events` dispatch on the kind.
 """
 
 from __future__ import annotations
@@ -70,12 +69,40 @@ def load_object(path: str) -> object:
     return obj
 
 
-def collect_methods(source: object) -> list[MethodSpec]:
-    """Turn any supported source into method specs, in the source's order."""
+def collect_methods(
+    source: object,
+    *,
+    skip_untyped: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> list[MethodSpec]:
+    """Turn any supported source into method specs, in the source's order.
+
+    For a django-ipc router, a handler without a pydantic params or result model is an
+    error listing every such method; with ``skip_untyped`` each is passed to ``warn`` and
+    left out of the document instead.
+    """
     if isinstance(source, Mapping):
         return [_method_from_entry(name, entry) for name, entry in source.items()]
+    # Imported here: router.py builds on the helpers of this module.
+    from rpcforge_export.router import is_router, methods_from_router
+
+    if is_router(source):
+        found = methods_from_router(source)
+        if found.problems and not skip_untyped:
+            listed = "".join(f"\n  - {problem}" for problem in found.problems)
+            raise ExportError(
+                f"{len(found.problems)} method(s) of the router have no pydantic params or "
+                f"result model (left out with --skip-untyped):{listed}"
+            )
+        for problem in found.problems:
+            if warn is not None:
+                warn(f"skipped {problem}")
+        if not found.methods:
+            raise ExportError("the router has no exportable RPC method")
+        return found.methods
     raise ExportError(
-        f"unsupported API source of type {type(source).__name__}: expected a mapping "
+        f"unsupported API source of type {type(source).__name__}: expected a django-ipc "
+        "MessageRouter or a mapping "
         "{'method.name': (ParamsModel | None, ResultModel | None), ...}"
     )
 
@@ -138,6 +165,11 @@ def _event_from_entry(name: object, entry: object) -> EventSpec:
         )
     payload = _model(entry, f"{where} payload")
     return EventSpec(name=name, payload=payload, description=_model_doc(payload))
+
+
+def is_model(value: object) -> bool:
+    """Whether ``value`` is a pydantic model class (not an instance)."""
+    return isinstance(value, type) and issubclass(value, BaseModel)
 
 
 def _model(value: object, where: str) -> ModelType:
