@@ -174,6 +174,22 @@ pub enum TypeKind {
     Alias(TypeId),
 }
 
+impl TypeKind {
+    /// The types an anonymous or alias type is built from (items, values, variants, the
+    /// inner type): what a walk over a type expression visits next. Objects and enums are
+    /// declarations, not expressions: they have none here.
+    pub fn child_types(&self) -> Vec<TypeId> {
+        match self {
+            TypeKind::Array(a) => vec![a.items],
+            TypeKind::Tuple(t) => t.items.iter().copied().chain(t.rest).collect(),
+            TypeKind::Map(m) => vec![m.values],
+            TypeKind::Union(u) => u.variants.clone(),
+            TypeKind::Nullable(inner) | TypeKind::Alias(inner) => vec![*inner],
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct NumberConstraints {
     /// Numbers kept as their JSON text (e.g. `0`, `0.5`, `1e-3`), so rendering is exact.

@@ -121,6 +121,26 @@ struct NsPlan<'a> {
     children: Vec<NsPlan<'a>>,
 }
 
+/// `self.<attr> = <ChildNamespace>(<runtime>)` for each child namespace of `ns`, in the
+/// async or the sync client's classes.
+fn child_namespace_attrs(ns: &NsPlan, sync: bool, runtime: &str) -> Vec<String> {
+    ns.children
+        .iter()
+        .map(|c| {
+            let class = if sync {
+                &c.sync_class_name
+            } else {
+                &c.class_name
+            };
+            fmt::assign(
+                2,
+                &format!("self.{}", c.attr),
+                &Expr::call(class.clone(), vec![Arg::pos(Expr::atom(runtime))]),
+            )
+        })
+        .collect()
+}
+
 /// Methods grouped by the namespaces of their wire names, in document order.
 #[derive(Default)]
 struct Tree<'a> {
@@ -582,22 +602,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 .collect();
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
             for sync in [false, true] {
-                let attrs = child
-                    .children
-                    .iter()
-                    .map(|c| {
-                        let class = if sync {
-                            &c.sync_class_name
-                        } else {
-                            &c.class_name
-                        };
-                        fmt::assign(
-                            2,
-                            &format!("self.{}", c.attr),
-                            &Expr::call(class.clone(), vec![Arg::pos(Expr::atom("runtime"))]),
-                        )
-                    })
-                    .collect();
+                let attrs = child_namespace_attrs(child, sync, "runtime");
                 let mut members = Vec::new();
                 for sig in &sigs {
                     members.push(self.method(sig, sync)?);
@@ -987,22 +992,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let env_prefix = ctx.module.to_uppercase();
     let mut client_blocks = Vec::new();
     for sync in [false, true] {
-        let attrs: Vec<String> = root
-            .children
-            .iter()
-            .map(|c| {
-                let class = if sync {
-                    &c.sync_class_name
-                } else {
-                    &c.class_name
-                };
-                fmt::assign(
-                    2,
-                    &format!("self.{}", c.attr),
-                    &Expr::call(class.clone(), vec![Arg::pos(Expr::atom("self._rt"))]),
-                )
-            })
-            .collect();
+        let attrs: Vec<String> = child_namespace_attrs(&root, sync, "self._rt");
         let mut members = on_members.clone();
         members.extend(if sync {
             sync_events.clone()

@@ -175,24 +175,8 @@ fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut Ha
         return;
     }
     let mut visit = |t: TypeId| named_refs(ctx, t, found, seen);
-    match api.types.kind(id) {
-        TypeKind::Array(a) => visit(a.items),
-        TypeKind::Tuple(t) => {
-            for i in &t.items {
-                visit(*i);
-            }
-            if let Some(r) = t.rest {
-                visit(r);
-            }
-        }
-        TypeKind::Map(m) => visit(m.values),
-        TypeKind::Union(u) => {
-            for v in &u.variants {
-                visit(*v);
-            }
-        }
-        TypeKind::Nullable(i) | TypeKind::Alias(i) => visit(*i),
-        _ => {}
+    for child in api.types.kind(id).child_types() {
+        visit(child);
     }
 }
 
@@ -712,24 +696,8 @@ fn collect_alias_refs(
         return; // a class: referenced lazily
     }
     let mut visit = |t: TypeId| collect_alias_refs(ctx, t, aliases, found, seen);
-    match api.types.kind(id) {
-        TypeKind::Array(a) => visit(a.items),
-        TypeKind::Tuple(t) => {
-            for i in &t.items {
-                visit(*i);
-            }
-            if let Some(r) = t.rest {
-                visit(r);
-            }
-        }
-        TypeKind::Map(m) => visit(m.values),
-        TypeKind::Union(u) => {
-            for v in &u.variants {
-                visit(*v);
-            }
-        }
-        TypeKind::Nullable(i) | TypeKind::Alias(i) => visit(*i),
-        _ => {}
+    for child in api.types.kind(id).child_types() {
+        visit(child);
     }
 }
 
