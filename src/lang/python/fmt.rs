@@ -1595,10 +1595,10 @@ mod tests {
         p.exists().then_some(p)
     }
 
+    /// Needs ruff (`scripts/test` installs it in .venv): fails, never skips, without it.
     #[test]
-    #[ignore = "needs ruff; run with --ignored"]
     fn matches_ruff_format() {
-        let ruff = ruff().expect("ruff not found (set RPCFORGE_RUFF)");
+        let ruff = ruff().expect("ruff not found: run scripts/test (it installs .venv) or set RPCFORGE_RUFF");
         let seed: u64 = std::env::var("FUZZ_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
