@@ -1598,7 +1598,8 @@ mod tests {
     /// Needs ruff (`scripts/test` installs it in .venv): fails, never skips, without it.
     #[test]
     fn matches_ruff_format() {
-        let ruff = ruff().expect("ruff not found: run scripts/test (it installs .venv) or set RPCFORGE_RUFF");
+        let ruff = ruff()
+            .expect("ruff not found: run scripts/test (it installs .venv) or set RPCFORGE_RUFF");
         let seed: u64 = std::env::var("FUZZ_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
