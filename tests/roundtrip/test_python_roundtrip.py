@@ -19,11 +19,18 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from cases import CASES, Target, document, generated_type, targets
+from handwritten import HANDWRITTEN
 from known_failures import KNOWN_FAILURES, known_failure, known_mutation_failure
 from mutations import mutations, unordered_sets
 from samples import canonical, samples
 
 TARGETS = [t for case in CASES for t in targets(case)]
+
+
+def test_handwritten_samples_name_a_target() -> None:
+    # A misspelt key would leave its samples unused without a word.
+    targets_by_model = {(t.case.name, t.original.__name__) for t in TARGETS}
+    assert set(HANDWRITTEN) <= targets_by_model, set(HANDWRITTEN) - targets_by_model
 NEGATIVE_SAMPLES = 4
 MAX_MUTATIONS = 60
 

@@ -78,6 +78,7 @@ struct ReadmeTpl {
     version: String,
     dist: String,
     module: String,
+    dependencies: Vec<&'static str>,
     connect_example: String,
     servers: Vec<(String, String)>,
     methods: Vec<ReadmeMethod>,
@@ -462,12 +463,10 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 out.push(Param::typed(py, ty));
                 continue;
             }
-            let has_default = f
-                .default
-                .as_ref()
-                .map(|d| d.to_value())
-                .is_some_and(|v| !v.is_null());
-            if !has_default && !accepts_none(&ty) {
+            // A `null` default lets the caller pass None; without a default, leaving the
+            // keyword out keeps the field absent (MISSING in the model).
+            let null_default = f.default.as_ref().is_some_and(|d| d.to_value().is_null());
+            if null_default && !accepts_none(&ty) {
                 ty = Expr::or(vec![ty, Expr::atom("None")]);
             }
             out.push(Param::with_default(py, ty, Expr::atom("...")));
@@ -1120,6 +1119,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         version: api.version.clone(),
         dist: ctx.dist.clone(),
         module: ctx.module.clone(),
+        dependencies: ctx.dependencies.clone(),
         connect_example,
         servers: api
             .servers

@@ -45,6 +45,19 @@ pub(crate) struct Ctx<'a> {
     pub dist: String,
     /// Python names of the named types.
     pub names: HashMap<TypeId, String>,
+    /// The package's requirements (pyproject and README), known once models.py is rendered.
+    pub dependencies: Vec<&'static str>,
+}
+
+/// The lowest pydantic that has everything the models use: `MISSING` (for properties that
+/// may be absent but have no default) is importable from `pydantic` since 2.14.
+fn dependencies(models: &models::Models) -> Vec<&'static str> {
+    let pydantic = if models.uses_missing {
+        "pydantic>=2.14"
+    } else {
+        "pydantic>=2.7"
+    };
+    vec![pydantic, "typing-extensions>=4.6", "websockets>=13"]
 }
 
 /// Renders the Python package of `api`.
@@ -98,15 +111,17 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         type_names.insert(id, name);
     }
 
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         api,
         header: python_header(api),
         module: module.clone(),
         dist: dist.clone(),
         names: type_names,
+        dependencies: Vec::new(),
     };
 
     let models_py = models::render(&ctx, &mut warnings)?;
+    ctx.dependencies = dependencies(&models_py);
     let client = client::render(&ctx, &mut warnings)?;
 
     let mut files = vec![
@@ -125,12 +140,13 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
                 version,
                 description: description(api),
                 module: module.clone(),
+                dependencies: ctx.dependencies.clone(),
             }
             .render()?,
         ),
         file("README.md", client.readme),
         file(&format!("{module}/__init__.py"), render_init(&ctx, api)?),
-        file(&format!("{module}/models.py"), models_py),
+        file(&format!("{module}/models.py"), models_py.code),
         file(&format!("{module}/client.py"), client.client_py),
         file(
             &format!("{module}/_runtime.py"),
@@ -503,6 +519,7 @@ struct PyprojectTpl {
     version: String,
     description: String,
     module: String,
+    dependencies: Vec<&'static str>,
 }
 
 #[derive(Template)]

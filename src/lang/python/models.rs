@@ -59,7 +59,14 @@ struct AliasTpl {
     docstring: Option<String>,
 }
 
-pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<String> {
+/// The rendered models module.
+pub(crate) struct Models {
+    pub code: String,
+    /// Whether it imports pydantic's `MISSING` (which raises the pydantic requirement).
+    pub uses_missing: bool,
+}
+
+pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<Models> {
     let api = ctx.api;
     let mapper = TypeMapper::new(api, &ctx.names, None);
     let mut imp = Imports::default();
@@ -104,13 +111,18 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
         0,
     )
     .unwrap_or_default();
-    Ok(ModelsTpl {
+    let uses_missing = imp
+        .from
+        .get("pydantic")
+        .is_some_and(|n| n.contains("MISSING"));
+    let code = ModelsTpl {
         header: ctx.header.clone(),
         docstring,
         imports: render_imports(&imp),
         sections,
     }
-    .render()?)
+    .render()?;
+    Ok(Models { code, uses_missing })
 }
 
 /// The models that refer to a class or alias not yet defined where the model is (itself,
@@ -270,17 +282,21 @@ pub(crate) fn field_names(
     object_pointer: &str,
     warnings: &mut Vec<Warning>,
 ) -> Vec<String> {
-    let mut scope = names::Scope::new();
+    // Every wire name is reserved for its own field. With `populate_by_name`, pydantic fills
+    // a field from its Python name as well as from its alias, so a Python name equal to
+    // another field's wire key would let that key fill the wrong field (`userId` ->
+    // `user_id` beside a field whose wire key is `user_id`). A field whose wire key already is
+    // its Python name keeps it; the others take a free variant.
+    let mut scope = names::Scope::with_taken(o.fields.iter().map(|f| f.wire_name.as_str()));
     o.fields
         .iter()
         .map(|f| {
+            let wanted = names::field_name(&f.wire_name);
+            if wanted == f.wire_name {
+                return wanted;
+            }
             let pointer = field_pointer(object_pointer, &f.wire_name);
-            scope.claim(
-                &names::field_name(&f.wire_name),
-                "field",
-                &pointer,
-                warnings,
-            )
+            scope.claim(&wanted, "field", &pointer, warnings)
         })
         .collect()
 }
@@ -487,6 +503,18 @@ fn render_field(
                 Some(factory) => Arg::kw("default_factory", Expr::atom(factory)),
                 None => Arg::kw("default", pv.expr),
             },
+            // No default in the schema: the key may be absent, and absent is not null.
+            // pydantic's MISSING sentinel keeps the field out of dumps until it is set and
+            // still rejects `null` when the type is not nullable (`T | None = None` would
+            // dump an absent key back as `null`).
+            None if field.default.is_none() => {
+                if !matches!(&annotation, Expr::Atom(a) if a == "Any") {
+                    annotation = Expr::or(vec![annotation, Expr::atom("MISSING")]);
+                }
+                imp.add("pydantic", "MISSING");
+                Arg::kw("default", Expr::atom("MISSING"))
+            }
+            // `default: null` (pydantic's `x: T = None`).
             None => {
                 if !accepts_none(&annotation) {
                     annotation = Expr::or(vec![annotation, Expr::atom("None")]);

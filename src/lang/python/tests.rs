@@ -183,7 +183,7 @@ fn optional_nullable_required_and_defaults() {
     let m = models(&b.api());
     assert_contains(&m, "class Thing(BaseModel):");
     assert_contains(&m, "    req: str\n");
-    assert_contains(&m, "    opt: str | None = None\n");
+    assert_contains(&m, "    opt: str | MISSING = MISSING\n");
     assert_contains(&m, "    nullable_req: str | None\n");
     assert_contains(&m, "    count: int = 3\n");
     assert_contains(&m, "    tags: list[int] = [1, 2]\n");
@@ -219,29 +219,28 @@ fn aliases_extra_and_reserved_field_names() {
         m,
         "    model_config = ConfigDict(\n        populate_by_name=True, extra=\"forbid\", protected_namespaces=()\n    )",
     );
-    assert_contains(m, "    first_name: str = Field(alias=\"firstName\")\n");
+    assert_contains(m, "    first_name_2: str = Field(alias=\"firstName\")\n");
     assert_contains(
         m,
-        "    class_: str | None = Field(default=None, alias=\"class\")\n",
+        "    class_: str | MISSING = Field(default=MISSING, alias=\"class\")\n",
     );
     assert_contains(
         m,
-        "    model_config_: str | None = Field(default=None, alias=\"model_config\")\n",
+        "    model_config_: str | MISSING = Field(default=MISSING, alias=\"model_config\")\n",
     );
     assert_contains(
         m,
-        "    json_: str | None = Field(default=None, alias=\"json\")\n",
+        "    json_: str | MISSING = Field(default=MISSING, alias=\"json\")\n",
     );
     assert_contains(
         m,
-        "    date_: str | None = Field(default=None, alias=\"date\")\n",
+        "    date_: str | MISSING = Field(default=MISSING, alias=\"date\")\n",
     );
-    assert_contains(
-        m,
-        "    first_name_2: str | None = Field(default=None, alias=\"first_name\")\n",
+    assert_contains(m, "    first_name: str | MISSING = MISSING\n");
+    assert!(
+        p.warnings.iter().any(|w| w.message.contains("first_name_2")
+            && w.pointer == "/$defs/Person/properties/firstName")
     );
-    assert!(p.warnings.iter().any(|w| w.message.contains("first_name_2")
-        && w.pointer == "/$defs/Person/properties/first_name"));
     assert_contains(
         m,
         "    model_config = ConfigDict(extra=\"allow\")\n\n    __pydantic_extra__: dict[str, int] = Field(init=False)\n",
@@ -392,7 +391,7 @@ fn discriminated_unions_nested_and_nullable() {
     );
     assert_contains(
         &m,
-        "    extra: Annotated[Circle | Square, Field(discriminator=\"kind\")] | None = None\n",
+        "    extra: Annotated[Circle | Square, Field(discriminator=\"kind\")] | None | MISSING = (\n        MISSING\n    )\n",
     );
     assert_contains(
         &m,
@@ -541,7 +540,7 @@ fn docs_are_escaped_and_deprecations_kept() {
     assert_contains(&m, "    \"\"\"Line one.\n\n    Indented.\n    \"\"\"\n");
     assert_contains(
         &m,
-        "    old: str | None = Field(default=None, deprecated=True)\n",
+        "    old: str | MISSING = Field(default=MISSING, deprecated=True)\n",
     );
     assert_contains(
         &m,
