@@ -689,3 +689,42 @@ fn watch_regenerates_when_the_schema_changes() {
     let _ = child.kill();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_deleted_working_directory_is_named_and_absolute_paths_still_work() {
+    let p = project();
+    let schema = p.path().join("api.rpc.json");
+    let out = p.path().join("abs-clients");
+    let gone = p.path().join("gone");
+    std::fs::create_dir(&gone).unwrap();
+    // The shell enters the directory, deletes it, then runs rpcforge there.
+    let run = |output: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(r#"cd "$1" && rmdir "$1" && shift && exec "$@""#)
+            .arg("sh")
+            .arg(&gone)
+            .arg(env!("CARGO_BIN_EXE_rpcforge"))
+            .args([
+                "generate-clients",
+                schema.to_str().unwrap(),
+                "--output",
+                output,
+            ])
+            .args(["--lang", "typescript", "--quiet"])
+            .output()
+            .unwrap()
+    };
+    let o = run(out.to_str().unwrap());
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(out.join("typescript/src/client.ts").is_file());
+
+    std::fs::create_dir(&gone).unwrap();
+    let o = run("relative-clients");
+    let err = text(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(
+        err.contains("relative-clients/typescript") && err.contains("current directory"),
+        "{err}"
+    );
+}

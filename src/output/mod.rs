@@ -138,10 +138,22 @@ pub fn recover(dir: &Path) -> io::Result<Recovery> {
 /// Package directories must be distinct and not inside each other: each is one locked
 /// transaction, and one package's files would be another's user files.
 pub fn check_distinct<'a>(dirs: impl Iterator<Item = &'a Path>) -> io::Result<()> {
-    let cwd = std::env::current_dir()?;
     let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
     for dir in dirs {
-        let abs = lexical_absolute(&cwd, dir);
+        let abs = if dir.is_absolute() {
+            lexical_absolute(Path::new("/"), dir)
+        } else {
+            let cwd = std::env::current_dir().map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot resolve {} against the current directory (was it deleted?): {e}",
+                        dir.display()
+                    ),
+                )
+            })?;
+            lexical_absolute(&cwd, dir)
+        };
         for (other, other_dir) in &seen {
             if abs.starts_with(other) || other.starts_with(&abs) {
                 return Err(io::Error::new(
