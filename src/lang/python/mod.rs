@@ -45,14 +45,14 @@ pub(crate) struct Ctx<'a> {
     pub dist: String,
     /// Python names of the named types.
     pub names: HashMap<TypeId, String>,
-    /// The package's requirements (pyproject and README), known once models.py is rendered.
+    /// The package's requirements (pyproject and README).
     pub dependencies: Vec<&'static str>,
 }
 
 /// The lowest pydantic that has everything the models use: `MISSING` (for properties that
 /// may be absent but have no default) is importable from `pydantic` since 2.14.
-fn dependencies(models: &models::Models) -> Vec<&'static str> {
-    let pydantic = if models.uses_missing {
+fn dependencies(api: &Api) -> Vec<&'static str> {
+    let pydantic = if models::uses_missing(api) {
         "pydantic>=2.14"
     } else {
         "pydantic>=2.7"
@@ -111,17 +111,16 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         type_names.insert(id, name);
     }
 
-    let mut ctx = Ctx {
+    let ctx = Ctx {
         api,
         header: python_header(api),
         module: module.clone(),
         dist: dist.clone(),
         names: type_names,
-        dependencies: Vec::new(),
+        dependencies: dependencies(api),
     };
 
     let models_py = models::render(&ctx, &mut warnings)?;
-    ctx.dependencies = dependencies(&models_py);
     let client = client::render(&ctx, &mut warnings)?;
 
     let mut files = vec![
@@ -146,7 +145,7 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         ),
         file("README.md", client.readme),
         file(&format!("{module}/__init__.py"), render_init(&ctx, api)?),
-        file(&format!("{module}/models.py"), models_py.code),
+        file(&format!("{module}/models.py"), models_py),
         file(&format!("{module}/client.py"), client.client_py),
         file(
             &format!("{module}/_runtime.py"),

@@ -59,14 +59,17 @@ struct AliasTpl {
     docstring: Option<String>,
 }
 
-/// The rendered models module.
-pub(crate) struct Models {
-    pub code: String,
-    /// Whether it imports pydantic's `MISSING` (which raises the pydantic requirement).
-    pub uses_missing: bool,
+/// Whether models.py uses pydantic's `MISSING` (which raises the pydantic requirement): some
+/// model has a property that is neither required nor defaulted (see `render_field`). Every
+/// object type is named, so every one is rendered.
+pub(crate) fn uses_missing(api: &crate::ir::Api) -> bool {
+    api.types.types.iter().any(|t| match &t.kind {
+        TypeKind::Object(o) => o.fields.iter().any(|f| !f.required && f.default.is_none()),
+        _ => false,
+    })
 }
 
-pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<Models> {
+pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<String> {
     let api = ctx.api;
     let mapper = TypeMapper::new(api, &ctx.names, None);
     let mut imp = Imports::default();
@@ -111,18 +114,18 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<M
         0,
     )
     .unwrap_or_default();
-    let uses_missing = imp
-        .from
-        .get("pydantic")
-        .is_some_and(|n| n.contains("MISSING"));
-    let code = ModelsTpl {
+    debug_assert_eq!(
+        imp.from.get("pydantic").is_some_and(|n| n.contains("MISSING")),
+        uses_missing(api),
+        "the pydantic requirement must match the models"
+    );
+    Ok(ModelsTpl {
         header: ctx.header.clone(),
         docstring,
         imports: render_imports(&imp),
         sections,
     }
-    .render()?;
-    Ok(Models { code, uses_missing })
+    .render()?)
 }
 
 /// The models that refer to a class or alias not yet defined where the model is (itself,
