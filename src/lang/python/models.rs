@@ -115,7 +115,9 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
     )
     .unwrap_or_default();
     debug_assert_eq!(
-        imp.from.get("pydantic").is_some_and(|n| n.contains("MISSING")),
+        imp.from
+            .get("pydantic")
+            .is_some_and(|n| n.contains("MISSING")),
         uses_missing(api),
         "the pydantic requirement must match the models"
     );
