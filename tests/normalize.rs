@@ -573,3 +573,42 @@ fn examples_normalize_without_warnings() {
         assert!(n.warnings.is_empty(), "{name}: {:?}", n.warnings);
     }
 }
+
+#[test]
+fn property_names_type_the_keys_of_a_map() {
+    let n = with_params(
+        obj(
+            json!({
+                "by_enum": {"type": "object", "additionalProperties": {"type": "integer"},
+                            "propertyNames": {"$ref": "#/$defs/Color"}},
+                "by_literal": {"type": "object", "additionalProperties": true,
+                               "propertyNames": {"enum": ["min", "max"]}},
+                "by_int_enum": {"type": "object", "additionalProperties": true,
+                                "propertyNames": {"$ref": "#/$defs/Level"}},
+                "pattern_keys": {"type": "object", "additionalProperties": true,
+                                 "propertyNames": {"pattern": "^[a-z]+$"}},
+            }),
+            &[],
+        ),
+        json!({
+            "Color": {"type": "string", "enum": ["red", "green"]},
+            "Level": {"type": "integer", "enum": [1, 2]},
+        }),
+    );
+    let keys = |name: &str| match kind(&n, field(&n, name).ty) {
+        TypeKind::Map(m) => m.keys,
+        other => panic!("{name}: not a map: {other:?}"),
+    };
+    let (color, _) = named(&n, "Color");
+    assert_eq!(keys("by_enum"), Some(color));
+    let literal = keys("by_literal").expect("literal keys");
+    assert!(matches!(kind(&n, literal), TypeKind::LiteralUnion(ls) if ls.len() == 2));
+    // Integer enums cannot name JSON object keys; a bare pattern is not a key type: both
+    // stay string keys, with a warning each.
+    assert_eq!(keys("by_int_enum"), None);
+    assert_eq!(keys("pattern_keys"), None);
+    let warned = |p: &str| n.warnings.iter().any(|w| w.pointer.ends_with(p));
+    assert!(warned("by_int_enum/propertyNames"), "{:?}", n.warnings);
+    assert!(warned("pattern_keys"), "{:?}", n.warnings);
+    assert!(!warned("by_enum") && !warned("by_enum/propertyNames"));
+}

@@ -398,6 +398,9 @@ impl<'a> Comparer<'a> {
             }
             (Object(x), Object(y)) => self.compare_object(x, y, dir, &at),
             (Map(x), Map(y)) => {
+                if let (Some(kx), Some(ky)) = (x.keys, y.keys) {
+                    self.compare_type(kx, ky, dir, &at.child("{keys}"));
+                }
                 self.compare_type(x.values, y.values, dir, &at.child("{}"));
                 self.count(
                     "minProperties",
@@ -1152,6 +1155,11 @@ fn describe_depth(space: &TypeSpace, id: TypeId, depth: usize) -> String {
             "[{}]",
             t.items.iter().map(|&i| d(i)).collect::<Vec<_>>().join(", ")
         ),
+        TypeKind::Map(crate::ir::MapType {
+            keys: Some(keys),
+            values,
+            ..
+        }) => format!("map from {} to {}", d(*keys), d(*values)),
         TypeKind::Map(m) => format!("map of {}", d(m.values)),
         TypeKind::Union(u) => u
             .variants

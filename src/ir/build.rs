@@ -369,6 +369,9 @@ impl<'a> Builder<'a> {
         };
         check_numbers(self, o, pointer)?;
         for keyword in o.unsupported_keywords() {
+            if keyword == "propertyNames" && map_keys_candidate(o) {
+                continue; // typed by `map_keys`, which warns when it cannot
+            }
             self.warn(pointer, format!(
                 "the keyword {keyword:?} is outside the supported JSON Schema subset and is ignored: \
                  the generated type accepts more than the schema"
@@ -682,8 +685,15 @@ impl<'a> Builder<'a> {
                 )?,
                 None => self.intern(TypeKind::Any, pointer),
             };
+            let keys = match o.property_names.as_deref() {
+                Some(names) if map_keys_candidate(o) => {
+                    self.map_keys(names, &pointer_push(pointer, "propertyNames"), hint)?
+                }
+                _ => None,
+            };
             return Ok(self.intern(
                 TypeKind::Map(MapType {
+                    keys,
                     values,
                     min_properties: o.min_properties,
                     max_properties: o.max_properties,
@@ -693,6 +703,42 @@ impl<'a> Builder<'a> {
         };
         let name = self.inline_name(o, hint);
         Ok(self.intern_with(TypeKind::Object(object), docs_of(o), pointer, Some(name)))
+    }
+
+    /// The type of a map's keys from its `propertyNames`: an enum or literals of strings
+    /// (what Pydantic writes for `dict[Color, V]` and `dict[Literal["a", "b"], V]`). Anything
+    /// else keeps string keys, with a warning.
+    fn map_keys(
+        &mut self,
+        names: &Value,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Option<TypeId>, InputError> {
+        let schema: Schema = serde_json::from_value(names.clone())
+            .map_err(|e| self.error(pointer, format!("expected a schema: {e}")))?;
+        let id = self.convert(&schema, pointer, &format!("{hint}Key"))?;
+        let mut target = id;
+        for _ in 0..=self.entries.len() {
+            match &self.entries[target.0].kind {
+                TypeKind::Alias(inner) => target = *inner,
+                _ => break,
+            }
+        }
+        let strings = match &self.entries[target.0].kind {
+            TypeKind::Enum(e) => e.repr == EnumRepr::String,
+            TypeKind::Literal(Literal::String(_)) => true,
+            TypeKind::LiteralUnion(ls) => ls.iter().all(|l| matches!(l, Literal::String(_))),
+            _ => false,
+        };
+        if strings {
+            return Ok(Some(id));
+        }
+        self.warn(
+            pointer,
+            "the keys of this map are typed as strings: `propertyNames` is supported as an enum \
+             or literals of strings",
+        );
+        Ok(None)
     }
 
     fn inline_name(&self, o: &SchemaObject, hint: &str) -> NameCandidate {
@@ -861,6 +907,31 @@ fn has_structure_besides(o: &SchemaObject, except: &[&str]) -> bool {
         || contains.is_some()
         || dependent_schemas.is_some()
         || unevaluated_properties.is_some()
+}
+
+/// Whether this schema's `propertyNames` may type its keys (see `Builder::map_keys`): the
+/// schema is a map (an object without properties, converted by `Builder::object`) and the
+/// key schema is a `$ref`, an `enum` or a `const`. Other uses stay unsupported keywords.
+fn map_keys_candidate(o: &SchemaObject) -> bool {
+    let Some(Value::Object(names)) = o.property_names.as_deref() else {
+        return false;
+    };
+    let map_shaped = o.properties.as_ref().is_none_or(|p| p.is_empty())
+        && o.reference.is_none()
+        && o.all_of.is_none()
+        && o.any_of.is_none()
+        && o.one_of.is_none()
+        && o.enum_values.is_none()
+        && o.const_value.is_none()
+        && !matches!(o.additional_properties, Some(Schema::Bool(false)))
+        && match &o.types {
+            Some(t) => t.as_slice() == [JsonType::Object],
+            None => o.additional_properties.is_some(),
+        };
+    map_shaped
+        && ["$ref", "enum", "const"]
+            .iter()
+            .any(|k| names.contains_key(*k))
 }
 
 pub(crate) fn docs_of(o: &SchemaObject) -> Docs {

@@ -182,7 +182,7 @@ impl TypeKind {
         match self {
             TypeKind::Array(a) => vec![a.items],
             TypeKind::Tuple(t) => t.items.iter().copied().chain(t.rest).collect(),
-            TypeKind::Map(m) => vec![m.values],
+            TypeKind::Map(m) => m.keys.into_iter().chain([m.values]).collect(),
             TypeKind::Union(u) => u.variants.clone(),
             TypeKind::Nullable(inner) | TypeKind::Alias(inner) => vec![*inner],
             _ => Vec::new(),
@@ -298,6 +298,9 @@ pub struct TupleType {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MapType {
+    /// The keys' type when `propertyNames` narrows them (Pydantic's `dict[Color, V]`): an
+    /// enum or literals of strings. `None`: any string.
+    pub keys: Option<TypeId>,
     pub values: TypeId,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,

@@ -266,6 +266,7 @@ fn collections_sets_tuples_maps() {
     }));
     let set_of_tuples = b.list(tup, true);
     let map = b.add(TypeKind::Map(MapType {
+        keys: None,
         values: obj,
         min_properties: Some(1),
         max_properties: None,
@@ -430,6 +431,7 @@ fn recursion_rebuilds_and_recursive_aliases() {
     let tree = b.forward("Tree");
     let i = b.int();
     let map = b.add(TypeKind::Map(MapType {
+        keys: None,
         values: tree,
         min_properties: None,
         max_properties: None,
@@ -807,6 +809,7 @@ fn kitchen_sink_passes_the_python_tools() {
     let shapes = b.list(union, false);
     let tree = b.forward("Tree");
     let map = b.add(TypeKind::Map(MapType {
+        keys: None,
         values: tree,
         min_properties: None,
         max_properties: None,

@@ -214,7 +214,11 @@ impl<'a> TypeMapper<'a> {
                 if let Some(n) = m.max_properties {
                     c.push(Arg::kw("max_length", Expr::atom(n.to_string())));
                 }
-                (Expr::sub("dict", vec![Expr::atom("str"), v]), c)
+                let k = match m.keys {
+                    Some(keys) => self.expr(keys, imp),
+                    None => Expr::atom("str"),
+                };
+                (Expr::sub("dict", vec![k, v]), c)
             }
             TypeKind::Object(_) | TypeKind::Enum(_) | TypeKind::Alias(_) => {
                 // Always named in the IR; an anonymous one is an IR bug, but stay total.
@@ -555,7 +559,15 @@ impl<'a> TypeMapper<'a> {
                 for (k, item) in obj {
                     let pv = self.value_inner(m.values, item, imp, depth + 1)?;
                     lazy |= pv.lazy;
-                    out.push((Expr::atom(string_literal(k)), pv.expr));
+                    // Typed keys (an enum) are written as members, not strings.
+                    let key = match m.keys {
+                        Some(keys) => {
+                            let key = Value::String(k.clone());
+                            self.value_inner(keys, &key, imp, depth + 1)?.expr
+                        }
+                        None => Expr::atom(string_literal(k)),
+                    };
+                    out.push((key, pv.expr));
                 }
                 Some(PyValue {
                     expr: Expr::Dict(out),

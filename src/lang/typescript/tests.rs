@@ -154,6 +154,7 @@ fn maps_arrays_tuples_and_index_signatures() {
     let s = b.string();
     let n = b.anon(TypeKind::Number(NumberConstraints::default()));
     let map = b.anon(TypeKind::Map(MapType {
+        keys: None,
         values: n,
         min_properties: None,
         max_properties: None,
@@ -528,6 +529,7 @@ fn tricky_package() {
     let n = b.anon(TypeKind::Number(NumberConstraints::default()));
     let nullable = b.anon(TypeKind::Nullable(s));
     let map = b.anon(TypeKind::Map(MapType {
+        keys: None,
         values: n,
         min_properties: None,
         max_properties: None,

@@ -45,9 +45,23 @@ impl<'a> TypeMap<'a> {
                 t.items.iter().map(|i| self.ts(*i)).collect(),
                 t.rest.map(|r| Box::new(self.ts(r))),
             ),
+            // `Record` is itself an alias: a recursive alias cannot go through it, so an
+            // index signature (string keys, even when `propertyNames` narrows them).
             TypeKind::Map(m) if self.reaches_alias(m.values, 0) => {
                 TsType::IndexObject(Box::new(self.ts(m.values)))
             }
+            // Typed keys: not every key need be present.
+            TypeKind::Map(crate::ir::MapType {
+                keys: Some(keys),
+                values,
+                ..
+            }) => TsType::Generic(
+                "Partial".to_string(),
+                vec![TsType::Generic(
+                    "Record".to_string(),
+                    vec![self.ts(*keys), self.ts(*values)],
+                )],
+            ),
             TypeKind::Map(m) => TsType::Generic(
                 "Record".to_string(),
                 vec![TsType::Keyword("string"), self.ts(m.values)],
