@@ -612,3 +612,18 @@ fn property_names_type_the_keys_of_a_map() {
     assert!(warned("pattern_keys"), "{:?}", n.warnings);
     assert!(!warned("by_enum") && !warned("by_enum/propertyNames"));
 }
+
+#[test]
+fn min_and_max_properties_of_an_object_with_properties_are_warned() {
+    let n = with_params(
+        json!({"type": "object", "properties": {"a": {"type": "string"}}, "minProperties": 1}),
+        json!({}),
+    );
+    assert!(
+        n.warnings
+            .iter()
+            .any(|w| w.message.contains("minProperties/maxProperties")),
+        "{:?}",
+        n.warnings
+    );
+}

@@ -701,6 +701,13 @@ impl<'a> Builder<'a> {
                 pointer,
             ));
         };
+        if o.min_properties.is_some() || o.max_properties.is_some() {
+            self.warn(
+                pointer,
+                "minProperties/maxProperties on an object with properties are ignored: the \
+                 generated type accepts more than the schema",
+            );
+        }
         let name = self.inline_name(o, hint);
         Ok(self.intern_with(TypeKind::Object(object), docs_of(o), pointer, Some(name)))
     }
