@@ -627,3 +627,40 @@ fn min_and_max_properties_of_an_object_with_properties_are_warned() {
         n.warnings
     );
 }
+
+#[test]
+fn a_discriminated_union_inside_one_of_its_own_variants_keeps_its_discriminator() {
+    // BinOp.left is an Expr while BinOp is still being converted: the discriminator is
+    // checked once every definition is done.
+    let n = with_params(
+        json!({"$ref": "#/$defs/BinOp"}),
+        json!({
+            "BinOp": obj(json!({
+                "kind": {"const": "binop", "type": "string"},
+                "left": {"$ref": "#/$defs/Expr"},
+                "right": {"anyOf": [{"$ref": "#/$defs/Expr"}, {"type": "null"}]},
+            }), &["kind", "left", "right"]),
+            "Lit": obj(json!({
+                "kind": {"const": "lit", "type": "string"},
+                "value": {"type": "number"},
+            }), &["kind", "value"]),
+            "Expr": {
+                "oneOf": [{"$ref": "#/$defs/BinOp"}, {"$ref": "#/$defs/Lit"}],
+                "discriminator": {"propertyName": "kind",
+                                  "mapping": {"binop": "#/$defs/BinOp", "lit": "#/$defs/Lit"}},
+            },
+        }),
+    );
+    assert!(n.warnings.is_empty(), "{:?}", n.warnings);
+    let (_, expr) = named(&n, "Expr");
+    let union = match &expr.kind {
+        TypeKind::Alias(inner) => kind(&n, *inner),
+        other => other,
+    };
+    let TypeKind::Union(u) = union else {
+        panic!("Expr is not a union: {union:?}")
+    };
+    let d = u.discriminator.as_ref().expect("the discriminator is kept");
+    assert_eq!(d.property, "kind");
+    assert_eq!(d.mapping.len(), 2);
+}

@@ -1,7 +1,7 @@
 //! Turning JSON Schemas into types of the [`TypeSpace`]: the `$ref` table, structural
 //! interning, and the keyword-by-keyword conversion.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde_json::Value;
@@ -12,7 +12,7 @@ use super::{all_of, discriminator};
 use crate::schema::InputError;
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::{
-    Items, Schema, SchemaExtra, SchemaObject, TypeName as JsonType, TypeSet,
+    DiscriminatorObject, Items, Schema, SchemaExtra, SchemaObject, TypeName as JsonType, TypeSet,
 };
 use crate::schema::source::SourceDef;
 
@@ -95,6 +95,19 @@ pub(crate) struct Builder<'a> {
     /// so no kind is cloned into the map.
     interned: HashMap<u64, Vec<TypeId>, BuildHasherDefault<PrehashedKey>>,
     pub warnings: Vec<Warning>,
+    /// Definitions being converted: their entries read `Any` until they are done.
+    defs_in_progress: HashSet<TypeId>,
+    /// Discriminated unions met while a variant was still being converted (a recursive
+    /// tree: `BinOp.left: Expr`, `Expr = BinOp | Lit`): checked once every definition is
+    /// done, see [`Builder::check_deferred_discriminators`].
+    deferred_discriminators: Vec<DeferredDiscriminator>,
+}
+
+struct DeferredDiscriminator {
+    union: TypeId,
+    discriminator: DiscriminatorObject,
+    variants: Vec<TypeId>,
+    pointer: String,
 }
 
 impl<'a> Builder<'a> {
@@ -118,6 +131,8 @@ impl<'a> Builder<'a> {
             names: HashMap::new(),
             interned: HashMap::default(),
             warnings: Vec::new(),
+            defs_in_progress: HashSet::new(),
+            deferred_discriminators: Vec::new(),
         })
     }
 
@@ -265,7 +280,9 @@ impl<'a> Builder<'a> {
         let id = self.push(TypeKind::Any, Docs::default(), &def.pointer, Some(name));
         self.def_state[index] = DefState::Done(id);
         let hint = pascal_case(&def.name);
+        self.defs_in_progress.insert(id);
         let (kind, docs) = self.convert_named(&def.schema, &def.pointer, &hint, &def.name)?;
+        self.defs_in_progress.remove(&id);
         self.entries[id.0].kind = kind;
         self.entries[id.0].docs = docs;
         Ok(id)
@@ -513,11 +530,64 @@ impl<'a> Builder<'a> {
             self.warn(&base, format!("an empty {keyword} allows no value"));
             return Ok(self.intern(TypeKind::Never, pointer));
         }
-        let tag = match &o.discriminator {
-            Some(d) => discriminator::check(self, d, &ids, pointer),
-            None => None,
+        let Some(d) = &o.discriminator else {
+            return Ok(self.union_of(ids, None, pointer));
         };
+        if ids.iter().any(|id| self.in_progress(*id)) {
+            let union = self.union_of(ids.clone(), None, pointer);
+            self.deferred_discriminators.push(DeferredDiscriminator {
+                union,
+                discriminator: d.clone(),
+                variants: ids,
+                pointer: pointer.to_string(),
+            });
+            return Ok(union);
+        }
+        let tag = discriminator::check(self, d, &ids, pointer);
         Ok(self.union_of(ids, tag, pointer))
+    }
+
+    /// Whether `id` (through aliases) is a definition still being converted.
+    fn in_progress(&self, mut id: TypeId) -> bool {
+        for _ in 0..=self.entries.len() {
+            if self.defs_in_progress.contains(&id) {
+                return true;
+            }
+            match &self.entries[id.0].kind {
+                TypeKind::Alias(inner) => id = *inner,
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Checks the discriminators deferred by [`Builder::union`] now that every definition
+    /// is complete, and sets each that holds on its union. Runs after the last type is
+    /// interned: the unions' entries may change then.
+    pub fn check_deferred_discriminators(&mut self) {
+        for deferred in std::mem::take(&mut self.deferred_discriminators) {
+            let DeferredDiscriminator {
+                union,
+                discriminator,
+                variants,
+                pointer,
+            } = deferred;
+            let Some(tag) = discriminator::check(self, &discriminator, &variants, &pointer) else {
+                continue;
+            };
+            let union = match self.entries[union.0].kind {
+                TypeKind::Nullable(inner) => inner,
+                _ => union,
+            };
+            // As in `union_of`: the tag holds if the members are still the tagged ones.
+            if let TypeKind::Union(u) = &mut self.entries[union.0].kind
+                && u.variants
+                    .iter()
+                    .all(|v| tag.mapping.iter().any(|(_, t)| t == v) || variants.contains(v))
+            {
+                u.discriminator = Some(tag);
+            }
+        }
     }
 
     /// A union of already converted types: nested plain unions flattened, duplicates and

@@ -110,6 +110,7 @@ fn normalize_inner(doc: &SourceDocument, file: &str) -> Result<Normalized, Input
         });
     }
     b.add_all_defs()?;
+    b.check_deferred_discriminators();
     check_alias_cycles(&b)?;
     let mut warnings = std::mem::take(&mut b.warnings);
     let mut entries = std::mem::take(&mut b.entries);
