@@ -106,8 +106,24 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         names: type_names,
     };
 
-    let models_py = models::render(&ctx, &mut warnings)?;
-    let client = client::render(&ctx, &mut warnings)?;
+    // models.py and client.py are the two large files and independent: models.py renders on
+    // a second thread. Each collects its own warnings, appended in the sequential order.
+    let (models_py, client) = std::thread::scope(|s| {
+        let models = s.spawn(|| {
+            let mut warnings = Vec::new();
+            models::render(&ctx, &mut warnings).map(|text| (text, warnings))
+        });
+        let mut client_warnings = Vec::new();
+        let client = client::render(&ctx, &mut client_warnings);
+        let models = models
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (models, client.map(|c| (c, client_warnings)))
+    });
+    let (models_py, models_warnings) = models_py?;
+    warnings.extend(models_warnings);
+    let (client, client_warnings) = client?;
+    warnings.extend(client_warnings);
 
     let mut files = vec![
         file(
