@@ -4,7 +4,7 @@
 //! Every typed method is a one-liner calling `Runtime.call` with the wire name, the params
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 
@@ -300,6 +300,8 @@ struct Renderer<'c, 'a> {
     adapters: Vec<(String, Expr)>,
     constants: names::Scope,
     readme_methods: Vec<ReadmeMethod>,
+    /// Position of each method in the document (the README's order), by address.
+    method_index: HashMap<*const Method, usize>,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
@@ -373,11 +375,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
             )
         });
         let index = self
-            .ctx
-            .api
-            .methods
-            .iter()
-            .position(|x| std::ptr::eq(x, m))
+            .method_index
+            .get(&std::ptr::from_ref(m))
+            .copied()
             .unwrap_or(0);
         let keyword_text = keywords.as_ref().map(|k: &Vec<Param>| {
             k.iter()
@@ -784,6 +784,12 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         adapters: Vec::new(),
         constants: names::Scope::with_taken(["_EVENTS"]),
         readme_methods: Vec::new(),
+        method_index: api
+            .methods
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (std::ptr::from_ref(m), i))
+            .collect(),
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");

@@ -285,7 +285,20 @@ impl Scope {
         pointer: &str,
         warnings: &mut Vec<Warning>,
     ) -> String {
-        if self.taken.insert(wanted.to_string()) {
+        self.claim_with(wanted, what, || pointer.to_string(), warnings)
+    }
+
+    /// [`Scope::claim`] with the warning's pointer built only when there is a clash (a
+    /// pointer is a `format!` per field on large schemas, a clash is rare).
+    pub fn claim_with(
+        &mut self,
+        wanted: &str,
+        what: &str,
+        pointer: impl FnOnce() -> String,
+        warnings: &mut Vec<Warning>,
+    ) -> String {
+        if !self.taken.contains(wanted) {
+            self.taken.insert(wanted.to_string());
             return wanted.to_string();
         }
         // `Order2` for class names, `first_name_2` / `VALUE_2` for the rest.
@@ -300,7 +313,7 @@ impl Scope {
             let candidate = format!("{base}{sep}{n}");
             if self.taken.insert(candidate.clone()) {
                 warnings.push(Warning {
-                    pointer: pointer.to_string(),
+                    pointer: pointer(),
                     message: format!(
                         "Python: {what} `{wanted}` clashes with another name after conversion; \
                          renamed to `{candidate}`"
