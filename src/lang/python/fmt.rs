@@ -1277,6 +1277,27 @@ pub fn number_literal(json: &str, float: bool) -> String {
 /// whitespace, closing quotes on their own line when there are several lines. Backslashes,
 /// `"""` and control characters are escaped so the text cannot end or alter the literal.
 pub fn docstring(text: &str, level: usize) -> Option<String> {
+    // The common case, one line of printable ASCII without quotes or backslashes, needs
+    // no normalization: only the spaces and newlines around it go (other whitespace may
+    // be escaped below, so it takes the general path).
+    let trimmed = text.trim_matches([' ', '\n']);
+    if !trimmed.is_empty()
+        && trimmed
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(level * INDENT_WIDTH + trimmed.len() + 6);
+        push_indent(&mut out, level);
+        out.push_str("\"\"\"");
+        out.push_str(trimmed);
+        out.push_str("\"\"\"");
+        return Some(out);
+    }
+    docstring_general(text, level)
+}
+
+/// [`docstring`] for any text.
+fn docstring_general(text: &str, level: usize) -> Option<String> {
     let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<String> = normalized
         .split('\n')
@@ -1723,6 +1744,31 @@ mod tests {
             }
         }
         assert!(split > 2_000, "{split}");
+    }
+
+    #[test]
+    fn one_line_docstrings_match_the_general_path() {
+        for text in [
+            "x",
+            "  Calls ``a.b``.  ",
+            "\n\n Methods ``a.*``.\n ",
+            "ends with a quote \"",
+            "\u{85}nel",
+            "\u{b}vt ",
+            "a\\b",
+            "  ",
+            "",
+            "caf\u{e9}",
+            "two\nlines",
+        ] {
+            for level in 0..3 {
+                assert_eq!(
+                    docstring(text, level),
+                    docstring_general(text, level),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     fn ruff() -> Option<std::path::PathBuf> {

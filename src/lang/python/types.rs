@@ -20,10 +20,18 @@ pub struct Imports {
 
 impl Imports {
     pub fn add(&mut self, module: &str, name: &str) {
-        self.from
-            .entry(module.to_string())
-            .or_default()
-            .insert(name.to_string());
+        // Most calls repeat an import: look up before allocating the keys.
+        match self.from.get_mut(module) {
+            Some(names) => {
+                if !names.contains(name) {
+                    names.insert(name.to_string());
+                }
+            }
+            None => {
+                self.from
+                    .insert(module.to_string(), BTreeSet::from([name.to_string()]));
+            }
+        }
     }
     pub fn import(&mut self, module: &str) {
         self.plain.insert(module.to_string());
