@@ -683,6 +683,15 @@ impl Expr {
 }
 
 impl Arg {
+    /// The argument on one line (what [`Arg::doc`] prints flat).
+    fn write_flat(&self, out: &mut String) {
+        if let Some(k) = &self.keyword {
+            out.push_str(k);
+            out.push('=');
+        }
+        self.value.write_flat(out);
+    }
+
     fn doc(&self) -> Doc {
         match &self.keyword {
             Some(k) => concat(vec![text(format!("{k}=")), self.value.doc()]),
@@ -893,7 +902,71 @@ pub fn return_stmt(level: usize, value: &Expr) -> String {
     }) {
         return line;
     }
+    if let Some(lines) = split_call(level, "return ", value) {
+        return lines;
+    }
+    return_stmt_doc(level, value)
+}
+
+fn return_stmt_doc(level: usize, value: &Expr) -> String {
     print(&last_expression(value, text("return ")), level)
+}
+
+/// A statement `prefix[await ]callee(args)` that does not fit on one line, written
+/// directly in the layouts the document gives it when its first line fits: the arguments
+/// on one indented line, or else one per line with a trailing comma, each flat (the typed
+/// methods' bodies). `None` for anything else.
+fn split_call(level: usize, prefix: &str, value: &Expr) -> Option<String> {
+    let (awaited, call) = match value {
+        Expr::Await(inner) => (true, inner.as_ref()),
+        other => (false, other),
+    };
+    let Expr::Call(callee, args) = call else {
+        return None;
+    };
+    if args.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(256);
+    push_indent(&mut out, level);
+    out.push_str(prefix);
+    if awaited {
+        out.push_str("await ");
+    }
+    out.push_str(callee);
+    out.push('(');
+    if out.contains('\n') || width(&out) > LINE_WIDTH {
+        return None;
+    }
+    out.push('\n');
+    let start = out.len();
+    push_indent(&mut out, level + 1);
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        a.write_flat(&mut out);
+    }
+    let line = &out[start..];
+    if line.contains('\n') || width(line) > LINE_WIDTH {
+        out.truncate(start);
+        for a in args {
+            let line_start = out.len();
+            push_indent(&mut out, level + 1);
+            a.write_flat(&mut out);
+            out.push(',');
+            let line = &out[line_start..];
+            if line.contains('\n') || width(line) > LINE_WIDTH {
+                return None;
+            }
+            out.push('\n');
+        }
+    } else {
+        out.push('\n');
+    }
+    push_indent(&mut out, level);
+    out.push(')');
+    Some(out)
 }
 
 /// An expression statement (a call or an `await`).
@@ -901,6 +974,13 @@ pub fn expr_stmt(level: usize, value: &Expr) -> String {
     if let Some(line) = one_line(level, |out| value.write_flat(out)) {
         return line;
     }
+    if let Some(lines) = split_call(level, "", value) {
+        return lines;
+    }
+    expr_stmt_doc(level, value)
+}
+
+fn expr_stmt_doc(level: usize, value: &Expr) -> String {
     let doc = match value {
         Expr::Await(inner) => concat(vec![text("await "), inner.doc()]),
         other => other.doc(),
@@ -1702,6 +1782,46 @@ mod tests {
             }
         };
         (level, s)
+    }
+
+    /// The direct layouts of split calls are the document's.
+    #[test]
+    fn split_calls_match_the_document() {
+        let mut r = Rng(0x0dd_ba11_cafe_f00d);
+        let mut split = 0;
+        for _ in 0..20_000 {
+            let level = r.below(4);
+            let args: Vec<Arg> = (0..1 + r.below(6))
+                .map(|_| match r.below(4) {
+                    0 => Arg::pos(Expr::atom(string_literal(&rand_name(&mut r, 40)))),
+                    1 => Arg::pos(Expr::call(
+                        "params_of",
+                        vec![
+                            Arg::pos(rand_type(&mut r, 1)),
+                            Arg::pos(Expr::atom("params")),
+                        ],
+                    )),
+                    2 => Arg::kw("stacklevel", rand_value(&mut r)),
+                    _ => Arg::pos(rand_type(&mut r, 0)),
+                })
+                .collect();
+            let long_name = rand_name(&mut r, 60);
+            let callee = ["self._rt.call", "warnings.warn", &long_name][r.below(3)];
+            let call = Expr::call(callee, args);
+            let value = if r.below(2) == 0 {
+                Expr::Await(Box::new(call))
+            } else {
+                call
+            };
+            let returned = return_stmt(level, &value);
+            assert_eq!(returned, return_stmt_doc(level, &value), "{value:?}");
+            let statement = expr_stmt(level, &value);
+            assert_eq!(statement, expr_stmt_doc(level, &value), "{value:?}");
+            if returned.contains('\n') && split_call(level, "return ", &value).is_some() {
+                split += 1;
+            }
+        }
+        assert!(split > 2_000, "{split}");
     }
 
     /// The direct layouts of split headers are the document's.
