@@ -312,8 +312,7 @@ impl Scope {
         pointer: impl FnOnce() -> String,
         warnings: &mut Vec<Warning>,
     ) -> String {
-        if !self.taken.contains(wanted) {
-            self.taken.insert(wanted.to_string());
+        if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
         // `Order2` for class names, `first_name_2` / `VALUE_2` for the rest.
