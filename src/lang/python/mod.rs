@@ -392,9 +392,8 @@ pub(crate) fn render_imports(imp: &Imports) -> String {
         .map(|(m, names)| (m, names.iter().cloned().collect()))
         .collect();
     froms.sort_by(|a, b| module_cmp(a.0, b.0));
-    for (m, mut names) in froms {
-        names.sort_by(|a, b| member_cmp(a, b));
-        sections[section_of(m)].push(fmt::import_from(m, &names));
+    for (m, names) in froms {
+        sections[section_of(m)].push(fmt::import_from(m, &sort_members(names)));
     }
     sections
         .iter()
@@ -415,23 +414,33 @@ fn module_cmp(a: &str, b: &str) -> Ordering {
     })
 }
 
-/// isort's `order-by-type` member order: CONSTANTS, then Classes, then the rest, each in
-/// case-insensitive natural order.
-pub(crate) fn member_cmp(a: &str, b: &str) -> Ordering {
-    fn rank(s: &str) -> u8 {
-        let cased = s.chars().any(|c| c.is_ascii_alphabetic());
-        if s.len() > 1 && cased && !s.chars().any(|c| c.is_ascii_lowercase()) {
-            0
-        } else if s.starts_with(|c: char| c.is_ascii_uppercase()) {
-            1
-        } else {
-            2
-        }
+/// Sorts imported names in isort's `order-by-type` member order: CONSTANTS, then
+/// Classes, then the rest, each in case-insensitive natural order (then as written). Each
+/// name's lower-case form is computed once, not per comparison (models.py imports
+/// thousands of names).
+fn sort_members(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut keyed: Vec<(u8, String, String)> = names
+        .into_iter()
+        .map(|n| (member_rank(&n), n.to_lowercase(), n))
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| natural_cmp(&a.1, &b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    keyed.into_iter().map(|(_, _, n)| n).collect()
+}
+
+/// The group of a name in [`sort_members`]: constants, classes, the rest.
+fn member_rank(s: &str) -> u8 {
+    let cased = s.chars().any(|c| c.is_ascii_alphabetic());
+    if s.len() > 1 && cased && !s.chars().any(|c| c.is_ascii_lowercase()) {
+        0
+    } else if s.starts_with(|c: char| c.is_ascii_uppercase()) {
+        1
+    } else {
+        2
     }
-    rank(a)
-        .cmp(&rank(b))
-        .then_with(|| natural_cmp(&a.to_lowercase(), &b.to_lowercase()))
-        .then_with(|| a.cmp(b))
 }
 
 /// Natural order: runs of digits compare by value.
