@@ -338,9 +338,43 @@ fn render(resolved: &Resolved, quiet: bool) -> Result<Vec<PackageOutput>, Failur
     let (normalized, file) = load(&resolved.schema)?;
     let mut warnings = normalized.warnings.clone();
     let mut outputs = Vec::new();
-    for p in &resolved.packages {
-        let mut packages = lang::render(&normalized.api, &[p.language], &p.options)
-            .map_err(|e| Failure::Problem(format!("{file}: {e:#}")))?;
+    // The packages are independent: each renders on its own thread (the machine's cores
+    // would otherwise idle), and the results are taken in the packages' order, so output,
+    // warnings and the error reported are those of rendering them one after the other.
+    // The largest (Python's) renders on this thread, whose allocator holds the pages that
+    // loading freed: a new thread starts with an empty heap and faults in fresh pages.
+    let on_this_thread = resolved
+        .packages
+        .iter()
+        .position(|p| p.language == Language::Python)
+        .unwrap_or(0);
+    let render_one =
+        |p: &config::PackagePlan| lang::render(&normalized.api, &[p.language], &p.options);
+    let rendered: Vec<_> = std::thread::scope(|s| {
+        let others: Vec<_> = resolved
+            .packages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != on_this_thread)
+            .map(|(i, p)| (i, s.spawn(move || render_one(p))))
+            .collect();
+        let mut results: Vec<_> = resolved.packages.iter().map(|_| None).collect();
+        if let Some(p) = resolved.packages.get(on_this_thread) {
+            results[on_this_thread] = Some(render_one(p));
+        }
+        for (i, h) in others {
+            let result = h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            results[i] = Some(result);
+        }
+        results
+            .into_iter()
+            .map(|r| r.expect("every package rendered"))
+            .collect()
+    });
+    for (p, packages) in resolved.packages.iter().zip(rendered) {
+        let mut packages = packages.map_err(|e| Failure::Problem(format!("{file}: {e:#}")))?;
         let (_, package) = packages.pop().expect("one package per language");
         warnings.extend(package.warnings.iter().cloned());
         outputs.push(PackageOutput {

@@ -4,7 +4,7 @@
 //! Every typed method is a one-liner calling `Runtime.call` with the wire name, the params
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 
@@ -301,6 +301,8 @@ struct Renderer<'c, 'a> {
     adapters: Vec<(String, Expr)>,
     constants: names::Scope,
     readme_methods: Vec<ReadmeMethod>,
+    /// Position of each method in the document (the README's order), by address.
+    method_index: HashMap<*const Method, usize>,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
@@ -374,11 +376,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
             )
         });
         let index = self
-            .ctx
-            .api
-            .methods
-            .iter()
-            .position(|x| std::ptr::eq(x, m))
+            .method_index
+            .get(&std::ptr::from_ref(m))
+            .copied()
             .unwrap_or(0);
         let keyword_text = keywords.as_ref().map(|k: &Vec<Param>| {
             k.iter()
@@ -783,6 +783,12 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         adapters: Vec::new(),
         constants: names::Scope::with_taken(["_EVENTS"]),
         readme_methods: Vec::new(),
+        method_index: api
+            .methods
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (std::ptr::from_ref(m), i))
+            .collect(),
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");
@@ -1088,18 +1094,29 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     sections.push(client_blocks[1].clone());
     warnings.extend(r.mapper.warnings.take());
 
-    let client_py = ClientFileTpl {
+    let sections: Vec<String> = sections
+        .into_iter()
+        .map(|mut s| {
+            s.truncate(s.trim_end_matches('\n').len());
+            s
+        })
+        .collect();
+    let file = ClientFileTpl {
         header: ctx.header.clone(),
         docstring: fmt::docstring(&format!("The typed client of the {title}."), 0)
             .unwrap_or_default(),
         imports: render_imports(&r.imp),
         constants: constants.join("\n\n"),
-        sections: sections
-            .into_iter()
-            .map(|s| s.trim_end_matches('\n').to_string())
-            .collect(),
-    }
-    .render()?;
+        sections,
+    };
+    // The file is megabytes on large schemas: sized once (with room for the final
+    // newline) instead of grown by doubling, each step a copy.
+    let size = file.sections.iter().map(|s| s.len() + 3).sum::<usize>()
+        + file.imports.len()
+        + file.constants.len()
+        + 4096;
+    let mut client_py = String::with_capacity(size);
+    file.render_into(&mut client_py)?;
 
     let connect_example = fenced(
         "python",

@@ -683,6 +683,15 @@ impl Expr {
 }
 
 impl Arg {
+    /// The argument on one line (what [`Arg::doc`] prints flat).
+    fn write_flat(&self, out: &mut String) {
+        if let Some(k) = &self.keyword {
+            out.push_str(k);
+            out.push('=');
+        }
+        self.value.write_flat(out);
+    }
+
     fn doc(&self) -> Doc {
         match &self.keyword {
             Some(k) => concat(vec![text(format!("{k}=")), self.value.doc()]),
@@ -893,7 +902,71 @@ pub fn return_stmt(level: usize, value: &Expr) -> String {
     }) {
         return line;
     }
+    if let Some(lines) = split_call(level, "return ", value) {
+        return lines;
+    }
+    return_stmt_doc(level, value)
+}
+
+fn return_stmt_doc(level: usize, value: &Expr) -> String {
     print(&last_expression(value, text("return ")), level)
+}
+
+/// A statement `prefix[await ]callee(args)` that does not fit on one line, written
+/// directly in the layouts the document gives it when its first line fits: the arguments
+/// on one indented line, or else one per line with a trailing comma, each flat (the typed
+/// methods' bodies). `None` for anything else.
+fn split_call(level: usize, prefix: &str, value: &Expr) -> Option<String> {
+    let (awaited, call) = match value {
+        Expr::Await(inner) => (true, inner.as_ref()),
+        other => (false, other),
+    };
+    let Expr::Call(callee, args) = call else {
+        return None;
+    };
+    if args.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(256);
+    push_indent(&mut out, level);
+    out.push_str(prefix);
+    if awaited {
+        out.push_str("await ");
+    }
+    out.push_str(callee);
+    out.push('(');
+    if out.contains('\n') || width(&out) > LINE_WIDTH {
+        return None;
+    }
+    out.push('\n');
+    let start = out.len();
+    push_indent(&mut out, level + 1);
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        a.write_flat(&mut out);
+    }
+    let line = &out[start..];
+    if line.contains('\n') || width(line) > LINE_WIDTH {
+        out.truncate(start);
+        for a in args {
+            let line_start = out.len();
+            push_indent(&mut out, level + 1);
+            a.write_flat(&mut out);
+            out.push(',');
+            let line = &out[line_start..];
+            if line.contains('\n') || width(line) > LINE_WIDTH {
+                return None;
+            }
+            out.push('\n');
+        }
+    } else {
+        out.push('\n');
+    }
+    push_indent(&mut out, level);
+    out.push(')');
+    Some(out)
 }
 
 /// An expression statement (a call or an `await`).
@@ -901,6 +974,13 @@ pub fn expr_stmt(level: usize, value: &Expr) -> String {
     if let Some(line) = one_line(level, |out| value.write_flat(out)) {
         return line;
     }
+    if let Some(lines) = split_call(level, "", value) {
+        return lines;
+    }
+    expr_stmt_doc(level, value)
+}
+
+fn expr_stmt_doc(level: usize, value: &Expr) -> String {
     let doc = match value {
         Expr::Await(inner) => concat(vec![text("await "), inner.doc()]),
         other => other.doc(),
@@ -939,6 +1019,23 @@ impl Param {
             default: Some(default),
         }
     }
+    /// The parameter on one line (what [`Param::doc`] prints flat).
+    fn write_flat(&self, out: &mut String) {
+        out.push_str(&self.name);
+        if let Some(a) = &self.annotation {
+            out.push_str(": ");
+            a.write_flat(out);
+        }
+        if let Some(d) = &self.default {
+            out.push_str(if self.annotation.is_some() {
+                " = "
+            } else {
+                "="
+            });
+            d.write_flat(out);
+        }
+    }
+
     fn doc(&self) -> Doc {
         let mut parts = vec![text(self.name.clone())];
         if let Some(a) = &self.annotation {
@@ -975,15 +1072,7 @@ pub fn def_header(
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(&p.name);
-            if let Some(a) = &p.annotation {
-                out.push_str(": ");
-                a.write_flat(out);
-            }
-            if let Some(d) = &p.default {
-                out.push_str(if p.annotation.is_some() { " = " } else { "=" });
-                d.write_flat(out);
-            }
+            p.write_flat(out);
         }
         out.push(')');
         if let Some(r) = returns {
@@ -994,6 +1083,93 @@ pub fn def_header(
     }) {
         return line;
     }
+    if let Some(lines) = def_header_split(level, kw, name, params, returns, stub) {
+        return lines;
+    }
+    def_header_doc(level, kw, name, params, returns, stub)
+}
+
+/// The common layouts of a header that does not fit on one line, written directly (what
+/// [`def_header_doc`] prints for them, without building and measuring the document; the
+/// Python client has three headers per method, most of them split): the parameters on
+/// one indented line, or else one per line with a trailing comma, each flat, and the
+/// closing `) -> annotation:` flat. `None` when some line would not fit: the document
+/// decides then.
+fn def_header_split(
+    level: usize,
+    kw: &str,
+    name: &str,
+    params: &[Param],
+    returns: Option<&Expr>,
+    stub: bool,
+) -> Option<String> {
+    if params.is_empty() {
+        return None;
+    }
+    let mut close = String::new();
+    push_indent(&mut close, level);
+    close.push(')');
+    if let Some(r) = returns {
+        close.push_str(" -> ");
+        r.write_flat(&mut close);
+    }
+    close.push_str(if stub { ": ..." } else { ":" });
+    if close.contains('\n') || width(&close) > LINE_WIDTH {
+        return None;
+    }
+    let mut out = String::with_capacity(256);
+    push_indent(&mut out, level);
+    out.push_str(kw);
+    out.push_str(name);
+    out.push_str("(\n");
+    let start = out.len();
+    // With one parameter the list is no group of its own: it breaks with the brackets.
+    if params.len() > 1 {
+        push_indent(&mut out, level + 1);
+        for (i, p) in params.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            p.write_flat(&mut out);
+        }
+        let line = &out[start..];
+        if !line.contains('\n') && width(line) <= LINE_WIDTH {
+            out.push('\n');
+            out.push_str(&close);
+            return Some(out);
+        }
+        out.truncate(start);
+    }
+    for p in params {
+        let line_start = out.len();
+        push_indent(&mut out, level + 1);
+        p.write_flat(&mut out);
+        out.push(',');
+        let line = &out[line_start..];
+        if line.contains('\n') || width(line) > LINE_WIDTH {
+            return None;
+        }
+        out.push('\n');
+    }
+    out.push_str(&close);
+    Some(out)
+}
+
+fn push_indent(out: &mut String, level: usize) {
+    for _ in 0..level * INDENT_WIDTH {
+        out.push(' ');
+    }
+}
+
+/// [`def_header`] through the layout document (any header).
+fn def_header_doc(
+    level: usize,
+    kw: &str,
+    name: &str,
+    params: &[Param],
+    returns: Option<&Expr>,
+    stub: bool,
+) -> String {
     // Like ruff: the parentheses of the parameters belong to one group with the return
     // annotation, so the parameters split before the annotation does.
     let items: Vec<Doc> = params.iter().map(Param::doc).collect();
@@ -1181,6 +1357,27 @@ pub fn number_literal(json: &str, float: bool) -> String {
 /// whitespace, closing quotes on their own line when there are several lines. Backslashes,
 /// `"""` and control characters are escaped so the text cannot end or alter the literal.
 pub fn docstring(text: &str, level: usize) -> Option<String> {
+    // The common case, one line of printable ASCII without quotes or backslashes, needs
+    // no normalization: only the spaces and newlines around it go (other whitespace may
+    // be escaped below, so it takes the general path).
+    let trimmed = text.trim_matches([' ', '\n']);
+    if !trimmed.is_empty()
+        && trimmed
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(level * INDENT_WIDTH + trimmed.len() + 6);
+        push_indent(&mut out, level);
+        out.push_str("\"\"\"");
+        out.push_str(trimmed);
+        out.push_str("\"\"\"");
+        return Some(out);
+    }
+    docstring_general(text, level)
+}
+
+/// [`docstring`] for any text.
+fn docstring_general(text: &str, level: usize) -> Option<String> {
     let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<String> = normalized
         .split('\n')
@@ -1585,6 +1782,113 @@ mod tests {
             }
         };
         (level, s)
+    }
+
+    /// The direct layouts of split calls are the document's.
+    #[test]
+    fn split_calls_match_the_document() {
+        let mut r = Rng(0x0dd_ba11_cafe_f00d);
+        let mut split = 0;
+        for _ in 0..20_000 {
+            let level = r.below(4);
+            let args: Vec<Arg> = (0..1 + r.below(6))
+                .map(|_| match r.below(4) {
+                    0 => Arg::pos(Expr::atom(string_literal(&rand_name(&mut r, 40)))),
+                    1 => Arg::pos(Expr::call(
+                        "params_of",
+                        vec![
+                            Arg::pos(rand_type(&mut r, 1)),
+                            Arg::pos(Expr::atom("params")),
+                        ],
+                    )),
+                    2 => Arg::kw("stacklevel", rand_value(&mut r)),
+                    _ => Arg::pos(rand_type(&mut r, 0)),
+                })
+                .collect();
+            let long_name = rand_name(&mut r, 60);
+            let callee = ["self._rt.call", "warnings.warn", &long_name][r.below(3)];
+            let call = Expr::call(callee, args);
+            let value = if r.below(2) == 0 {
+                Expr::Await(Box::new(call))
+            } else {
+                call
+            };
+            let returned = return_stmt(level, &value);
+            assert_eq!(returned, return_stmt_doc(level, &value), "{value:?}");
+            let statement = expr_stmt(level, &value);
+            assert_eq!(statement, expr_stmt_doc(level, &value), "{value:?}");
+            if returned.contains('\n') && split_call(level, "return ", &value).is_some() {
+                split += 1;
+            }
+        }
+        assert!(split > 2_000, "{split}");
+    }
+
+    /// The direct layouts of split headers are the document's.
+    #[test]
+    fn split_headers_match_the_document() {
+        let mut r = Rng(0x5eed_1234_abcd_0042);
+        let mut split = 0;
+        for _ in 0..20_000 {
+            let level = r.below(3);
+            let mut params = vec![Param::bare("self")];
+            for _ in 0..r.below(8) {
+                let name = rand_name(&mut r, 12).to_lowercase();
+                params.push(match r.below(4) {
+                    0 => Param::typed(&name, rand_type(&mut r, 0)),
+                    1 => Param::with_default(&name, rand_type(&mut r, 0), rand_value(&mut r)),
+                    2 => Param::bare(["/", "*"][r.below(2)]),
+                    _ => Param::with_default(&name, rand_type(&mut r, 1), Expr::atom("...")),
+                });
+            }
+            if r.below(5) == 0 {
+                params.truncate(1);
+            }
+            let depth = r.below(3);
+            let ret = (r.below(6) != 0).then(|| rand_type(&mut r, depth));
+            let name = rand_name(&mut r, 40).to_lowercase();
+            let stub = r.below(2) == 0;
+            let kw = if r.below(2) == 0 {
+                "async def "
+            } else {
+                "def "
+            };
+            let doc = def_header_doc(level, kw, &name, &params, ret.as_ref(), stub);
+            let is_async = kw == "async def ";
+            let direct = def_header(level, is_async, &name, &params, ret.as_ref(), stub);
+            assert_eq!(direct, doc, "{params:?} -> {ret:?}");
+            if doc.contains('\n')
+                && def_header_split(level, kw, &name, &params, ret.as_ref(), stub).is_some()
+            {
+                split += 1;
+            }
+        }
+        assert!(split > 2_000, "{split}");
+    }
+
+    #[test]
+    fn one_line_docstrings_match_the_general_path() {
+        for text in [
+            "x",
+            "  Calls ``a.b``.  ",
+            "\n\n Methods ``a.*``.\n ",
+            "ends with a quote \"",
+            "\u{85}nel",
+            "\u{b}vt ",
+            "a\\b",
+            "  ",
+            "",
+            "caf\u{e9}",
+            "two\nlines",
+        ] {
+            for level in 0..3 {
+                assert_eq!(
+                    docstring(text, level),
+                    docstring_general(text, level),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     fn ruff() -> Option<std::path::PathBuf> {

@@ -120,8 +120,24 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         dependencies: dependencies(api),
     };
 
-    let models_py = models::render(&ctx, &mut warnings)?;
-    let client = client::render(&ctx, &mut warnings)?;
+    // models.py and client.py are the two large files and independent: models.py renders on
+    // a second thread. Each collects its own warnings, appended in the sequential order.
+    let (models_py, client) = std::thread::scope(|s| {
+        let models = s.spawn(|| {
+            let mut warnings = Vec::new();
+            models::render(&ctx, &mut warnings).map(|text| (text, warnings))
+        });
+        let mut client_warnings = Vec::new();
+        let client = client::render(&ctx, &mut client_warnings);
+        let models = models
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (models, client.map(|c| (c, client_warnings)))
+    });
+    let (models_py, models_warnings) = models_py?;
+    warnings.extend(models_warnings);
+    let (client, client_warnings) = client?;
+    warnings.extend(client_warnings);
 
     let mut files = vec![
         file(
@@ -391,9 +407,8 @@ pub(crate) fn render_imports(imp: &Imports) -> String {
         .map(|(m, names)| (m, names.iter().cloned().collect()))
         .collect();
     froms.sort_by(|a, b| module_cmp(a.0, b.0));
-    for (m, mut names) in froms {
-        names.sort_by(|a, b| member_cmp(a, b));
-        sections[section_of(m)].push(fmt::import_from(m, &names));
+    for (m, names) in froms {
+        sections[section_of(m)].push(fmt::import_from(m, &sort_members(names)));
     }
     sections
         .iter()
@@ -414,23 +429,33 @@ fn module_cmp(a: &str, b: &str) -> Ordering {
     })
 }
 
-/// isort's `order-by-type` member order: CONSTANTS, then Classes, then the rest, each in
-/// case-insensitive natural order.
-pub(crate) fn member_cmp(a: &str, b: &str) -> Ordering {
-    fn rank(s: &str) -> u8 {
-        let cased = s.chars().any(|c| c.is_ascii_alphabetic());
-        if s.len() > 1 && cased && !s.chars().any(|c| c.is_ascii_lowercase()) {
-            0
-        } else if s.starts_with(|c: char| c.is_ascii_uppercase()) {
-            1
-        } else {
-            2
-        }
+/// Sorts imported names in isort's `order-by-type` member order: CONSTANTS, then
+/// Classes, then the rest, each in case-insensitive natural order (then as written). Each
+/// name's lower-case form is computed once, not per comparison (models.py imports
+/// thousands of names).
+fn sort_members(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut keyed: Vec<(u8, String, String)> = names
+        .into_iter()
+        .map(|n| (member_rank(&n), n.to_lowercase(), n))
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| natural_cmp(&a.1, &b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    keyed.into_iter().map(|(_, _, n)| n).collect()
+}
+
+/// The group of a name in [`sort_members`]: constants, classes, the rest.
+fn member_rank(s: &str) -> u8 {
+    let cased = s.chars().any(|c| c.is_ascii_alphabetic());
+    if s.len() > 1 && cased && !s.chars().any(|c| c.is_ascii_lowercase()) {
+        0
+    } else if s.starts_with(|c: char| c.is_ascii_uppercase()) {
+        1
+    } else {
+        2
     }
-    rank(a)
-        .cmp(&rank(b))
-        .then_with(|| natural_cmp(&a.to_lowercase(), &b.to_lowercase()))
-        .then_with(|| a.cmp(b))
 }
 
 /// Natural order: runs of digits compare by value.

@@ -300,18 +300,30 @@ pub(crate) fn field_names(
             if wanted == f.wire_name {
                 return wanted;
             }
-            let pointer = field_pointer(object_pointer, &f.wire_name);
-            scope.claim(&wanted, "field", &pointer, warnings)
+            scope.claim_with(
+                &wanted,
+                "field",
+                || field_pointer(object_pointer, &f.wire_name),
+                warnings,
+            )
         })
         .collect()
 }
 
 /// JSON pointer of a property of the object schema at `object_pointer`.
 fn field_pointer(object_pointer: &str, wire: &str) -> String {
-    format!(
-        "{object_pointer}/properties/{}",
-        wire.replace('~', "~0").replace('/', "~1")
-    )
+    const PROPERTIES: &str = "/properties/";
+    let mut out = String::with_capacity(object_pointer.len() + PROPERTIES.len() + wire.len());
+    out.push_str(object_pointer);
+    out.push_str(PROPERTIES);
+    for c in wire.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn render_object(

@@ -189,6 +189,9 @@ fn ascii_ident(s: &str) -> String {
 /// snake_case of a schema name, as an identifier base (may still be a keyword or reserved).
 /// `fallback` is used when nothing usable is left; `prefix` goes before a leading digit.
 fn snake_ident(s: &str, fallback: &str, prefix: &str) -> String {
+    if is_plain_snake(s) {
+        return s.to_string();
+    }
     let mut out = ascii_ident(&s.to_snake_case()).to_ascii_lowercase();
     if out.is_empty() {
         out = fallback.to_string();
@@ -197,6 +200,18 @@ fn snake_ident(s: &str, fallback: &str, prefix: &str) -> String {
         out = format!("{prefix}_{out}");
     }
     out
+}
+
+/// Whether `s` is already what [`snake_ident`] makes of it: lower-case ASCII words of
+/// letters and digits joined by single underscores, starting with a letter. Most schema
+/// names are, and the general conversion (heck) was 7% of a run.
+fn is_plain_snake(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.last() != Some(&b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && !s.contains("__")
 }
 
 /// The Python name of an object field (before de-duplication).
@@ -285,6 +300,18 @@ impl Scope {
         pointer: &str,
         warnings: &mut Vec<Warning>,
     ) -> String {
+        self.claim_with(wanted, what, || pointer.to_string(), warnings)
+    }
+
+    /// [`Scope::claim`] with the warning's pointer built only when there is a clash (a
+    /// pointer is a `format!` per field on large schemas, a clash is rare).
+    pub fn claim_with(
+        &mut self,
+        wanted: &str,
+        what: &str,
+        pointer: impl FnOnce() -> String,
+        warnings: &mut Vec<Warning>,
+    ) -> String {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
@@ -300,7 +327,7 @@ impl Scope {
             let candidate = format!("{base}{sep}{n}");
             if self.taken.insert(candidate.clone()) {
                 warnings.push(Warning {
-                    pointer: pointer.to_string(),
+                    pointer: pointer(),
                     message: format!(
                         "Python: {what} `{wanted}` clashes with another name after conversion; \
                          renamed to `{candidate}`"
@@ -370,6 +397,47 @@ mod tests {
         assert_eq!(field_name("$"), "field");
         assert_eq!(field_name("type"), "type");
         assert_eq!(field_name("None"), "none");
+    }
+
+    #[test]
+    fn plain_snake_names_convert_to_themselves() {
+        let samples = [
+            "a",
+            "ab_c",
+            "a1",
+            "a_1",
+            "a1b2_c3",
+            "list_file_103",
+            "x_y_z",
+            "a__b",
+            "a_",
+            "_a",
+            "1a",
+            "aB",
+            "a-b",
+            "a.b",
+            "ab1_2cd",
+            "a_1_b",
+            "abc123def",
+            "v2_api",
+        ];
+        let mut words: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
+        // Every string of up to four characters over a small alphabet.
+        let alphabet = ['a', 'z', '0', '9', '_', 'B', '-'];
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            frontier = frontier
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            words.extend(frontier.iter().cloned());
+        }
+        for w in &words {
+            if is_plain_snake(w) {
+                let general = ascii_ident(&w.to_snake_case()).to_ascii_lowercase();
+                assert_eq!(general, *w);
+            }
+        }
     }
 
     #[test]

@@ -20,10 +20,18 @@ pub struct Imports {
 
 impl Imports {
     pub fn add(&mut self, module: &str, name: &str) {
-        self.from
-            .entry(module.to_string())
-            .or_default()
-            .insert(name.to_string());
+        // Most calls repeat an import: look up before allocating the keys.
+        match self.from.get_mut(module) {
+            Some(names) => {
+                if !names.contains(name) {
+                    names.insert(name.to_string());
+                }
+            }
+            None => {
+                self.from
+                    .insert(module.to_string(), BTreeSet::from([name.to_string()]));
+            }
+        }
     }
     pub fn import(&mut self, module: &str) {
         self.plain.insert(module.to_string());
@@ -51,6 +59,8 @@ pub struct TypeMapper<'a> {
     warned: RefCell<HashSet<String>>,
     /// Set when a pattern needs Python's `re` (lookaround, backreferences).
     pub needs_python_re: RefCell<bool>,
+    /// Python field names of the objects [`TypeMapper::field_name_of`] looked at.
+    field_names: RefCell<HashMap<TypeId, Vec<String>>>,
 }
 
 impl<'a> TypeMapper<'a> {
@@ -66,6 +76,7 @@ impl<'a> TypeMapper<'a> {
             warnings: RefCell::new(Vec::new()),
             warned: RefCell::new(HashSet::new()),
             needs_python_re: RefCell::new(false),
+            field_names: RefCell::new(HashMap::new()),
         }
     }
 
@@ -282,12 +293,7 @@ impl<'a> TypeMapper<'a> {
                 continue;
             }
             let name = match self.kind(v) {
-                TypeKind::Object(_) => {
-                    self.field_names_of(v)
-                        .into_iter()
-                        .find(|(w, _)| w == wire)?
-                        .1
-                }
+                TypeKind::Object(_) => self.field_name_of(v, wire)?,
                 TypeKind::Union(u) => {
                     stack.extend(u.variants.iter().copied());
                     continue;
@@ -305,16 +311,19 @@ impl<'a> TypeMapper<'a> {
 
     /// Wire name → Python name of the fields of an object type (the same computation the
     /// model renderer uses).
-    pub fn field_names_of(&self, id: TypeId) -> Vec<(String, String)> {
+    /// The Python name of the (first) field `wire` of the object `id`. The names of an
+    /// object's fields are computed once per mapper: every use of a discriminated union
+    /// asks for its variants' tag fields again.
+    fn field_name_of(&self, id: TypeId, wire: &str) -> Option<String> {
         let TypeKind::Object(o) = self.kind(id) else {
-            return Vec::new();
+            return None;
         };
-        let names = super::models::field_names(o, "", &mut Vec::new());
-        o.fields
-            .iter()
-            .map(|f| f.wire_name.clone())
-            .zip(names)
-            .collect()
+        let index = o.fields.iter().position(|f| f.wire_name == wire)?;
+        let mut cache = self.field_names.borrow_mut();
+        let names = cache
+            .entry(id)
+            .or_insert_with(|| super::models::field_names(o, "", &mut Vec::new()));
+        Some(names[index].clone())
     }
 
     fn string_type(&self, s: &StringType, pointer: &str, imp: &mut Imports) -> (Expr, Vec<Arg>) {

@@ -1,5 +1,7 @@
 //! Askama filters of the TypeScript templates: escaping schema text for where it lands.
 
+use std::borrow::Cow;
+
 use super::doc::{WIDTH, str_width};
 
 /// A JSDoc comment of `lines` (raw schema text) for a declaration whose line is indented
@@ -35,11 +37,19 @@ pub fn md_inline(value: &str, _env: &dyn askama::Values) -> askama::Result<Strin
 }
 
 pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
-    let lines: Vec<String> = lines
-        .iter()
-        .flat_map(|l| super::types::split_lines(l))
-        .map(|l| clean(&l))
-        .collect();
+    let mut cleaned: Vec<Cow<str>> = Vec::with_capacity(lines.len());
+    for l in lines {
+        if l.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+            cleaned.extend(
+                super::types::split_lines(l)
+                    .iter()
+                    .map(|part| Cow::Owned(clean(part))),
+            );
+        } else {
+            cleaned.push(clean_cow(l));
+        }
+    }
+    let lines = cleaned;
     // Drop leading and trailing blank lines.
     let start = lines.iter().position(|l| !l.is_empty());
     let Some(start) = start else {
@@ -52,18 +62,43 @@ pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
     let lines = &lines[start..end];
     let pad = " ".repeat(indent);
     if lines.len() == 1 && indent + str_width(&lines[0]) + "/**  */".len() <= WIDTH {
-        return format!("/** {} */\n{pad}", lines[0]);
+        let mut out = String::with_capacity(lines[0].len() + indent + 8);
+        out.push_str("/** ");
+        out.push_str(&lines[0]);
+        out.push_str(" */\n");
+        out.push_str(&pad);
+        return out;
     }
-    let mut out = String::from("/**\n");
+    let size: usize = lines.iter().map(|l| l.len() + indent + 4).sum();
+    let mut out = String::with_capacity(size + 2 * indent + 8);
+    out.push_str("/**\n");
     for l in lines {
+        out.push_str(&pad);
         if l.is_empty() {
-            out.push_str(&format!("{pad} *\n"));
+            out.push_str(" *\n");
         } else {
-            out.push_str(&format!("{pad} * {l}\n"));
+            out.push_str(" * ");
+            out.push_str(l);
+            out.push('\n');
         }
     }
-    out.push_str(&format!("{pad} */\n{pad}"));
+    out.push_str(&pad);
+    out.push_str(" */\n");
+    out.push_str(&pad);
     out
+}
+
+/// [`clean`], borrowing the line when it is printable ASCII with nothing to change (most
+/// doc lines).
+fn clean_cow(line: &str) -> Cow<'_, str> {
+    let plain = line.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !line.contains("*/")
+        && !line.ends_with(' ');
+    if plain {
+        Cow::Borrowed(line)
+    } else {
+        Cow::Owned(clean(line))
+    }
 }
 
 /// One comment line: no comment terminator, no control characters, no trailing
@@ -87,6 +122,22 @@ fn clean(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::jsdoc_block;
+
+    #[test]
+    fn plain_lines_are_kept_as_they_are() {
+        for line in [
+            "",
+            "a b",
+            "ends */",
+            "ends ",
+            "tab\t",
+            "caf\u{e9}",
+            "x*/y",
+            "~",
+        ] {
+            assert_eq!(super::clean_cow(line), super::clean(line), "{line:?}");
+        }
+    }
 
     #[test]
     fn comments_cannot_be_closed_early() {

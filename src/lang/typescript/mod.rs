@@ -300,7 +300,11 @@ fn render_types(
         .render()?
     });
 
-    Ok(TypesTs { header, blocks }.render()?)
+    // Megabytes on large schemas: sized once instead of grown by doubling.
+    let size = blocks.iter().map(|b| b.len() + 2).sum::<usize>() + 4096;
+    let mut out = String::with_capacity(size);
+    TypesTs { header, blocks }.render_into(&mut out)?;
+    Ok(out)
 }
 
 /// The tag fields of discriminated-union variants. They are required in TypeScript even

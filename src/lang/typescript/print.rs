@@ -367,6 +367,71 @@ pub fn property_signature(
     ty: &TsType,
     indent: usize,
 ) -> String {
+    // Most properties have a short type of names, keywords and literals: on one line it
+    // is what the document prints, without building, measuring and dropping it.
+    let mut line = String::with_capacity(64);
+    if read_only {
+        line.push_str("readonly ");
+    }
+    line.push_str(&property_key(key));
+    if optional {
+        line.push('?');
+    }
+    line.push_str(": ");
+    if write_flat_simple(ty, &mut line) {
+        line.push(';');
+        if indent + doc::str_width(&line) <= doc::WIDTH {
+            return line;
+        }
+    }
+    property_signature_doc(key, optional, read_only, ty, indent)
+}
+
+/// Appends `t` as the document prints it on one line, when `t` is made only of names,
+/// keywords and literals, arrays of them and unions of those (whose documents hold no
+/// object types and no hard breaks); `false` for other types.
+fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
+    match t {
+        TsType::Keyword(k) => out.push_str(k),
+        TsType::Ref(name) => out.push_str(name),
+        TsType::StringLit(s) => out.push_str(&string_literal(s)),
+        TsType::NumberLit(n) => match n.strip_prefix('-') {
+            Some(abs) => {
+                out.push('-');
+                out.push_str(&number(abs));
+            }
+            None => out.push_str(&number(n)),
+        },
+        TsType::BoolLit(b) => out.push_str(if *b { "true" } else { "false" }),
+        TsType::Array(elem) if !matches!(elem.as_ref(), TsType::Union(_)) => {
+            if !write_flat_simple(elem, out) {
+                return false;
+            }
+            out.push_str("[]");
+        }
+        TsType::Union(members) => {
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                if matches!(m, TsType::Union(_)) || !write_flat_simple(m, out) {
+                    return false;
+                }
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// [`property_signature`] through the layout document (any type).
+fn property_signature_doc(
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    ty: &TsType,
+    indent: usize,
+) -> String {
     print_stable(indent, |o| {
         let mut parts = Vec::new();
         if read_only {
@@ -697,6 +762,48 @@ mod tests {
             ),
             "export type M = Record<string, V>;"
         );
+    }
+
+    /// The direct one-line property signatures are the document's.
+    #[test]
+    fn flat_property_signatures_match_the_document() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        fn leaf(k: usize, len: usize) -> TsType {
+            let word = "abcdefghijklmnopqrstuvwxyz"[..1 + len % 26].to_string();
+            match k {
+                0 => TsType::Keyword(["string", "number", "null", "unknown"][len % 4]),
+                1 => TsType::Ref(format!("T{word}")),
+                2 => TsType::StringLit(format!("{word} it's")),
+                3 => TsType::NumberLit(["-1.50", "1E+05", "0", "-7"][len % 4].to_string()),
+                4 => TsType::BoolLit(len.is_multiple_of(2)),
+                _ => TsType::Array(Box::new(leaf(len % 5, len / 2))),
+            }
+        }
+        let mut flat = 0;
+        for _ in 0..5_000 {
+            let ty = if below(3) == 0 {
+                leaf(below(6), below(40))
+            } else {
+                TsType::union(
+                    (0..2 + below(5))
+                        .map(|_| leaf(below(6), below(40)))
+                        .collect(),
+                )
+            };
+            let key = ["id", "first-name", "x"][below(3)];
+            let (optional, read_only, indent) = (below(2) == 0, below(2) == 0, 2 * below(4));
+            let direct = property_signature(key, optional, read_only, &ty, indent);
+            let document = property_signature_doc(key, optional, read_only, &ty, indent);
+            assert_eq!(direct, document, "{ty:?}");
+            flat += usize::from(!direct.contains('\n'));
+        }
+        assert!(flat > 1_000, "{flat}");
     }
 
     #[test]
