@@ -79,6 +79,7 @@ struct ReadmeTpl {
     dist: String,
     module: String,
     dependencies: Vec<&'static str>,
+    uses_missing: bool,
     connect_example: String,
     servers: Vec<(String, String)>,
     methods: Vec<ReadmeMethod>,
@@ -1137,6 +1138,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         dist: ctx.dist.clone(),
         module: ctx.module.clone(),
         dependencies: ctx.dependencies.clone(),
+        uses_missing: super::models::uses_missing(api),
         connect_example,
         servers: api
             .servers
