@@ -73,7 +73,7 @@ fn flatten(
     let mut result = SchemaObject::default();
     if let Some(reference) = &o.reference {
         let (target, target_pointer) = b.def_schema(reference, pointer)?;
-        let target = flatten(b, target, &target_pointer, depth + 1)?;
+        let target = flatten(b, &target, target_pointer, depth + 1)?;
         absorb(b, &mut result, target, pointer);
     }
     if let Some(members) = &o.all_of {

@@ -1,6 +1,7 @@
 //! Turning JSON Schemas into types of the [`TypeSpace`]: the `$ref` table, structural
 //! interning, and the keyword-by-keyword conversion.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -10,11 +11,47 @@ use super::model::*;
 use super::naming::{NameCandidate, pascal_case};
 use super::{all_of, discriminator};
 use crate::schema::InputError;
+use crate::schema::decode_raw_def;
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::{
     Items, Schema, SchemaExtra, SchemaObject, TypeName as JsonType, TypeSet,
 };
-use crate::schema::source::SourceDef;
+use crate::schema::source::{RawDef, SourceDef};
+
+/// A `$defs` entry as the builder sees it: decoded already, or still JSON text.
+#[derive(Clone, Copy)]
+pub(crate) struct DefSource<'a> {
+    name: &'a str,
+    pointer: &'a str,
+    reference: &'a str,
+    schema: DefSchema<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum DefSchema<'a> {
+    Decoded(&'a Schema),
+    Text(&'a str),
+}
+
+impl<'a> DefSource<'a> {
+    pub fn decoded(def: &'a SourceDef) -> Self {
+        DefSource {
+            name: &def.name,
+            pointer: &def.pointer,
+            reference: &def.reference,
+            schema: DefSchema::Decoded(&def.schema),
+        }
+    }
+
+    pub fn raw(def: &'a RawDef<'a>) -> Self {
+        DefSource {
+            name: &def.name,
+            pointer: &def.pointer,
+            reference: &def.reference,
+            schema: DefSchema::Text(def.text),
+        }
+    }
+}
 
 /// Pydantic's `Decimal` is a string with this pattern (alone in serialization mode, beside
 /// `number` in an `anyOf` in validation mode).
@@ -84,8 +121,8 @@ impl Hasher for PrehashedKey {
 
 pub(crate) struct Builder<'a> {
     pub file: &'a str,
-    defs: &'a [SourceDef],
-    def_by_ref: HashMap<String, usize>,
+    defs: Vec<DefSource<'a>>,
+    def_by_ref: HashMap<&'a str, usize>,
     def_state: Vec<DefState>,
     pub entries: Vec<TypeEntry>,
     /// Name candidates of named entries, by entry index.
@@ -98,22 +135,22 @@ pub(crate) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(file: &'a str, defs: &'a [SourceDef]) -> Result<Self, InputError> {
-        let mut def_by_ref = HashMap::new();
+    pub fn new(file: &'a str, defs: Vec<DefSource<'a>>) -> Result<Self, InputError> {
+        let mut def_by_ref = HashMap::with_capacity(defs.len());
         for (i, def) in defs.iter().enumerate() {
-            if def_by_ref.insert(def.reference.clone(), i).is_some() {
+            if def_by_ref.insert(def.reference, i).is_some() {
                 return Err(InputError::new(
                     file,
-                    &def.pointer,
+                    def.pointer,
                     "duplicate definition name",
                 ));
             }
         }
         Ok(Builder {
             file,
-            defs,
             def_by_ref,
             def_state: vec![DefState::Unvisited; defs.len()],
+            defs,
             entries: Vec::new(),
             names: HashMap::new(),
             interned: HashMap::default(),
@@ -136,7 +173,7 @@ impl<'a> Builder<'a> {
     /// reaches the generated packages.
     pub fn add_all_defs(&mut self) -> Result<(), InputError> {
         for i in 0..self.defs.len() {
-            self.def_type(i, &self.defs[i].pointer.clone())?;
+            self.def_type(i, self.defs[i].pointer)?;
         }
         Ok(())
     }
@@ -220,7 +257,7 @@ impl<'a> Builder<'a> {
             )));
         }
         let decoded = percent_decode(reference);
-        self.def_by_ref.get(&decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
+        self.def_by_ref.get(decoded.as_str()).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
             self.error(&at, format!(
                 "unresolvable reference {reference:?}: expected the name of an entry of $defs or definitions"
             ))
@@ -232,14 +269,26 @@ impl<'a> Builder<'a> {
         &self,
         reference: &str,
         pointer: &str,
-    ) -> Result<(&'a Schema, String), InputError> {
-        let def = &self.defs[self.def_index(reference, pointer)?];
-        Ok((&def.schema, def.pointer.clone()))
+    ) -> Result<(Cow<'a, Schema>, &'a str), InputError> {
+        let index = self.def_index(reference, pointer)?;
+        Ok((self.decode_def(index)?, self.defs[index].pointer))
+    }
+
+    /// The schema of a definition, decoded from its text if need be.
+    fn decode_def(&self, index: usize) -> Result<Cow<'a, Schema>, InputError> {
+        let def = self.defs[index];
+        match def.schema {
+            DefSchema::Decoded(schema) => Ok(Cow::Borrowed(schema)),
+            DefSchema::Text(text) => decode_raw_def(text).map(Cow::Owned).ok_or_else(|| {
+                // Only the lazy reading meets this, and it then reads the document again
+                // the reference way, which says what is wrong.
+                self.error(def.pointer, "expected a JSON Schema")
+            }),
+        }
     }
 
     fn def_type(&mut self, index: usize, pointer: &str) -> Result<TypeId, InputError> {
-        let defs = self.defs;
-        let def = &defs[index];
+        let def = self.defs[index];
         match self.def_state[index] {
             DefState::Done(id) => return Ok(id),
             DefState::Following => {
@@ -250,22 +299,23 @@ impl<'a> Builder<'a> {
             }
             DefState::Unvisited => {}
         }
+        let schema = self.decode_def(index)?;
         // A definition that only points at another one is the same type.
-        if let Schema::Object(o) = &def.schema
+        if let Schema::Object(o) = &*schema
             && let Some(target) = &o.reference
             && !has_structure_besides_ref(o)
         {
             self.def_state[index] = DefState::Following;
-            let id = self.resolve_ref(target, &def.pointer)?;
+            let id = self.resolve_ref(target, def.pointer)?;
             self.def_state[index] = DefState::Done(id);
             return Ok(id);
         }
         // Reserve the entry first so that recursive references find it.
-        let name = NameCandidate::new(&def.name, NamePriority::Definition);
-        let id = self.push(TypeKind::Any, Docs::default(), &def.pointer, Some(name));
+        let name = NameCandidate::new(def.name, NamePriority::Definition);
+        let id = self.push(TypeKind::Any, Docs::default(), def.pointer, Some(name));
         self.def_state[index] = DefState::Done(id);
-        let hint = pascal_case(&def.name);
-        let (kind, docs) = self.convert_named(&def.schema, &def.pointer, &hint, &def.name)?;
+        let hint = pascal_case(def.name);
+        let (kind, docs) = self.convert_named(&schema, def.pointer, &hint, def.name)?;
         self.entries[id.0].kind = kind;
         self.entries[id.0].docs = docs;
         Ok(id)

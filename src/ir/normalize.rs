@@ -3,13 +3,13 @@
 
 use std::collections::HashSet;
 
-use super::build::{Builder, docs_of};
+use super::build::{Builder, DefSource, docs_of};
 use super::model::*;
 use super::naming::{NameCandidate, assign_names, pascal_case};
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::Schema;
 use crate::schema::source::{ParamDescriptor, SourceDocument, SourceParams};
-use crate::schema::{InputError, locate};
+use crate::schema::{InputError, locate, parse_document, read_lazily};
 
 /// The normalized API and the warnings met on the way.
 #[derive(Debug, Clone)]
@@ -25,7 +25,8 @@ pub fn normalize(
     file: &str,
     text: Option<&str>,
 ) -> Result<Normalized, InputError> {
-    normalize_inner(doc, file).map_err(|mut e| {
+    let defs = doc.defs.iter().map(DefSource::decoded).collect();
+    normalize_inner(doc, defs, file).map_err(|mut e| {
         if let (None, Some(text)) = (e.location, text) {
             e.location = locate(text, &e.pointer);
         }
@@ -33,8 +34,28 @@ pub fn normalize(
     })
 }
 
-fn normalize_inner(doc: &SourceDocument, file: &str) -> Result<Normalized, InputError> {
-    let mut b = Builder::new(file, &doc.defs)?;
+/// Reads and normalizes a document's text: the same result, warnings and errors as
+/// [`parse_document`] and then [`normalize`], in less time and memory. The named schemas
+/// stay JSON text until the normalizer reaches them (see [`read_lazily`]); a document
+/// that this way does not read or normalize cleanly goes the reference way, which reports
+/// the problem.
+pub fn normalize_text(text: &str, file: &str) -> Result<Normalized, InputError> {
+    if let Some((doc, raw_defs)) = read_lazily(text) {
+        let defs = raw_defs.iter().map(DefSource::raw).collect();
+        if let Ok(normalized) = normalize_inner(&doc, defs, file) {
+            return Ok(normalized);
+        }
+    }
+    let doc = parse_document(text, file)?;
+    normalize(&doc, file, Some(text))
+}
+
+fn normalize_inner(
+    doc: &SourceDocument,
+    defs: Vec<DefSource<'_>>,
+    file: &str,
+) -> Result<Normalized, InputError> {
+    let mut b = Builder::new(file, defs)?;
     let mut methods = Vec::with_capacity(doc.methods.len());
     let mut seen = HashSet::new();
     for m in &doc.methods {
@@ -309,5 +330,68 @@ fn describe(kind: &TypeKind) -> &'static str {
         TypeKind::Union(_) => "a union that allows non-object values",
         TypeKind::Nullable(_) => "a nullable non-object value",
         TypeKind::Alias(_) => "an alias",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference: the whole document decoded, then normalized.
+    fn reference(text: &str) -> Result<Normalized, InputError> {
+        let doc = parse_document(text, "api.json")?;
+        normalize(&doc, "api.json", Some(text))
+    }
+
+    fn assert_same_as_reference(text: &str) {
+        assert_eq!(
+            format!("{:?}", normalize_text(text, "api.json")),
+            format!("{:?}", reference(text))
+        );
+    }
+
+    fn document(defs: &str) -> String {
+        format!(
+            r##"{{"rpcSchema": "1", "info": {{"title": "T", "version": "1"}},
+             "methods": [{{"name": "a.b", "params": {{"$ref": "#/$defs/P"}}}}],
+             "$defs": {defs}}}"##
+        )
+    }
+
+    #[test]
+    fn reading_lazily_gives_the_reference_result() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("tests/fixtures/adversarial/adversarial.rpc.json")];
+        for example in ["chat", "dashboard", "ecommerce", "game", "notifications"] {
+            files.push(root.join(format!("examples/{example}/{example}.rpc.json")));
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("fixture exists");
+            assert!(read_lazily(&text).is_some(), "{}", file.display());
+            assert_same_as_reference(&text);
+        }
+    }
+
+    #[test]
+    fn reading_lazily_keeps_the_reference_errors() {
+        let params = r#""P": {"type": "object", "properties": {"x": {"type": "string"}}}"#;
+        // A definition that does not decode.
+        assert_same_as_reference(&document(&format!(r#"{{{params}, "Q": {{"type": 5}}}}"#)));
+        // A repeated definition name (the last one wins).
+        assert_same_as_reference(&document(&format!(
+            r#"{{{params}, "Q": {{"type": "string"}}, "Q": {{"type": "integer"}}}}"#
+        )));
+        // A normalizer error inside a definition.
+        assert_same_as_reference(&document(r##"{"P": {"$ref": "#/$defs/Missing"}}"##));
+        // Nesting that a definition's own text allows, but the whole document does not.
+        for depth in [124, 125, 126, 127] {
+            let nested = format!(
+                "{}{{}}{}",
+                r#"{"items": "#.repeat(depth - 1),
+                "}".repeat(depth - 1)
+            );
+            let text = document(&format!(r#"{{{params}, "Deep": {nested}}}"#));
+            assert_same_as_reference(&text);
+        }
     }
 }

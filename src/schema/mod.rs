@@ -11,5 +11,5 @@ mod read;
 pub mod source;
 
 pub use error::InputError;
-pub use read::{locate, parse_document, read_document};
+pub use read::{decode_raw_def, locate, parse_document, read_document, read_lazily};
 pub use source::SourceDocument;

@@ -3,13 +3,17 @@
 
 use std::path::Path;
 
+use indexmap::IndexMap;
 use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::document::RpcSchemaDocument;
+use super::document::{EventObject, FormatVersion, Info, MethodObject, RpcSchemaDocument};
 use super::error::{InputError, escape_token, unescape_token};
+use super::json_schema::Schema;
 use super::openrpc::OpenRpcDocument;
-use super::source::{SourceDef, SourceDocument, SourceEvent, SourceMethod, SourceParams};
+use super::source::{RawDef, SourceDef, SourceDocument, SourceEvent, SourceMethod, SourceParams};
 
 /// Reads and decodes the document at `path` (an RPC schema document or OpenRPC 1.x).
 pub fn read_document(path: &Path) -> Result<SourceDocument, InputError> {
@@ -30,14 +34,146 @@ pub fn parse_document(text: &str, file: &str) -> Result<SourceDocument, InputErr
 /// the last one wins in a `Value`), goes through [`parse_via_value`], which produces the
 /// diagnostics: pointers, messages and positions are those of one decoding path only.
 fn fast_path(text: &str, file: &str) -> Result<SourceDocument, ()> {
-    // The format: an "openrpc" key at the top level wins, as in `parse_via_value`.
-    let openrpc = text.contains("\"openrpc\"") && locate(text, "/openrpc").is_some();
-    if openrpc {
+    if is_openrpc(text) {
         let doc: OpenRpcDocument = serde_json::from_str(text).map_err(drop)?;
         doc.into_source(file).map_err(drop)
     } else {
         let doc: RpcSchemaDocument = serde_json::from_str(text).map_err(drop)?;
-        Ok(rpc_schema_source(doc))
+        Ok(rpc_schema_document_source(doc))
+    }
+}
+
+/// The format: an "openrpc" key at the top level wins, as in `parse_via_value`.
+fn is_openrpc(text: &str) -> bool {
+    text.contains("\"openrpc\"") && locate(text, "/openrpc").is_some()
+}
+
+/// A valid RPC schema document with its named schemas (`$defs`, `definitions`) left as
+/// JSON text, to be decoded one at a time with [`decode_raw_def`] while normalizing: the
+/// decoded schemas of a large document took several times the memory of its text, and
+/// they were all alive at once. The rest of the document is decoded as by
+/// [`parse_document`], into a [`SourceDocument`] without defs.
+///
+/// `None` for an OpenRPC document, and for anything the typed decoding does not accept as
+/// it is: the caller then takes [`parse_document`], whose results and diagnostics are the
+/// reference.
+pub fn read_lazily(text: &str) -> Option<(SourceDocument, Vec<RawDef<'_>>)> {
+    if is_openrpc(text) {
+        return None;
+    }
+    let doc: LazyRpcSchemaDocument = serde_json::from_str(text).ok()?;
+    let source = rpc_schema_source(doc.info, doc.servers, doc.methods, doc.events, Vec::new());
+    let defs = (doc.defs.0.into_iter().map(|(n, t)| raw_def("/$defs", n, t)))
+        .chain(
+            doc.definitions
+                .0
+                .into_iter()
+                .map(|(n, t)| raw_def("/definitions", n, t)),
+        )
+        .collect();
+    Some((source, defs))
+}
+
+fn raw_def<'a>(container: &str, name: String, text: &'a RawValue) -> RawDef<'a> {
+    let pointer = super::error::pointer_push(container, &name);
+    RawDef {
+        reference: format!("#{pointer}"),
+        name,
+        text: text.get(),
+        pointer,
+    }
+}
+
+/// Decodes the text of a [`RawDef`]; `None` where decoding the whole document would not
+/// give this schema (an error, or nesting beyond what the whole document may have).
+pub fn decode_raw_def(text: &str) -> Option<Schema> {
+    if !nesting_within(text, MAX_DEF_NESTING) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// serde_json refuses the 128th level of nesting, counted from where decoding starts. A
+/// named schema sits on the third level of the document (`{"$defs": {"Name": {`), but on
+/// the first of its own text: what nests 126 or 127 levels deep in it would decode alone
+/// and fail in the document. Those are left to the reference decoding.
+const MAX_DEF_NESTING: usize = 125;
+
+/// Whether no object or array in the JSON `text` is nested more than `limit` deep.
+fn nesting_within(text: &str, limit: usize) -> bool {
+    let bytes = text.as_bytes();
+    // Cheap and nearly always enough: there are not even `limit` brackets.
+    if bytes.iter().filter(|&&b| b == b'{' || b == b'[').count() <= limit {
+        return true;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return false;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// [`RpcSchemaDocument`] with its named schemas as JSON text: the same fields, decoded
+/// the same way (keep the two in step).
+#[derive(Deserialize)]
+struct LazyRpcSchemaDocument<'a> {
+    /// Checked, as in [`RpcSchemaDocument`], and otherwise unused.
+    #[serde(rename = "rpcSchema")]
+    _rpc_schema: FormatVersion,
+    info: Info,
+    #[serde(default)]
+    servers: IndexMap<String, String>,
+    methods: Vec<MethodObject>,
+    #[serde(default)]
+    events: Vec<EventObject>,
+    #[serde(rename = "$defs", default, borrow)]
+    defs: RawDefs<'a>,
+    #[serde(default, borrow)]
+    definitions: RawDefs<'a>,
+}
+
+/// A JSON object's members in document order, values as text. A repeated name is kept
+/// twice (and then refused as a duplicate definition, which sends the document to the
+/// reference decoding).
+#[derive(Default)]
+struct RawDefs<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawDefs<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RawDefsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for RawDefsVisitor<'a> {
+            type Value = RawDefs<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of schemas")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDefs<'a>, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(member);
+                }
+                Ok(RawDefs(members))
+            }
+        }
+        d.deserialize_map(RawDefsVisitor(std::marker::PhantomData))
     }
 }
 
@@ -67,7 +203,7 @@ fn parse_via_value(text: &str, file: &str) -> Result<SourceDocument, InputError>
         doc.into_source(file).map_err(with_location)
     } else if object.contains_key("rpcSchema") {
         let doc: RpcSchemaDocument = decode(&value, file).map_err(with_location)?;
-        Ok(rpc_schema_source(doc))
+        Ok(rpc_schema_document_source(doc))
     } else {
         Err(InputError::new(
             file,
@@ -112,9 +248,28 @@ fn expected_message(serde_message: &str) -> String {
     format!("expected a different value: {serde_message}")
 }
 
-fn rpc_schema_source(doc: RpcSchemaDocument) -> SourceDocument {
-    let methods = doc
-        .methods
+fn rpc_schema_document_source(doc: RpcSchemaDocument) -> SourceDocument {
+    let defs = (doc
+        .defs
+        .into_iter()
+        .map(|(n, s)| SourceDef::new("/$defs", n, s)))
+    .chain(
+        doc.definitions
+            .into_iter()
+            .map(|(n, s)| SourceDef::new("/definitions", n, s)),
+    )
+    .collect();
+    rpc_schema_source(doc.info, doc.servers, doc.methods, doc.events, defs)
+}
+
+fn rpc_schema_source(
+    info: Info,
+    servers: IndexMap<String, String>,
+    methods: Vec<MethodObject>,
+    events: Vec<EventObject>,
+    defs: Vec<SourceDef>,
+) -> SourceDocument {
+    let methods = methods
         .into_iter()
         .enumerate()
         .map(|(i, m)| {
@@ -133,8 +288,7 @@ fn rpc_schema_source(doc: RpcSchemaDocument) -> SourceDocument {
             }
         })
         .collect();
-    let events = doc
-        .events
+    let events = events
         .into_iter()
         .enumerate()
         .map(|(i, e)| SourceEvent {
@@ -144,20 +298,10 @@ fn rpc_schema_source(doc: RpcSchemaDocument) -> SourceDocument {
             pointer: format!("/events/{i}"),
         })
         .collect();
-    let defs = (doc
-        .defs
-        .into_iter()
-        .map(|(n, s)| SourceDef::new("/$defs", n, s)))
-    .chain(
-        doc.definitions
-            .into_iter()
-            .map(|(n, s)| SourceDef::new("/definitions", n, s)),
-    )
-    .collect();
     SourceDocument {
         format: "rpc-schema 1".to_string(),
-        info: doc.info,
-        servers: doc.servers,
+        info,
+        servers,
         methods,
         events,
         defs,
