@@ -76,8 +76,12 @@ fn structural_hash(kind: &TypeKind, docs: &Docs) -> u64 {
     h.0
 }
 
-/// The multiply-rotate hash of rustc's `FxHasher`.
-struct FxHasher(u64);
+/// The multiply-rotate hash of rustc's `FxHasher`; also the hasher of the builder's maps
+/// (their order is never used).
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+pub(crate) type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -122,11 +126,11 @@ impl Hasher for PrehashedKey {
 pub(crate) struct Builder<'a> {
     pub file: &'a str,
     defs: Vec<DefSource<'a>>,
-    def_by_ref: HashMap<&'a str, usize>,
+    def_by_ref: HashMap<&'a str, usize, FxBuildHasher>,
     def_state: Vec<DefState>,
     pub entries: Vec<TypeEntry>,
     /// Name candidates of named entries, by entry index.
-    pub names: HashMap<usize, NameCandidate>,
+    pub names: HashMap<usize, NameCandidate, FxBuildHasher>,
     /// Anonymous types and inline objects, by structure: the hash of `(kind, docs)` → the
     /// entries with that hash. The entries are the keys (an interned entry never changes),
     /// so no kind is cloned into the map.
@@ -136,7 +140,8 @@ pub(crate) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub fn new(file: &'a str, defs: Vec<DefSource<'a>>) -> Result<Self, InputError> {
-        let mut def_by_ref = HashMap::with_capacity(defs.len());
+        let mut def_by_ref =
+            HashMap::with_capacity_and_hasher(defs.len(), FxBuildHasher::default());
         for (i, def) in defs.iter().enumerate() {
             if def_by_ref.insert(def.reference, i).is_some() {
                 return Err(InputError::new(
@@ -152,7 +157,7 @@ impl<'a> Builder<'a> {
             def_state: vec![DefState::Unvisited; defs.len()],
             defs,
             entries: Vec::new(),
-            names: HashMap::new(),
+            names: HashMap::default(),
             interned: HashMap::default(),
             warnings: Vec::new(),
         })
@@ -257,7 +262,7 @@ impl<'a> Builder<'a> {
             )));
         }
         let decoded = percent_decode(reference);
-        self.def_by_ref.get(decoded.as_str()).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
+        self.def_by_ref.get(&*decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
             self.error(&at, format!(
                 "unresolvable reference {reference:?}: expected the name of an entry of $defs or definitions"
             ))
@@ -1071,7 +1076,10 @@ fn is_decimal_shape(variants: &[Schema]) -> bool {
 }
 
 /// Decodes `%XX` escapes of a URI fragment (`#/$defs/Page%5BUser%5D`).
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -1087,5 +1095,5 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).map_or(Cow::Borrowed(s), Cow::Owned)
 }

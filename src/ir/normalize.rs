@@ -134,7 +134,7 @@ fn normalize_inner(
     check_alias_cycles(&b)?;
     let mut warnings = std::mem::take(&mut b.warnings);
     let mut entries = std::mem::take(&mut b.entries);
-    assign_names(&mut entries, &b.names, &mut warnings);
+    assign_names(&mut entries, std::mem::take(&mut b.names), &mut warnings);
     let servers = doc.servers.clone();
     Ok(Normalized {
         api: Api {

@@ -85,51 +85,17 @@ fn raw_def<'a>(container: &str, name: String, text: &'a RawValue) -> RawDef<'a> 
 }
 
 /// Decodes the text of a [`RawDef`]; `None` where decoding the whole document would not
-/// give this schema (an error, or nesting beyond what the whole document may have).
+/// give this schema.
 pub fn decode_raw_def(text: &str) -> Option<Schema> {
-    if !nesting_within(text, MAX_DEF_NESTING) {
-        return None;
-    }
-    serde_json::from_str(text).ok()
-}
-
-/// serde_json refuses the 128th level of nesting, counted from where decoding starts. A
-/// named schema sits on the third level of the document (`{"$defs": {"Name": {`), but on
-/// the first of its own text: what nests 126 or 127 levels deep in it would decode alone
-/// and fail in the document. Those are left to the reference decoding.
-const MAX_DEF_NESTING: usize = 125;
-
-/// Whether no object or array in the JSON `text` is nested more than `limit` deep.
-fn nesting_within(text: &str, limit: usize) -> bool {
-    let bytes = text.as_bytes();
-    // Cheap and nearly always enough: there are not even `limit` brackets.
-    if bytes.iter().filter(|&&b| b == b'{' || b == b'[').count() <= limit {
-        return true;
-    }
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > limit {
-                    return false;
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    true
+    // serde_json refuses the 128th level of nesting, counted from where decoding starts. A
+    // named schema sits on the third level of the document (`{"$defs": {"Name": {`); inside
+    // two arrays it does too, and what is nested too deep there fails here as well.
+    let mut wrapped = String::with_capacity(text.len() + 4);
+    wrapped.push_str("[[");
+    wrapped.push_str(text);
+    wrapped.push_str("]]");
+    let [[schema]]: [[Schema; 1]; 1] = serde_json::from_str(&wrapped).ok()?;
+    Some(schema)
 }
 
 /// [`RpcSchemaDocument`] with its named schemas as JSON text: the same fields, decoded
