@@ -8,6 +8,7 @@ pub mod error;
 pub mod json_schema;
 pub mod openrpc;
 mod read;
+mod scan;
 pub mod source;
 
 pub use error::InputError;

@@ -5,14 +5,13 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::document::{EventObject, FormatVersion, Info, MethodObject, RpcSchemaDocument};
 use super::error::{InputError, escape_token, unescape_token};
 use super::json_schema::Schema;
 use super::openrpc::OpenRpcDocument;
+use super::scan;
 use super::source::{RawDef, SourceDef, SourceDocument, SourceEvent, SourceMethod, SourceParams};
 
 /// Reads and decodes the document at `path` (an RPC schema document or OpenRPC 1.x).
@@ -61,25 +60,56 @@ pub fn read_lazily(text: &str) -> Option<(SourceDocument, Vec<RawDef<'_>>)> {
     if is_openrpc(text) {
         return None;
     }
-    let doc: LazyRpcSchemaDocument = serde_json::from_str(text).ok()?;
+    // The named schemas apart; the rest, copied into an object of its own, is decoded
+    // as the document would be (the same nesting, the same checks).
+    let (mut defs, mut definitions) = (None, None);
+    let mut head = String::with_capacity(text.len() / 4);
+    head.push('{');
+    let end = scan::for_each_member(text, |key, rest| {
+        let slot = match scan::plain_key(key)? {
+            "$defs" => &mut defs,
+            "definitions" => &mut definitions,
+            _ => {
+                let len = scan::value_len(rest)?;
+                if head.len() > 1 {
+                    head.push(',');
+                }
+                head.push_str(key);
+                head.push(':');
+                head.push_str(&rest[..len]);
+                return Some(len);
+            }
+        };
+        let (members, len) = scan::object_members(rest)?;
+        // A repeated key: the reference decoding refuses it, then takes the last one.
+        slot.replace(members).is_none().then_some(len)
+    })?;
+    if scan::skip_ws(text.as_bytes(), end) != text.len() {
+        return None;
+    }
+    head.push('}');
+    let doc: LazyRpcSchemaDocument = serde_json::from_str(&head).ok()?;
+    drop(head);
     let source = rpc_schema_source(doc.info, doc.servers, doc.methods, doc.events, Vec::new());
-    let defs = (doc.defs.0.into_iter().map(|(n, t)| raw_def("/$defs", n, t)))
-        .chain(
-            doc.definitions
-                .0
-                .into_iter()
-                .map(|(n, t)| raw_def("/definitions", n, t)),
-        )
-        .collect();
-    Some((source, defs))
+    let mut raw_defs = Vec::new();
+    for (container, members) in [("/$defs", defs), ("/definitions", definitions)] {
+        for (key, value) in members.unwrap_or_default() {
+            let name = match scan::plain_key(key) {
+                Some(name) => name.to_string(),
+                None => serde_json::from_str(key).ok()?,
+            };
+            raw_defs.push(raw_def(container, name, value));
+        }
+    }
+    Some((source, raw_defs))
 }
 
-fn raw_def<'a>(container: &str, name: String, text: &'a RawValue) -> RawDef<'a> {
+fn raw_def<'a>(container: &str, name: String, text: &'a str) -> RawDef<'a> {
     let pointer = super::error::pointer_push(container, &name);
     RawDef {
         reference: format!("#{pointer}"),
         name,
-        text: text.get(),
+        text,
         pointer,
     }
 }
@@ -98,10 +128,10 @@ pub fn decode_raw_def(text: &str) -> Option<Schema> {
     Some(schema)
 }
 
-/// [`RpcSchemaDocument`] with its named schemas as JSON text: the same fields, decoded
-/// the same way (keep the two in step).
+/// [`RpcSchemaDocument`] without its named schemas: the same fields, decoded the same way
+/// (keep the two in step).
 #[derive(Deserialize)]
-struct LazyRpcSchemaDocument<'a> {
+struct LazyRpcSchemaDocument {
     /// Checked, as in [`RpcSchemaDocument`], and otherwise unused.
     #[serde(rename = "rpcSchema")]
     _rpc_schema: FormatVersion,
@@ -111,36 +141,6 @@ struct LazyRpcSchemaDocument<'a> {
     methods: Vec<MethodObject>,
     #[serde(default)]
     events: Vec<EventObject>,
-    #[serde(rename = "$defs", default, borrow)]
-    defs: RawDefs<'a>,
-    #[serde(default, borrow)]
-    definitions: RawDefs<'a>,
-}
-
-/// A JSON object's members in document order, values as text. A repeated name is kept
-/// twice (and then refused as a duplicate definition, which sends the document to the
-/// reference decoding).
-#[derive(Default)]
-struct RawDefs<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for RawDefs<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct RawDefsVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for RawDefsVisitor<'a> {
-            type Value = RawDefs<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a map of schemas")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDefs<'a>, A::Error> {
-                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
-                    members.push(member);
-                }
-                Ok(RawDefs(members))
-            }
-        }
-        d.deserialize_map(RawDefsVisitor(std::marker::PhantomData))
-    }
 }
 
 /// The reference decoding: JSON syntax first, then the format, then the typed document
