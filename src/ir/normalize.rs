@@ -375,6 +375,35 @@ mod tests {
         }
     }
 
+    /// Damaged copies of a document (a byte dropped, or a quote, bracket, comma or letter
+    /// put in) read and normalize as the reference does: the same result or the same error.
+    #[test]
+    fn reading_lazily_damaged_documents_gives_the_reference_result() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chat/chat.rpc.json");
+        let text = std::fs::read_to_string(file).expect("example exists");
+        let bytes = text.as_bytes();
+        let mut checked = 0;
+        for pos in (0..bytes.len()).step_by(89) {
+            for edit in [
+                None,
+                Some(b'"'),
+                Some(b'}'),
+                Some(b']'),
+                Some(b','),
+                Some(b'x'),
+            ] {
+                let mut damaged = bytes[..pos].to_vec();
+                damaged.extend(edit);
+                damaged.extend(&bytes[pos + usize::from(edit.is_none())..]);
+                if let Ok(damaged) = String::from_utf8(damaged) {
+                    assert_same_as_reference(&damaged);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
     #[test]
     fn reading_lazily_keeps_the_reference_errors() {
         let params = r#""P": {"type": "object", "properties": {"x": {"type": "string"}}}"#;
