@@ -123,12 +123,67 @@ impl Hasher for PrehashedKey {
     }
 }
 
+/// The types being built, in chunks: a vector grown by doubling would for a moment hold
+/// its old and new buffers (28 MB at N=5000, the peak of the run) and keep up to twice
+/// the room it needs. [`Entries::into_vec`] gives the exact-size vector of the API.
+#[derive(Default)]
+pub(crate) struct Entries {
+    chunks: Vec<Vec<TypeEntry>>,
+    len: usize,
+}
+
+impl Entries {
+    const CHUNK: usize = 1024;
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, entry: TypeEntry) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(entry),
+            _ => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(entry);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &TypeEntry> {
+        self.chunks.iter().flatten()
+    }
+
+    /// All entries in one vector of their exact size (each chunk freed once moved).
+    pub fn into_vec(self) -> Vec<TypeEntry> {
+        let mut all = Vec::with_capacity(self.len);
+        for chunk in self.chunks {
+            all.extend(chunk);
+        }
+        all
+    }
+}
+
+impl std::ops::Index<usize> for Entries {
+    type Output = TypeEntry;
+    fn index(&self, i: usize) -> &TypeEntry {
+        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Entries {
+    fn index_mut(&mut self, i: usize) -> &mut TypeEntry {
+        &mut self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
 pub(crate) struct Builder<'a> {
     pub file: &'a str,
     defs: Vec<DefSource<'a>>,
     def_by_ref: HashMap<&'a str, usize, FxBuildHasher>,
     def_state: Vec<DefState>,
-    pub entries: Vec<TypeEntry>,
+    pub entries: Entries,
     /// Name candidates of named entries, by entry index.
     pub names: HashMap<usize, NameCandidate, FxBuildHasher>,
     /// Anonymous types and inline objects, by structure: the hash of `(kind, docs)` → the
@@ -156,11 +211,22 @@ impl<'a> Builder<'a> {
             def_by_ref,
             def_state: vec![DefState::Unvisited; defs.len()],
             defs,
-            entries: Vec::new(),
+            entries: Entries::default(),
             names: HashMap::default(),
             interned: HashMap::default(),
             warnings: Vec::new(),
         })
+    }
+
+    /// The types, their name candidates and the warnings; the rest is dropped.
+    pub fn into_parts(
+        self,
+    ) -> (
+        Entries,
+        HashMap<usize, NameCandidate, FxBuildHasher>,
+        Vec<Warning>,
+    ) {
+        (self.entries, self.names, self.warnings)
     }
 
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {

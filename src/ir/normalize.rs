@@ -132,12 +132,10 @@ fn normalize_inner(
     }
     b.add_all_defs()?;
     check_alias_cycles(&b)?;
-    let mut warnings = std::mem::take(&mut b.warnings);
-    // The types live as long as the API; grown by doubling, their vector would be up to
-    // twice their size (9 MB more at N=5000).
-    let mut entries = Vec::with_capacity(b.entries.len());
-    entries.append(&mut b.entries);
-    assign_names(&mut entries, std::mem::take(&mut b.names), &mut warnings);
+    // The builder's tables go before the types are gathered into one vector.
+    let (entries, names, mut warnings) = b.into_parts();
+    let mut entries = entries.into_vec();
+    assign_names(&mut entries, names, &mut warnings);
     let servers = doc.servers.clone();
     Ok(Normalized {
         api: Api {
