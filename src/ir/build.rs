@@ -623,9 +623,9 @@ impl<'a> Builder<'a> {
         for (i, variant) in variants.iter().enumerate() {
             let variant_hint = match variant.as_object().and_then(|v| v.title.as_deref()) {
                 Some(title) => pascal_case(title),
-                None => format!("{hint}Variant{}", i + 1),
+                None => concat_number(hint, "Variant", i + 1),
             };
-            ids.push(self.convert(variant, &format!("{base}/{i}"), &variant_hint)?);
+            ids.push(self.convert(variant, &concat_number(&base, "/", i), &variant_hint)?);
         }
         if ids.is_empty() {
             self.warn(&base, format!("an empty {keyword} allows no value"));
@@ -722,7 +722,7 @@ impl<'a> Builder<'a> {
     }
 
     fn array(&mut self, o: &SchemaObject, pointer: &str, hint: &str) -> Result<TypeId, InputError> {
-        let item_hint = format!("{hint}Item");
+        let item_hint = concat(hint, "Item");
         let tuple_items: Option<(&Vec<Schema>, &str)> = match (&o.prefix_items, &o.items) {
             (Some(prefix), _) => Some((prefix, "prefixItems")),
             (None, Some(Items::Tuple(items))) => Some((items, "items")),
@@ -734,8 +734,8 @@ impl<'a> Builder<'a> {
             for (i, item) in items.iter().enumerate() {
                 ids.push(self.convert(
                     item,
-                    &format!("{base}/{i}"),
-                    &format!("{item_hint}{}", i + 1),
+                    &concat_number(&base, "/", i),
+                    &concat_number(&item_hint, "", i + 1),
                 )?);
             }
             let rest = match (&o.prefix_items, &o.items) {
@@ -799,7 +799,7 @@ impl<'a> Builder<'a> {
                 Some(schema) => self.convert(
                     schema,
                     &pointer_push(pointer, "additionalProperties"),
-                    &format!("{hint}Value"),
+                    &concat(hint, "Value"),
                 )?,
                 None => self.intern(TypeKind::Any, pointer),
             };
@@ -846,7 +846,7 @@ impl<'a> Builder<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (key, schema) in properties {
             let at = pointer_push(&base, key);
-            let ty = self.convert(schema, &at, &format!("{hint}{}", pascal_case(key)))?;
+            let ty = self.convert(schema, &at, &concat(hint, &pascal_case(key)))?;
             let (mut docs, default, read_only) = match schema {
                 Schema::Object(p) => (
                     docs_of(p),
@@ -879,7 +879,7 @@ impl<'a> Builder<'a> {
                 let values = self.convert(
                     schema,
                     &pointer_push(pointer, "additionalProperties"),
-                    &format!("{hint}Value"),
+                    &concat(hint, "Value"),
                 )?;
                 if matches!(self.entries[values.0].kind, TypeKind::Any) {
                     AdditionalProperties::Allowed
@@ -999,24 +999,28 @@ pub(crate) fn docs_of(o: &SchemaObject) -> Docs {
 }
 
 /// Pydantic's default field title: the key with `_` as spaces, each word capitalized.
+/// (Compared character by character: this runs for nearly every field.)
 fn is_generated_title(title: &str, key: &str) -> bool {
-    let words: Vec<String> = key
+    let capitalized_words = key
         .split('_')
         .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
-        })
-        .collect();
-    let squash = |s: &str| {
-        s.chars()
+        .enumerate()
+        .flat_map(|(i, word)| {
+            let mut chars = word.chars();
+            let first = chars.next().into_iter().flat_map(char::to_uppercase);
+            (i > 0).then_some(' ').into_iter().chain(first).chain(chars)
+        });
+    title.chars().eq(capitalized_words) || {
+        let squashed_title = title
+            .chars()
             .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
-    title == words.join(" ") || squash(title) == squash(key)
+            .map(|c| c.to_ascii_lowercase());
+        let squashed_key = key
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase());
+        squashed_title.eq(squashed_key)
+    }
 }
 
 fn literal(v: &Value) -> Option<Literal> {
@@ -1141,6 +1145,36 @@ fn is_decimal_shape(variants: &[Schema]) -> bool {
     (is_number(a) && is_decimal_string(b)) || (is_number(b) && is_decimal_string(a))
 }
 
+/// `a` then `b`, allocated once: `format!` grows its buffer as it writes, and a hint and a
+/// pointer are made for every schema converted.
+pub(crate) fn concat(a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len());
+    out.push_str(a);
+    out.push_str(b);
+    out
+}
+
+/// `a`, `b`, then `n` in decimal (`/anyOf` `/` `2`), allocated once.
+pub(crate) fn concat_number(a: &str, b: &str, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let digits = std::str::from_utf8(&digits[start..]).expect("ASCII digits");
+    let mut out = String::with_capacity(a.len() + b.len() + digits.len());
+    out.push_str(a);
+    out.push_str(b);
+    out.push_str(digits);
+    out
+}
+
 /// Decodes `%XX` escapes of a URI fragment (`#/$defs/Page%5BUser%5D`).
 fn percent_decode(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
@@ -1162,4 +1196,39 @@ fn percent_decode(s: &str) -> Cow<'_, str> {
         i += 1;
     }
     String::from_utf8(out).map_or(Cow::Borrowed(s), Cow::Owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_titles() {
+        for (title, key) in [
+            ("Order Id", "order_id"),
+            ("Orderid", "order_id"),
+            ("ORDER-ID", "order_id"),
+            ("Über Nächte", "über_nächte"),
+            ("Id", "_id_"),
+            ("X", "x"),
+        ] {
+            assert!(is_generated_title(title, key), "{title:?} {key:?}");
+        }
+        for (title, key) in [
+            ("Order", "order_id"),
+            ("The id", "id"),
+            ("", "a"),
+            ("Ids", "id"),
+        ] {
+            assert!(!is_generated_title(title, key), "{title:?} {key:?}");
+        }
+    }
+
+    #[test]
+    fn concatenates() {
+        assert_eq!(concat("Order", "Item"), "OrderItem");
+        for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
+            assert_eq!(concat_number("/p/anyOf", "/", n), format!("/p/anyOf/{n}"));
+        }
+    }
 }

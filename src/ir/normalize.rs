@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::build::{Builder, DefSource, docs_of};
+use super::build::{Builder, DefSource, concat, docs_of};
 use super::model::*;
 use super::naming::{NameCandidate, assign_names, pascal_case};
 use crate::schema::error::pointer_push;
@@ -199,7 +199,7 @@ fn params_type(
     pointer: &str,
     hint: &str,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &format!("{hint}Params"))?;
+    let id = b.convert(schema, pointer, &concat(hint, "Params"))?;
     let target = resolved(b, id);
     match b.entries[target.0].kind.clone() {
         TypeKind::Object(_) => Ok(target),
@@ -284,7 +284,7 @@ fn result_type(
     pointer: &str,
     hint: &str,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &format!("{hint}Result"))?;
+    let id = b.convert(schema, pointer, &concat(hint, "Result"))?;
     let target = resolved(b, id);
     let ok = match &b.entries[target.0].kind {
         TypeKind::Nullable(inner) => is_object_like(b, *inner),
