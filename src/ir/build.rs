@@ -426,14 +426,14 @@ impl<'a> Builder<'a> {
         }
         let inner = self.convert(schema, pointer, hint)?;
         // An object made by merging `allOf` members takes the definition's name itself.
-        if let TypeKind::Object(object) = self.entries[inner.0].kind.clone()
+        if let TypeKind::Object(object) = &self.entries[inner.0].kind
             && self
                 .names
                 .get(&inner.0)
                 .is_some_and(|n| n.priority < NamePriority::Definition)
             && o.reference.is_none()
         {
-            return Ok((TypeKind::Object(object), docs));
+            return Ok((TypeKind::Object(object.clone()), docs));
         }
         Ok((TypeKind::Alias(inner), docs))
     }
@@ -817,7 +817,12 @@ impl<'a> Builder<'a> {
     }
 
     fn inline_name(&self, o: &SchemaObject, hint: &str) -> NameCandidate {
-        match o.title.as_deref().filter(|t| !pascal_case(t).is_empty()) {
+        // (A title makes a name when it has an ASCII letter or digit: see `pascal_case`.)
+        match o
+            .title
+            .as_deref()
+            .filter(|t| t.bytes().any(|b| b.is_ascii_alphanumeric()))
+        {
             Some(title) => NameCandidate::new(title, NamePriority::Title),
             None => NameCandidate::new(hint, NamePriority::Derived),
         }

@@ -29,21 +29,23 @@ impl NameCandidate {
 /// made a space; written out for ASCII because heck's general Unicode path (a formatter
 /// call per character) was a sixth of the normalizer's time.
 pub fn pascal_case(source: &str) -> String {
-    let mut name = String::with_capacity(source.len() + 4);
-    for part in source.split(|c: char| !c.is_ascii_alphanumeric()) {
-        push_words(part.as_bytes(), &mut name);
+    let mut name = Vec::with_capacity(source.len() + 4);
+    // Split at every byte that is not an ASCII letter or digit (all bytes of a non-ASCII
+    // character are such bytes).
+    for part in source.as_bytes().split(|b| !b.is_ascii_alphanumeric()) {
+        push_words(part, &mut name);
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "Type");
+    if name.first().is_some_and(u8::is_ascii_digit) {
+        name.splice(0..0, *b"Type");
     }
-    name
+    String::from_utf8(name).expect("ASCII letters and digits")
 }
 
 /// Appends the words of `part` (ASCII letters and digits), each capitalized. A word ends
 /// before an uppercase letter that follows a lowercase one (`getStatus`), and before the
 /// last of a run of uppercase letters that a lowercase one follows (`HTTPResponse`);
 /// digits take the case of what precedes them.
-fn push_words(part: &[u8], out: &mut String) {
+fn push_words(part: &[u8], out: &mut Vec<u8>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mode {
         Boundary,
@@ -52,8 +54,8 @@ fn push_words(part: &[u8], out: &mut String) {
     }
     let mut push_word = |word: &[u8]| {
         if let Some((first, rest)) = word.split_first() {
-            out.push(char::from(first.to_ascii_uppercase()));
-            out.extend(rest.iter().map(|b| char::from(b.to_ascii_lowercase())));
+            out.push(first.to_ascii_uppercase());
+            out.extend(rest.iter().map(u8::to_ascii_lowercase));
         }
     };
     let mut start = 0;

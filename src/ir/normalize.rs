@@ -201,31 +201,32 @@ fn params_type(
 ) -> Result<TypeId, InputError> {
     let id = b.convert(schema, pointer, &concat(hint, "Params"))?;
     let target = resolved(b, id);
-    match b.entries[target.0].kind.clone() {
-        TypeKind::Object(_) => Ok(target),
-        // A free-form params object (`{"type": "object"}`) is an object with no fields.
-        TypeKind::Map(map) => {
-            let object = ObjectType {
-                fields: Vec::new(),
-                additional: AdditionalProperties::Typed(map.values),
-            };
-            let docs = schema.as_object().map(docs_of).unwrap_or_default();
-            Ok(b.push_named_object(
-                object,
-                docs,
+    let values = match &b.entries[target.0].kind {
+        TypeKind::Object(_) => return Ok(target),
+        TypeKind::Map(map) => map.values,
+        other => {
+            return Err(InputError::new(
+                b.file,
                 pointer,
-                NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
-            ))
+                format!(
+                    "expected an object schema for params (the server takes an object), found {}",
+                    describe(other)
+                ),
+            ));
         }
-        other => Err(InputError::new(
-            b.file,
-            pointer,
-            format!(
-                "expected an object schema for params (the server takes an object), found {}",
-                describe(&other)
-            ),
-        )),
-    }
+    };
+    // A free-form params object (`{"type": "object"}`) is an object with no fields.
+    let object = ObjectType {
+        fields: Vec::new(),
+        additional: AdditionalProperties::Typed(values),
+    };
+    let docs = schema.as_object().map(docs_of).unwrap_or_default();
+    Ok(b.push_named_object(
+        object,
+        docs,
+        pointer,
+        NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
+    ))
 }
 
 fn descriptor_params(
