@@ -315,8 +315,7 @@ fn load(path: &Path) -> Result<(Normalized, String), Failure> {
 }
 
 fn load_text(text: &str, file: &str) -> Result<Normalized, Failure> {
-    let doc = schema::parse_document(text, file)?;
-    Ok(ir::normalize(&doc, file, Some(text))?)
+    Ok(ir::normalize_text(text, file)?)
 }
 
 fn print_warnings(file: &str, warnings: &[Warning], quiet: bool) {

@@ -664,3 +664,42 @@ fn a_discriminated_union_inside_one_of_its_own_variants_keeps_its_discriminator(
     assert_eq!(d.property, "kind");
     assert_eq!(d.mapping.len(), 2);
 }
+
+/// The CLI reads documents lazily (`normalize_text`: named schemas decoded when reached);
+/// the library's `parse_document` + `normalize` is the reference. Both must agree on every
+/// document of the repository: the same types, names, methods and warnings.
+#[test]
+fn lazy_reading_matches_the_reference_on_every_bundled_document() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut docs = Vec::new();
+    for dir in ["examples", "tests/fixtures/pydantic"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let case = entry.unwrap().path();
+            if !case.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&case).unwrap() {
+                let path = file.unwrap().path();
+                if path.to_string_lossy().ends_with(".rpc.json") {
+                    docs.push(path);
+                }
+            }
+        }
+    }
+    docs.push(root.join("tests/e2e/server/e2e.rpc.json"));
+    docs.push(root.join("tests/fixtures/adversarial/adversarial.rpc.json"));
+    assert!(docs.len() > 55, "found only {} documents", docs.len());
+    for path in docs {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = path.display().to_string();
+        let source = rpcforge::schema::parse_document(&text, &file).expect("valid document");
+        let reference = rpcforge::ir::normalize(&source, &file, Some(&text)).expect("normalizes");
+        let lazy = rpcforge::ir::normalize_text(&text, &file).expect("normalizes lazily");
+        assert_eq!(
+            format!("{:?}", lazy.api),
+            format!("{:?}", reference.api),
+            "{file}"
+        );
+        assert_eq!(lazy.warnings, reference.warnings, "{file}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use super::build::Builder;
+use super::build::{Builder, concat_number};
 use crate::schema::InputError;
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::{Schema, SchemaObject};
@@ -20,7 +20,7 @@ pub(crate) fn merge(
     let mut merged = SchemaObject::default();
     let base = pointer_push(pointer, "allOf");
     for (i, member) in members.iter().enumerate() {
-        let flat = flatten(b, member, &format!("{base}/{i}"), 0)?;
+        let flat = flatten(b, member, &concat_number(&base, "/", i), 0)?;
         absorb(b, &mut merged, flat, pointer);
     }
     absorb(b, &mut merged, own, pointer);
@@ -73,7 +73,7 @@ fn flatten(
     let mut result = SchemaObject::default();
     if let Some(reference) = &o.reference {
         let (target, target_pointer) = b.def_schema(reference, pointer)?;
-        let target = flatten(b, target, &target_pointer, depth + 1)?;
+        let target = flatten(b, &target, target_pointer, depth + 1)?;
         absorb(b, &mut result, target, pointer);
     }
     if let Some(members) = &o.all_of {

@@ -1,6 +1,7 @@
 //! Turning JSON Schemas into types of the [`TypeSpace`]: the `$ref` table, structural
 //! interning, and the keyword-by-keyword conversion.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -10,11 +11,47 @@ use super::model::*;
 use super::naming::{NameCandidate, pascal_case};
 use super::{all_of, discriminator};
 use crate::schema::InputError;
+use crate::schema::decode_raw_def;
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::{
     DiscriminatorObject, Items, Schema, SchemaExtra, SchemaObject, TypeName as JsonType, TypeSet,
 };
-use crate::schema::source::SourceDef;
+use crate::schema::source::{RawDef, SourceDef};
+
+/// A `$defs` entry as the builder sees it: decoded already, or still JSON text.
+#[derive(Clone, Copy)]
+pub(crate) struct DefSource<'a> {
+    name: &'a str,
+    pointer: &'a str,
+    reference: &'a str,
+    schema: DefSchema<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum DefSchema<'a> {
+    Decoded(&'a Schema),
+    Text(&'a str),
+}
+
+impl<'a> DefSource<'a> {
+    pub fn decoded(def: &'a SourceDef) -> Self {
+        DefSource {
+            name: &def.name,
+            pointer: &def.pointer,
+            reference: &def.reference,
+            schema: DefSchema::Decoded(&def.schema),
+        }
+    }
+
+    pub fn raw(def: &'a RawDef<'a>) -> Self {
+        DefSource {
+            name: &def.name,
+            pointer: &def.pointer,
+            reference: &def.reference,
+            schema: DefSchema::Text(def.text),
+        }
+    }
+}
 
 /// Pydantic's `Decimal` is a string with this pattern (alone in serialization mode, beside
 /// `number` in an `anyOf` in validation mode).
@@ -39,8 +76,12 @@ fn structural_hash(kind: &TypeKind, docs: &Docs) -> u64 {
     h.0
 }
 
-/// The multiply-rotate hash of rustc's `FxHasher`.
-struct FxHasher(u64);
+/// The multiply-rotate hash of rustc's `FxHasher`; also the hasher of the builder's maps
+/// (their order is never used).
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+pub(crate) type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -82,14 +123,69 @@ impl Hasher for PrehashedKey {
     }
 }
 
+/// The types being built, in chunks: a vector grown by doubling would for a moment hold
+/// its old and new buffers (28 MB at N=5000, the peak of the run) and keep up to twice
+/// the room it needs. [`Entries::into_vec`] gives the exact-size vector of the API.
+#[derive(Default)]
+pub(crate) struct Entries {
+    chunks: Vec<Vec<TypeEntry>>,
+    len: usize,
+}
+
+impl Entries {
+    const CHUNK: usize = 1024;
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, entry: TypeEntry) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(entry),
+            _ => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(entry);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &TypeEntry> {
+        self.chunks.iter().flatten()
+    }
+
+    /// All entries in one vector of their exact size (each chunk freed once moved).
+    pub fn into_vec(self) -> Vec<TypeEntry> {
+        let mut all = Vec::with_capacity(self.len);
+        for chunk in self.chunks {
+            all.extend(chunk);
+        }
+        all
+    }
+}
+
+impl std::ops::Index<usize> for Entries {
+    type Output = TypeEntry;
+    fn index(&self, i: usize) -> &TypeEntry {
+        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Entries {
+    fn index_mut(&mut self, i: usize) -> &mut TypeEntry {
+        &mut self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
 pub(crate) struct Builder<'a> {
     pub file: &'a str,
-    defs: &'a [SourceDef],
-    def_by_ref: HashMap<String, usize>,
+    defs: Vec<DefSource<'a>>,
+    def_by_ref: HashMap<&'a str, usize, FxBuildHasher>,
     def_state: Vec<DefState>,
-    pub entries: Vec<TypeEntry>,
+    pub entries: Entries,
     /// Name candidates of named entries, by entry index.
-    pub names: HashMap<usize, NameCandidate>,
+    pub names: HashMap<usize, NameCandidate, FxBuildHasher>,
     /// Anonymous types and inline objects, by structure: the hash of `(kind, docs)` → the
     /// entries with that hash. The entries are the keys (an interned entry never changes),
     /// so no kind is cloned into the map.
@@ -111,29 +207,41 @@ struct DeferredDiscriminator {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(file: &'a str, defs: &'a [SourceDef]) -> Result<Self, InputError> {
-        let mut def_by_ref = HashMap::new();
+    pub fn new(file: &'a str, defs: Vec<DefSource<'a>>) -> Result<Self, InputError> {
+        let mut def_by_ref =
+            HashMap::with_capacity_and_hasher(defs.len(), FxBuildHasher::default());
         for (i, def) in defs.iter().enumerate() {
-            if def_by_ref.insert(def.reference.clone(), i).is_some() {
+            if def_by_ref.insert(def.reference, i).is_some() {
                 return Err(InputError::new(
                     file,
-                    &def.pointer,
+                    def.pointer,
                     "duplicate definition name",
                 ));
             }
         }
         Ok(Builder {
             file,
-            defs,
             def_by_ref,
             def_state: vec![DefState::Unvisited; defs.len()],
-            entries: Vec::new(),
-            names: HashMap::new(),
+            defs,
+            entries: Entries::default(),
+            names: HashMap::default(),
             interned: HashMap::default(),
             warnings: Vec::new(),
             defs_in_progress: HashSet::new(),
             deferred_discriminators: Vec::new(),
         })
+    }
+
+    /// The types, their name candidates and the warnings; the rest is dropped.
+    pub fn into_parts(
+        self,
+    ) -> (
+        Entries,
+        HashMap<usize, NameCandidate, FxBuildHasher>,
+        Vec<Warning>,
+    ) {
+        (self.entries, self.names, self.warnings)
     }
 
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -151,7 +259,7 @@ impl<'a> Builder<'a> {
     /// reaches the generated packages.
     pub fn add_all_defs(&mut self) -> Result<(), InputError> {
         for i in 0..self.defs.len() {
-            self.def_type(i, &self.defs[i].pointer.clone())?;
+            self.def_type(i, self.defs[i].pointer)?;
         }
         Ok(())
     }
@@ -235,7 +343,7 @@ impl<'a> Builder<'a> {
             )));
         }
         let decoded = percent_decode(reference);
-        self.def_by_ref.get(&decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
+        self.def_by_ref.get(&*decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
             self.error(&at, format!(
                 "unresolvable reference {reference:?}: expected the name of an entry of $defs or definitions"
             ))
@@ -247,14 +355,26 @@ impl<'a> Builder<'a> {
         &self,
         reference: &str,
         pointer: &str,
-    ) -> Result<(&'a Schema, String), InputError> {
-        let def = &self.defs[self.def_index(reference, pointer)?];
-        Ok((&def.schema, def.pointer.clone()))
+    ) -> Result<(Cow<'a, Schema>, &'a str), InputError> {
+        let index = self.def_index(reference, pointer)?;
+        Ok((self.decode_def(index)?, self.defs[index].pointer))
+    }
+
+    /// The schema of a definition, decoded from its text if need be.
+    fn decode_def(&self, index: usize) -> Result<Cow<'a, Schema>, InputError> {
+        let def = self.defs[index];
+        match def.schema {
+            DefSchema::Decoded(schema) => Ok(Cow::Borrowed(schema)),
+            DefSchema::Text(text) => decode_raw_def(text).map(Cow::Owned).ok_or_else(|| {
+                // Only the lazy reading meets this, and it then reads the document again
+                // the reference way, which says what is wrong.
+                self.error(def.pointer, "expected a JSON Schema")
+            }),
+        }
     }
 
     fn def_type(&mut self, index: usize, pointer: &str) -> Result<TypeId, InputError> {
-        let defs = self.defs;
-        let def = &defs[index];
+        let def = self.defs[index];
         match self.def_state[index] {
             DefState::Done(id) => return Ok(id),
             DefState::Following => {
@@ -265,23 +385,24 @@ impl<'a> Builder<'a> {
             }
             DefState::Unvisited => {}
         }
+        let schema = self.decode_def(index)?;
         // A definition that only points at another one is the same type.
-        if let Schema::Object(o) = &def.schema
+        if let Schema::Object(o) = &*schema
             && let Some(target) = &o.reference
             && !has_structure_besides_ref(o)
         {
             self.def_state[index] = DefState::Following;
-            let id = self.resolve_ref(target, &def.pointer)?;
+            let id = self.resolve_ref(target, def.pointer)?;
             self.def_state[index] = DefState::Done(id);
             return Ok(id);
         }
         // Reserve the entry first so that recursive references find it.
-        let name = NameCandidate::new(&def.name, NamePriority::Definition);
-        let id = self.push(TypeKind::Any, Docs::default(), &def.pointer, Some(name));
+        let name = NameCandidate::new(def.name, NamePriority::Definition);
+        let id = self.push(TypeKind::Any, Docs::default(), def.pointer, Some(name));
         self.def_state[index] = DefState::Done(id);
-        let hint = pascal_case(&def.name);
+        let hint = pascal_case(def.name);
         self.defs_in_progress.insert(id);
-        let (kind, docs) = self.convert_named(&def.schema, &def.pointer, &hint, &def.name)?;
+        let (kind, docs) = self.convert_named(&schema, def.pointer, &hint, def.name)?;
         self.defs_in_progress.remove(&id);
         self.entries[id.0].kind = kind;
         self.entries[id.0].docs = docs;
@@ -322,14 +443,14 @@ impl<'a> Builder<'a> {
         }
         let inner = self.convert(schema, pointer, hint)?;
         // An object made by merging `allOf` members takes the definition's name itself.
-        if let TypeKind::Object(object) = self.entries[inner.0].kind.clone()
+        if let TypeKind::Object(object) = &self.entries[inner.0].kind
             && self
                 .names
                 .get(&inner.0)
                 .is_some_and(|n| n.priority < NamePriority::Definition)
             && o.reference.is_none()
         {
-            return Ok((TypeKind::Object(object), docs));
+            return Ok((TypeKind::Object(object.clone()), docs));
         }
         Ok((TypeKind::Alias(inner), docs))
     }
@@ -522,9 +643,9 @@ impl<'a> Builder<'a> {
         for (i, variant) in variants.iter().enumerate() {
             let variant_hint = match variant.as_object().and_then(|v| v.title.as_deref()) {
                 Some(title) => pascal_case(title),
-                None => format!("{hint}Variant{}", i + 1),
+                None => concat_number(hint, "Variant", i + 1),
             };
-            ids.push(self.convert(variant, &format!("{base}/{i}"), &variant_hint)?);
+            ids.push(self.convert(variant, &concat_number(&base, "/", i), &variant_hint)?);
         }
         if ids.is_empty() {
             self.warn(&base, format!("an empty {keyword} allows no value"));
@@ -674,7 +795,7 @@ impl<'a> Builder<'a> {
     }
 
     fn array(&mut self, o: &SchemaObject, pointer: &str, hint: &str) -> Result<TypeId, InputError> {
-        let item_hint = format!("{hint}Item");
+        let item_hint = concat(hint, "Item");
         let tuple_items: Option<(&Vec<Schema>, &str)> = match (&o.prefix_items, &o.items) {
             (Some(prefix), _) => Some((prefix, "prefixItems")),
             (None, Some(Items::Tuple(items))) => Some((items, "items")),
@@ -686,8 +807,8 @@ impl<'a> Builder<'a> {
             for (i, item) in items.iter().enumerate() {
                 ids.push(self.convert(
                     item,
-                    &format!("{base}/{i}"),
-                    &format!("{item_hint}{}", i + 1),
+                    &concat_number(&base, "/", i),
+                    &concat_number(&item_hint, "", i + 1),
                 )?);
             }
             let rest = match (&o.prefix_items, &o.items) {
@@ -751,7 +872,7 @@ impl<'a> Builder<'a> {
                 Some(schema) => self.convert(
                     schema,
                     &pointer_push(pointer, "additionalProperties"),
-                    &format!("{hint}Value"),
+                    &concat(hint, "Value"),
                 )?,
                 None => self.intern(TypeKind::Any, pointer),
             };
@@ -819,7 +940,12 @@ impl<'a> Builder<'a> {
     }
 
     fn inline_name(&self, o: &SchemaObject, hint: &str) -> NameCandidate {
-        match o.title.as_deref().filter(|t| !pascal_case(t).is_empty()) {
+        // (A title makes a name when it has an ASCII letter or digit: see `pascal_case`.)
+        match o
+            .title
+            .as_deref()
+            .filter(|t| t.bytes().any(|b| b.is_ascii_alphanumeric()))
+        {
             Some(title) => NameCandidate::new(title, NamePriority::Title),
             None => NameCandidate::new(hint, NamePriority::Derived),
         }
@@ -848,7 +974,7 @@ impl<'a> Builder<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (key, schema) in properties {
             let at = pointer_push(&base, key);
-            let ty = self.convert(schema, &at, &format!("{hint}{}", pascal_case(key)))?;
+            let ty = self.convert(schema, &at, &concat(hint, &pascal_case(key)))?;
             let (mut docs, default, read_only) = match schema {
                 Schema::Object(p) => (
                     docs_of(p),
@@ -881,7 +1007,7 @@ impl<'a> Builder<'a> {
                 let values = self.convert(
                     schema,
                     &pointer_push(pointer, "additionalProperties"),
-                    &format!("{hint}Value"),
+                    &concat(hint, "Value"),
                 )?;
                 if matches!(self.entries[values.0].kind, TypeKind::Any) {
                     AdditionalProperties::Allowed
@@ -1026,24 +1152,28 @@ pub(crate) fn docs_of(o: &SchemaObject) -> Docs {
 }
 
 /// Pydantic's default field title: the key with `_` as spaces, each word capitalized.
+/// (Compared character by character: this runs for nearly every field.)
 fn is_generated_title(title: &str, key: &str) -> bool {
-    let words: Vec<String> = key
+    let capitalized_words = key
         .split('_')
         .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
-        })
-        .collect();
-    let squash = |s: &str| {
-        s.chars()
+        .enumerate()
+        .flat_map(|(i, word)| {
+            let mut chars = word.chars();
+            let first = chars.next().into_iter().flat_map(char::to_uppercase);
+            (i > 0).then_some(' ').into_iter().chain(first).chain(chars)
+        });
+    title.chars().eq(capitalized_words) || {
+        let squashed_title = title
+            .chars()
             .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
-    title == words.join(" ") || squash(title) == squash(key)
+            .map(|c| c.to_ascii_lowercase());
+        let squashed_key = key
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase());
+        squashed_title.eq(squashed_key)
+    }
 }
 
 fn literal(v: &Value) -> Option<Literal> {
@@ -1168,8 +1298,41 @@ fn is_decimal_shape(variants: &[Schema]) -> bool {
     (is_number(a) && is_decimal_string(b)) || (is_number(b) && is_decimal_string(a))
 }
 
+/// `a` then `b`, allocated once: `format!` grows its buffer as it writes, and a hint and a
+/// pointer are made for every schema converted.
+pub(crate) fn concat(a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len());
+    out.push_str(a);
+    out.push_str(b);
+    out
+}
+
+/// `a`, `b`, then `n` in decimal (`/anyOf` `/` `2`), allocated once.
+pub(crate) fn concat_number(a: &str, b: &str, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let digits = std::str::from_utf8(&digits[start..]).expect("ASCII digits");
+    let mut out = String::with_capacity(a.len() + b.len() + digits.len());
+    out.push_str(a);
+    out.push_str(b);
+    out.push_str(digits);
+    out
+}
+
 /// Decodes `%XX` escapes of a URI fragment (`#/$defs/Page%5BUser%5D`).
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -1185,5 +1348,40 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).map_or(Cow::Borrowed(s), Cow::Owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_titles() {
+        for (title, key) in [
+            ("Order Id", "order_id"),
+            ("Orderid", "order_id"),
+            ("ORDER-ID", "order_id"),
+            ("Über Nächte", "über_nächte"),
+            ("Id", "_id_"),
+            ("X", "x"),
+        ] {
+            assert!(is_generated_title(title, key), "{title:?} {key:?}");
+        }
+        for (title, key) in [
+            ("Order", "order_id"),
+            ("The id", "id"),
+            ("", "a"),
+            ("Ids", "id"),
+        ] {
+            assert!(!is_generated_title(title, key), "{title:?} {key:?}");
+        }
+    }
+
+    #[test]
+    fn concatenates() {
+        assert_eq!(concat("Order", "Item"), "OrderItem");
+        for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
+            assert_eq!(concat_number("/p/anyOf", "/", n), format!("/p/anyOf/{n}"));
+        }
+    }
 }

@@ -14,4 +14,4 @@ mod normalize;
 pub use build::is_integer_text;
 pub use model::*;
 pub use naming::pascal_case;
-pub use normalize::{Normalized, normalize};
+pub use normalize::{Normalized, normalize, normalize_text};

@@ -3,13 +3,13 @@
 
 use std::collections::HashSet;
 
-use super::build::{Builder, docs_of};
+use super::build::{Builder, DefSource, concat, docs_of};
 use super::model::*;
 use super::naming::{NameCandidate, assign_names, pascal_case};
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::Schema;
 use crate::schema::source::{ParamDescriptor, SourceDocument, SourceParams};
-use crate::schema::{InputError, locate};
+use crate::schema::{InputError, locate, parse_document, read_lazily};
 
 /// The normalized API and the warnings met on the way.
 #[derive(Debug, Clone)]
@@ -25,7 +25,8 @@ pub fn normalize(
     file: &str,
     text: Option<&str>,
 ) -> Result<Normalized, InputError> {
-    normalize_inner(doc, file).map_err(|mut e| {
+    let defs = doc.defs.iter().map(DefSource::decoded).collect();
+    normalize_inner(doc, defs, file).map_err(|mut e| {
         if let (None, Some(text)) = (e.location, text) {
             e.location = locate(text, &e.pointer);
         }
@@ -33,8 +34,28 @@ pub fn normalize(
     })
 }
 
-fn normalize_inner(doc: &SourceDocument, file: &str) -> Result<Normalized, InputError> {
-    let mut b = Builder::new(file, &doc.defs)?;
+/// Reads and normalizes a document's text: the same result, warnings and errors as
+/// [`parse_document`] and then [`normalize`], in less time and memory. The named schemas
+/// stay JSON text until the normalizer reaches them (see [`read_lazily`]); a document
+/// that this way does not read or normalize cleanly goes the reference way, which reports
+/// the problem.
+pub fn normalize_text(text: &str, file: &str) -> Result<Normalized, InputError> {
+    if let Some((doc, raw_defs)) = read_lazily(text) {
+        let defs = raw_defs.iter().map(DefSource::raw).collect();
+        if let Ok(normalized) = normalize_inner(&doc, defs, file) {
+            return Ok(normalized);
+        }
+    }
+    let doc = parse_document(text, file)?;
+    normalize(&doc, file, Some(text))
+}
+
+fn normalize_inner(
+    doc: &SourceDocument,
+    defs: Vec<DefSource<'_>>,
+    file: &str,
+) -> Result<Normalized, InputError> {
+    let mut b = Builder::new(file, defs)?;
     let mut methods = Vec::with_capacity(doc.methods.len());
     let mut seen = HashSet::new();
     for m in &doc.methods {
@@ -112,9 +133,10 @@ fn normalize_inner(doc: &SourceDocument, file: &str) -> Result<Normalized, Input
     b.add_all_defs()?;
     b.check_deferred_discriminators();
     check_alias_cycles(&b)?;
-    let mut warnings = std::mem::take(&mut b.warnings);
-    let mut entries = std::mem::take(&mut b.entries);
-    assign_names(&mut entries, &b.names, &mut warnings);
+    // The builder's tables go before the types are gathered into one vector.
+    let (entries, names, mut warnings) = b.into_parts();
+    let mut entries = entries.into_vec();
+    assign_names(&mut entries, names, &mut warnings);
     let servers = doc.servers.clone();
     Ok(Normalized {
         api: Api {
@@ -178,33 +200,34 @@ fn params_type(
     pointer: &str,
     hint: &str,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &format!("{hint}Params"))?;
+    let id = b.convert(schema, pointer, &concat(hint, "Params"))?;
     let target = resolved(b, id);
-    match b.entries[target.0].kind.clone() {
-        TypeKind::Object(_) => Ok(target),
-        // A free-form params object (`{"type": "object"}`) is an object with no fields.
-        TypeKind::Map(map) => {
-            let object = ObjectType {
-                fields: Vec::new(),
-                additional: AdditionalProperties::Typed(map.values),
-            };
-            let docs = schema.as_object().map(docs_of).unwrap_or_default();
-            Ok(b.push_named_object(
-                object,
-                docs,
+    let values = match &b.entries[target.0].kind {
+        TypeKind::Object(_) => return Ok(target),
+        TypeKind::Map(map) => map.values,
+        other => {
+            return Err(InputError::new(
+                b.file,
                 pointer,
-                NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
-            ))
+                format!(
+                    "expected an object schema for params (the server takes an object), found {}",
+                    describe(other)
+                ),
+            ));
         }
-        other => Err(InputError::new(
-            b.file,
-            pointer,
-            format!(
-                "expected an object schema for params (the server takes an object), found {}",
-                describe(&other)
-            ),
-        )),
-    }
+    };
+    // A free-form params object (`{"type": "object"}`) is an object with no fields.
+    let object = ObjectType {
+        fields: Vec::new(),
+        additional: AdditionalProperties::Typed(values),
+    };
+    let docs = schema.as_object().map(docs_of).unwrap_or_default();
+    Ok(b.push_named_object(
+        object,
+        docs,
+        pointer,
+        NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
+    ))
 }
 
 fn descriptor_params(
@@ -263,7 +286,7 @@ fn result_type(
     pointer: &str,
     hint: &str,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &format!("{hint}Result"))?;
+    let id = b.convert(schema, pointer, &concat(hint, "Result"))?;
     let target = resolved(b, id);
     let ok = match &b.entries[target.0].kind {
         TypeKind::Nullable(inner) => is_object_like(b, *inner),
@@ -310,5 +333,97 @@ fn describe(kind: &TypeKind) -> &'static str {
         TypeKind::Union(_) => "a union that allows non-object values",
         TypeKind::Nullable(_) => "a nullable non-object value",
         TypeKind::Alias(_) => "an alias",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference: the whole document decoded, then normalized.
+    fn reference(text: &str) -> Result<Normalized, InputError> {
+        let doc = parse_document(text, "api.json")?;
+        normalize(&doc, "api.json", Some(text))
+    }
+
+    fn assert_same_as_reference(text: &str) {
+        assert_eq!(
+            format!("{:?}", normalize_text(text, "api.json")),
+            format!("{:?}", reference(text))
+        );
+    }
+
+    fn document(defs: &str) -> String {
+        format!(
+            r##"{{"rpcSchema": "1", "info": {{"title": "T", "version": "1"}},
+             "methods": [{{"name": "a.b", "params": {{"$ref": "#/$defs/P"}}}}],
+             "$defs": {defs}}}"##
+        )
+    }
+
+    #[test]
+    fn reading_lazily_gives_the_reference_result() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("tests/fixtures/adversarial/adversarial.rpc.json")];
+        for example in ["chat", "dashboard", "ecommerce", "game", "notifications"] {
+            files.push(root.join(format!("examples/{example}/{example}.rpc.json")));
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("fixture exists");
+            assert!(read_lazily(&text).is_some(), "{}", file.display());
+            assert_same_as_reference(&text);
+        }
+    }
+
+    /// Damaged copies of a document (a byte dropped, or a quote, bracket, comma or letter
+    /// put in) read and normalize as the reference does: the same result or the same error.
+    #[test]
+    fn reading_lazily_damaged_documents_gives_the_reference_result() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chat/chat.rpc.json");
+        let text = std::fs::read_to_string(file).expect("example exists");
+        let bytes = text.as_bytes();
+        let mut checked = 0;
+        for pos in (0..bytes.len()).step_by(89) {
+            for edit in [
+                None,
+                Some(b'"'),
+                Some(b'}'),
+                Some(b']'),
+                Some(b','),
+                Some(b'x'),
+            ] {
+                let mut damaged = bytes[..pos].to_vec();
+                damaged.extend(edit);
+                damaged.extend(&bytes[pos + usize::from(edit.is_none())..]);
+                if let Ok(damaged) = String::from_utf8(damaged) {
+                    assert_same_as_reference(&damaged);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
+    #[test]
+    fn reading_lazily_keeps_the_reference_errors() {
+        let params = r#""P": {"type": "object", "properties": {"x": {"type": "string"}}}"#;
+        // A definition that does not decode.
+        assert_same_as_reference(&document(&format!(r#"{{{params}, "Q": {{"type": 5}}}}"#)));
+        // A repeated definition name (the last one wins).
+        assert_same_as_reference(&document(&format!(
+            r#"{{{params}, "Q": {{"type": "string"}}, "Q": {{"type": "integer"}}}}"#
+        )));
+        // A normalizer error inside a definition.
+        assert_same_as_reference(&document(r##"{"P": {"$ref": "#/$defs/Missing"}}"##));
+        // Nesting that a definition's own text allows, but the whole document does not.
+        for depth in [124, 125, 126, 127] {
+            let nested = format!(
+                "{}{{}}{}",
+                r#"{"items": "#.repeat(depth - 1),
+                "}".repeat(depth - 1)
+            );
+            let text = document(&format!(r#"{{{params}, "Deep": {nested}}}"#));
+            assert_same_as_reference(&text);
+        }
     }
 }

@@ -56,6 +56,11 @@ pub fn pointer_push(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + token.len() + 1);
     out.push_str(base);
     out.push('/');
-    out.push_str(&escape_token(token));
+    // Nearly every token needs no escape; the normalizer makes a pointer for every schema.
+    if token.contains(['~', '/']) {
+        out.push_str(&escape_token(token));
+    } else {
+        out.push_str(token);
+    }
     out
 }

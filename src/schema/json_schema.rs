@@ -378,9 +378,213 @@ impl Serialize for SchemaObject {
     }
 }
 
+// Decoded straight into `SchemaObject` (no `SchemaObjectWire` of 42 options converted and
+// compared afterwards: a large document has hundreds of thousands of schemas). What the
+// derived `Deserialize` of `SchemaObjectWire` does, so the messages are the same: each
+// keyword decoded as its field's type, a repeated keyword refused, unknown keys skipped,
+// `const` and `default` present even when `null`.
 impl<'de> Deserialize<'de> for SchemaObject {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        SchemaObjectWire::deserialize(d).map(SchemaObject::from)
+        d.deserialize_struct("SchemaObjectWire", KEYWORDS, SchemaObjectVisitor)
+    }
+}
+
+/// The keywords of [`SchemaObjectWire`], in its field order.
+const KEYWORDS: &[&str] = &[
+    "$ref",
+    "type",
+    "format",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "prefixItems",
+    "enum",
+    "const",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "discriminator",
+    "default",
+    "title",
+    "description",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "$defs",
+    "not",
+    "if",
+    "patternProperties",
+    "propertyNames",
+    "contains",
+    "dependentSchemas",
+    "unevaluatedProperties",
+];
+
+/// A key of a schema object: the index of its keyword in [`KEYWORDS`], if it is one.
+struct Keyword(Option<usize>);
+
+impl<'de> Deserialize<'de> for Keyword {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_identifier(KeywordVisitor)
+    }
+}
+
+struct KeywordVisitor;
+
+impl<'de> Visitor<'de> for KeywordVisitor {
+    type Value = Keyword;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Keyword, E> {
+        Ok(Keyword(match v {
+            "$ref" => Some(0),
+            "type" => Some(1),
+            "format" => Some(2),
+            "properties" => Some(3),
+            "required" => Some(4),
+            "additionalProperties" => Some(5),
+            "items" => Some(6),
+            "prefixItems" => Some(7),
+            "enum" => Some(8),
+            "const" => Some(9),
+            "anyOf" => Some(10),
+            "oneOf" => Some(11),
+            "allOf" => Some(12),
+            "discriminator" => Some(13),
+            "default" => Some(14),
+            "title" => Some(15),
+            "description" => Some(16),
+            "examples" => Some(17),
+            "deprecated" => Some(18),
+            "readOnly" => Some(19),
+            "writeOnly" => Some(20),
+            "minLength" => Some(21),
+            "maxLength" => Some(22),
+            "pattern" => Some(23),
+            "minimum" => Some(24),
+            "maximum" => Some(25),
+            "exclusiveMinimum" => Some(26),
+            "exclusiveMaximum" => Some(27),
+            "multipleOf" => Some(28),
+            "minItems" => Some(29),
+            "maxItems" => Some(30),
+            "uniqueItems" => Some(31),
+            "minProperties" => Some(32),
+            "maxProperties" => Some(33),
+            "$defs" => Some(34),
+            "not" => Some(35),
+            "if" => Some(36),
+            "patternProperties" => Some(37),
+            "propertyNames" => Some(38),
+            "contains" => Some(39),
+            "dependentSchemas" => Some(40),
+            "unevaluatedProperties" => Some(41),
+            _ => None,
+        }))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Keyword, E> {
+        match std::str::from_utf8(v) {
+            Ok(v) => self.visit_str(v),
+            Err(_) => Ok(Keyword(None)),
+        }
+    }
+}
+
+/// Sets a keyword kept in [`SchemaExtra`], which is made only for a value.
+fn set_extra<T>(
+    o: &mut SchemaObject,
+    value: Option<T>,
+    field: impl FnOnce(&mut SchemaExtra) -> &mut Option<T>,
+) {
+    if value.is_some() {
+        *field(o.extra.get_or_insert_with(Box::default)) = value;
+    }
+}
+
+struct SchemaObjectVisitor;
+
+impl<'de> Visitor<'de> for SchemaObjectVisitor {
+    type Value = SchemaObject;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("struct SchemaObjectWire")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SchemaObject, A::Error> {
+        let mut o = SchemaObject::default();
+        let mut seen = 0u64;
+        while let Some(Keyword(id)) = map.next_key()? {
+            let Some(id) = id else {
+                map.next_value::<de::IgnoredAny>()?;
+                continue;
+            };
+            if seen & (1 << id) != 0 {
+                return Err(de::Error::duplicate_field(KEYWORDS[id]));
+            }
+            seen |= 1 << id;
+            match id {
+                0 => o.reference = map.next_value()?,
+                1 => o.types = map.next_value()?,
+                2 => set_extra(&mut o, map.next_value()?, |e| &mut e.format),
+                3 => set_extra(&mut o, map.next_value()?, |e| &mut e.properties),
+                4 => set_extra(&mut o, map.next_value()?, |e| &mut e.required),
+                5 => set_extra(&mut o, map.next_value()?, |e| &mut e.additional_properties),
+                6 => o.items = map.next_value()?,
+                7 => set_extra(&mut o, map.next_value()?, |e| &mut e.prefix_items),
+                8 => set_extra(&mut o, map.next_value()?, |e| &mut e.enum_values),
+                9 => set_extra(&mut o, Some(Box::new(map.next_value()?)), |e| {
+                    &mut e.const_value
+                }),
+                10 => o.any_of = map.next_value()?,
+                11 => set_extra(&mut o, map.next_value()?, |e| &mut e.one_of),
+                12 => set_extra(&mut o, map.next_value()?, |e| &mut e.all_of),
+                13 => set_extra(&mut o, map.next_value()?, |e| &mut e.discriminator),
+                14 => o.default = Some(Box::new(map.next_value()?)),
+                15 => o.title = map.next_value()?,
+                16 => o.description = map.next_value()?,
+                17 => set_extra(&mut o, map.next_value()?, |e| &mut e.examples),
+                18 => o.deprecated = map.next_value()?,
+                19 => set_extra(&mut o, map.next_value()?, |e| &mut e.read_only),
+                20 => set_extra(&mut o, map.next_value()?, |e| &mut e.write_only),
+                21 => set_extra(&mut o, map.next_value()?, |e| &mut e.min_length),
+                22 => set_extra(&mut o, map.next_value()?, |e| &mut e.max_length),
+                23 => set_extra(&mut o, map.next_value()?, |e| &mut e.pattern),
+                24 => set_extra(&mut o, map.next_value()?, |e| &mut e.minimum),
+                25 => set_extra(&mut o, map.next_value()?, |e| &mut e.maximum),
+                26 => set_extra(&mut o, map.next_value()?, |e| &mut e.exclusive_minimum),
+                27 => set_extra(&mut o, map.next_value()?, |e| &mut e.exclusive_maximum),
+                28 => set_extra(&mut o, map.next_value()?, |e| &mut e.multiple_of),
+                29 => set_extra(&mut o, map.next_value()?, |e| &mut e.min_items),
+                30 => set_extra(&mut o, map.next_value()?, |e| &mut e.max_items),
+                31 => set_extra(&mut o, map.next_value()?, |e| &mut e.unique_items),
+                32 => set_extra(&mut o, map.next_value()?, |e| &mut e.min_properties),
+                33 => set_extra(&mut o, map.next_value()?, |e| &mut e.max_properties),
+                34 => set_extra(&mut o, map.next_value()?, |e| &mut e.nested_defs),
+                35 => set_extra(&mut o, map.next_value()?, |e| &mut e.not),
+                36 => set_extra(&mut o, map.next_value()?, |e| &mut e.if_schema),
+                37 => set_extra(&mut o, map.next_value()?, |e| &mut e.pattern_properties),
+                38 => set_extra(&mut o, map.next_value()?, |e| &mut e.property_names),
+                39 => set_extra(&mut o, map.next_value()?, |e| &mut e.contains),
+                40 => set_extra(&mut o, map.next_value()?, |e| &mut e.dependent_schemas),
+                41 => set_extra(&mut o, map.next_value()?, |e| &mut e.unevaluated_properties),
+                _ => unreachable!("a keyword index"),
+            }
+        }
+        Ok(o)
     }
 }
 
@@ -570,5 +774,61 @@ impl JsonSchema for Items {
     fn json_schema(generator: &mut SchemaGenerator) -> schemars::Schema {
         let schema = generator.subschema_for::<Schema>();
         json_schema!({ "anyOf": [schema, { "type": "array", "items": schema }] })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct decoding gives what the derived one of `SchemaObjectWire` gave: the same
+    /// schema, or the same error, from text and from a `Value`.
+    #[test]
+    fn decodes_as_the_wire_form() {
+        let samples = [
+            r##"{}"##,
+            r##"{"title": null}"##,
+            r##"{"title": null, "title": "x"}"##,
+            r##"{"$ref": "#/a", "$ref": "#/b"}"##,
+            r##"{"type": 5}"##,
+            r##"{"type": ["string", "null"], "format": "uuid"}"##,
+            r##"{"const": null}"##,
+            r##"{"default": null, "description": "d"}"##,
+            r##"{"format": null, "pattern": null}"##,
+            r##"{"x-extension": [1, {"a": 2}], "$ref": "#/a"}"##,
+            r##"{"properties": {"a": {"type": "string"}}, "required": ["a"]}"##,
+            r##"{"properties": {"a": {"type": 7}}}"##,
+            r##"{"minimum": "x"}"##,
+            r##"{"minimum": 1e999, "maximum": 18446744073709551616}"##,
+            r##"{"items": [true, {}]}"##,
+            r##"{"items": 3}"##,
+            r##"{"enum": [1, "a", null], "examples": [1]}"##,
+            r##"{"$defs": {}, "not": {}, "if": true}"##,
+            r##"{"deprecated": "yes"}"##,
+            r##"{"discriminator": {"propertyName": 1}}"##,
+            r##"{"discriminator": {"propertyName": "k", "mapping": {"a": "#/a"}}}"##,
+            r##"{"minLength": -1}"##,
+            r##"{"unevaluatedProperties": false, "readOnly": true, "writeOnly": null}"##,
+            r##"{"anyOf": [{"type": "number"}, {"type": "null"}], "oneOf": [], "allOf": [{}]}"##,
+            r##"{"additionalProperties": {"type": "integer"}, "minProperties": 1}"##,
+            r##"{"prefixItems": [{}], "uniqueItems": true, "minItems": 0, "maxItems": 2}"##,
+        ];
+        let wire = |text: &str| -> Result<SchemaObject, String> {
+            serde_json::from_str::<SchemaObjectWire>(text)
+                .map(SchemaObject::from)
+                .map_err(|e| e.to_string())
+        };
+        for text in samples {
+            let direct = serde_json::from_str::<SchemaObject>(text).map_err(|e| e.to_string());
+            assert_eq!(direct, wire(text), "{text}");
+            if let Ok(value) = serde_json::from_str::<Value>(text) {
+                let direct = serde_json::from_value::<SchemaObject>(value.clone())
+                    .map_err(|e| e.to_string());
+                let wire = serde_json::from_value::<SchemaObjectWire>(value)
+                    .map(SchemaObject::from)
+                    .map_err(|e| e.to_string());
+                assert_eq!(direct, wire, "{text}");
+            }
+        }
     }
 }

@@ -8,8 +8,9 @@ pub mod error;
 pub mod json_schema;
 pub mod openrpc;
 mod read;
+mod scan;
 pub mod source;
 
 pub use error::InputError;
-pub use read::{locate, parse_document, read_document};
+pub use read::{decode_raw_def, locate, parse_document, read_document, read_lazily};
 pub use source::SourceDocument;

@@ -3,13 +3,16 @@
 
 use std::path::Path;
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::document::RpcSchemaDocument;
+use super::document::{EventObject, FormatVersion, Info, MethodObject, RpcSchemaDocument};
 use super::error::{InputError, escape_token, unescape_token};
+use super::json_schema::Schema;
 use super::openrpc::OpenRpcDocument;
-use super::source::{SourceDef, SourceDocument, SourceEvent, SourceMethod, SourceParams};
+use super::scan;
+use super::source::{RawDef, SourceDef, SourceDocument, SourceEvent, SourceMethod, SourceParams};
 
 /// Reads and decodes the document at `path` (an RPC schema document or OpenRPC 1.x).
 pub fn read_document(path: &Path) -> Result<SourceDocument, InputError> {
@@ -30,15 +33,114 @@ pub fn parse_document(text: &str, file: &str) -> Result<SourceDocument, InputErr
 /// the last one wins in a `Value`), goes through [`parse_via_value`], which produces the
 /// diagnostics: pointers, messages and positions are those of one decoding path only.
 fn fast_path(text: &str, file: &str) -> Result<SourceDocument, ()> {
-    // The format: an "openrpc" key at the top level wins, as in `parse_via_value`.
-    let openrpc = text.contains("\"openrpc\"") && locate(text, "/openrpc").is_some();
-    if openrpc {
+    if is_openrpc(text) {
         let doc: OpenRpcDocument = serde_json::from_str(text).map_err(drop)?;
         doc.into_source(file).map_err(drop)
     } else {
         let doc: RpcSchemaDocument = serde_json::from_str(text).map_err(drop)?;
-        Ok(rpc_schema_source(doc))
+        Ok(rpc_schema_document_source(doc))
     }
+}
+
+/// The format: an "openrpc" key at the top level wins, as in `parse_via_value`.
+fn is_openrpc(text: &str) -> bool {
+    text.contains("\"openrpc\"") && locate(text, "/openrpc").is_some()
+}
+
+/// A valid RPC schema document with its named schemas (`$defs`, `definitions`) left as
+/// JSON text, to be decoded one at a time with [`decode_raw_def`] while normalizing: the
+/// decoded schemas of a large document took several times the memory of its text, and
+/// they were all alive at once. The rest of the document is decoded as by
+/// [`parse_document`], into a [`SourceDocument`] without defs.
+///
+/// `None` for an OpenRPC document, and for anything the typed decoding does not accept as
+/// it is: the caller then takes [`parse_document`], whose results and diagnostics are the
+/// reference.
+pub fn read_lazily(text: &str) -> Option<(SourceDocument, Vec<RawDef<'_>>)> {
+    if is_openrpc(text) {
+        return None;
+    }
+    // The named schemas apart; the rest, copied into an object of its own, is decoded
+    // as the document would be (the same nesting, the same checks).
+    let (mut defs, mut definitions) = (None, None);
+    let mut head = String::with_capacity(text.len() / 4);
+    head.push('{');
+    let end = scan::for_each_member(text, |key, rest| {
+        let slot = match scan::plain_key(key)? {
+            "$defs" => &mut defs,
+            "definitions" => &mut definitions,
+            _ => {
+                let len = scan::value_len(rest)?;
+                if head.len() > 1 {
+                    head.push(',');
+                }
+                head.push_str(key);
+                head.push(':');
+                head.push_str(&rest[..len]);
+                return Some(len);
+            }
+        };
+        let (members, len) = scan::object_members(rest)?;
+        // A repeated key: the reference decoding refuses it, then takes the last one.
+        slot.replace(members).is_none().then_some(len)
+    })?;
+    if scan::skip_ws(text.as_bytes(), end) != text.len() {
+        return None;
+    }
+    head.push('}');
+    let doc: LazyRpcSchemaDocument = serde_json::from_str(&head).ok()?;
+    drop(head);
+    let source = rpc_schema_source(doc.info, doc.servers, doc.methods, doc.events, Vec::new());
+    let mut raw_defs = Vec::new();
+    for (container, members) in [("/$defs", defs), ("/definitions", definitions)] {
+        for (key, value) in members.unwrap_or_default() {
+            let name = match scan::plain_key(key) {
+                Some(name) => name.to_string(),
+                None => serde_json::from_str(key).ok()?,
+            };
+            raw_defs.push(raw_def(container, name, value));
+        }
+    }
+    Some((source, raw_defs))
+}
+
+fn raw_def<'a>(container: &str, name: String, text: &'a str) -> RawDef<'a> {
+    let pointer = super::error::pointer_push(container, &name);
+    RawDef {
+        reference: format!("#{pointer}"),
+        name,
+        text,
+        pointer,
+    }
+}
+
+/// Decodes the text of a [`RawDef`]; `None` where decoding the whole document would not
+/// give this schema.
+pub fn decode_raw_def(text: &str) -> Option<Schema> {
+    // serde_json refuses the 128th level of nesting, counted from where decoding starts. A
+    // named schema sits on the third level of the document (`{"$defs": {"Name": {`); inside
+    // two arrays it does too, and what is nested too deep there fails here as well.
+    let mut wrapped = String::with_capacity(text.len() + 4);
+    wrapped.push_str("[[");
+    wrapped.push_str(text);
+    wrapped.push_str("]]");
+    let [[schema]]: [[Schema; 1]; 1] = serde_json::from_str(&wrapped).ok()?;
+    Some(schema)
+}
+
+/// [`RpcSchemaDocument`] without its named schemas: the same fields, decoded the same way
+/// (keep the two in step).
+#[derive(Deserialize)]
+struct LazyRpcSchemaDocument {
+    /// Checked, as in [`RpcSchemaDocument`], and otherwise unused.
+    #[serde(rename = "rpcSchema")]
+    _rpc_schema: FormatVersion,
+    info: Info,
+    #[serde(default)]
+    servers: IndexMap<String, String>,
+    methods: Vec<MethodObject>,
+    #[serde(default)]
+    events: Vec<EventObject>,
 }
 
 /// The reference decoding: JSON syntax first, then the format, then the typed document
@@ -67,7 +169,7 @@ fn parse_via_value(text: &str, file: &str) -> Result<SourceDocument, InputError>
         doc.into_source(file).map_err(with_location)
     } else if object.contains_key("rpcSchema") {
         let doc: RpcSchemaDocument = decode(&value, file).map_err(with_location)?;
-        Ok(rpc_schema_source(doc))
+        Ok(rpc_schema_document_source(doc))
     } else {
         Err(InputError::new(
             file,
@@ -112,9 +214,28 @@ fn expected_message(serde_message: &str) -> String {
     format!("expected a different value: {serde_message}")
 }
 
-fn rpc_schema_source(doc: RpcSchemaDocument) -> SourceDocument {
-    let methods = doc
-        .methods
+fn rpc_schema_document_source(doc: RpcSchemaDocument) -> SourceDocument {
+    let defs = (doc
+        .defs
+        .into_iter()
+        .map(|(n, s)| SourceDef::new("/$defs", n, s)))
+    .chain(
+        doc.definitions
+            .into_iter()
+            .map(|(n, s)| SourceDef::new("/definitions", n, s)),
+    )
+    .collect();
+    rpc_schema_source(doc.info, doc.servers, doc.methods, doc.events, defs)
+}
+
+fn rpc_schema_source(
+    info: Info,
+    servers: IndexMap<String, String>,
+    methods: Vec<MethodObject>,
+    events: Vec<EventObject>,
+    defs: Vec<SourceDef>,
+) -> SourceDocument {
+    let methods = methods
         .into_iter()
         .enumerate()
         .map(|(i, m)| {
@@ -133,8 +254,7 @@ fn rpc_schema_source(doc: RpcSchemaDocument) -> SourceDocument {
             }
         })
         .collect();
-    let events = doc
-        .events
+    let events = events
         .into_iter()
         .enumerate()
         .map(|(i, e)| SourceEvent {
@@ -144,20 +264,10 @@ fn rpc_schema_source(doc: RpcSchemaDocument) -> SourceDocument {
             pointer: format!("/events/{i}"),
         })
         .collect();
-    let defs = (doc
-        .defs
-        .into_iter()
-        .map(|(n, s)| SourceDef::new("/$defs", n, s)))
-    .chain(
-        doc.definitions
-            .into_iter()
-            .map(|(n, s)| SourceDef::new("/definitions", n, s)),
-    )
-    .collect();
     SourceDocument {
         format: "rpc-schema 1".to_string(),
-        info: doc.info,
-        servers: doc.servers,
+        info,
+        servers,
         methods,
         events,
         defs,

@@ -69,6 +69,20 @@ pub struct SourceDef {
     pub reference: String,
 }
 
+/// A named schema still as its JSON text (see [`crate::schema::read_lazily`]): decoded when
+/// the normalizer reaches it, so that a large document's schemas are not all in memory at
+/// once (they took several times the size of the text).
+#[derive(Debug, Clone)]
+pub struct RawDef<'a> {
+    pub name: String,
+    /// The schema's JSON text, a slice of the document.
+    pub text: &'a str,
+    /// `/$defs/Money-Input`.
+    pub pointer: String,
+    /// `#/$defs/Money-Input`.
+    pub reference: String,
+}
+
 impl SourceDef {
     /// A def under `container` (a pointer such as `/$defs`).
     pub fn new(container: &str, name: String, schema: Schema) -> Self {
