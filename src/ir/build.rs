@@ -400,7 +400,7 @@ impl<'a> Builder<'a> {
         let name = NameCandidate::new(def.name, NamePriority::Definition);
         let id = self.push(TypeKind::Any, Docs::default(), def.pointer, Some(name));
         self.def_state[index] = DefState::Done(id);
-        let hint = pascal_case(def.name);
+        let hint = Hint::Pascal(def.name);
         self.defs_in_progress.insert(id);
         let (kind, docs) = self.convert_named(&schema, def.pointer, &hint, def.name)?;
         self.defs_in_progress.remove(&id);
@@ -415,7 +415,7 @@ impl<'a> Builder<'a> {
         &mut self,
         schema: &Schema,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
         source_name: &str,
     ) -> Result<(TypeKind, Docs), InputError> {
         let Schema::Object(o) = schema else {
@@ -498,7 +498,7 @@ impl<'a> Builder<'a> {
         &mut self,
         schema: &Schema,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let o = match schema {
             Schema::Bool(true) => return Ok(self.intern(TypeKind::Any, pointer)),
@@ -594,7 +594,7 @@ impl<'a> Builder<'a> {
         &mut self,
         merged: &SchemaObject,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         self.convert(&Schema::Object(Box::new(merged.clone())), pointer, hint)
     }
@@ -630,7 +630,7 @@ impl<'a> Builder<'a> {
         variants: &[Schema],
         keyword: &str,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         if is_decimal_shape(variants) {
             return Ok(self.intern(
@@ -642,8 +642,8 @@ impl<'a> Builder<'a> {
         let mut ids = Vec::new();
         for (i, variant) in variants.iter().enumerate() {
             let variant_hint = match variant.as_object().and_then(|v| v.title.as_deref()) {
-                Some(title) => pascal_case(title),
-                None => concat_number(hint, "Variant", i + 1),
+                Some(title) => Hint::Pascal(title),
+                None => Hint::Numbered(hint, "Variant", i + 1),
             };
             ids.push(self.convert(variant, &concat_number(&base, "/", i), &variant_hint)?);
         }
@@ -772,7 +772,7 @@ impl<'a> Builder<'a> {
         o: &SchemaObject,
         t: JsonType,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let kind = match t {
             JsonType::Null => TypeKind::Null,
@@ -794,8 +794,13 @@ impl<'a> Builder<'a> {
         Ok(self.intern(kind, pointer))
     }
 
-    fn array(&mut self, o: &SchemaObject, pointer: &str, hint: &str) -> Result<TypeId, InputError> {
-        let item_hint = concat(hint, "Item");
+    fn array(
+        &mut self,
+        o: &SchemaObject,
+        pointer: &str,
+        hint: &Hint<'_>,
+    ) -> Result<TypeId, InputError> {
+        let item_hint = Hint::Suffix(hint, "Item");
         let tuple_items: Option<(&Vec<Schema>, &str)> = match (&o.prefix_items, &o.items) {
             (Some(prefix), _) => Some((prefix, "prefixItems")),
             (None, Some(Items::Tuple(items))) => Some((items, "items")),
@@ -808,7 +813,7 @@ impl<'a> Builder<'a> {
                 ids.push(self.convert(
                     item,
                     &concat_number(&base, "/", i),
-                    &concat_number(&item_hint, "", i + 1),
+                    &Hint::Numbered(&item_hint, "", i + 1),
                 )?);
             }
             let rest = match (&o.prefix_items, &o.items) {
@@ -851,7 +856,7 @@ impl<'a> Builder<'a> {
         &mut self,
         o: &SchemaObject,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let Some(object) = self.object_type(o, pointer, hint)? else {
             // No properties: a map.
@@ -872,7 +877,7 @@ impl<'a> Builder<'a> {
                 Some(schema) => self.convert(
                     schema,
                     &pointer_push(pointer, "additionalProperties"),
-                    &concat(hint, "Value"),
+                    &Hint::Suffix(hint, "Value"),
                 )?,
                 None => self.intern(TypeKind::Any, pointer),
             };
@@ -910,11 +915,11 @@ impl<'a> Builder<'a> {
         &mut self,
         names: &Value,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
     ) -> Result<Option<TypeId>, InputError> {
         let schema: Schema = serde_json::from_value(names.clone())
             .map_err(|e| self.error(pointer, format!("expected a schema: {e}")))?;
-        let id = self.convert(&schema, pointer, &format!("{hint}Key"))?;
+        let id = self.convert(&schema, pointer, &Hint::Suffix(hint, "Key"))?;
         let mut target = id;
         for _ in 0..=self.entries.len() {
             match &self.entries[target.0].kind {
@@ -939,7 +944,7 @@ impl<'a> Builder<'a> {
         Ok(None)
     }
 
-    fn inline_name(&self, o: &SchemaObject, hint: &str) -> NameCandidate {
+    fn inline_name(&self, o: &SchemaObject, hint: &Hint<'_>) -> NameCandidate {
         // (A title makes a name when it has an ASCII letter or digit: see `pascal_case`.)
         match o
             .title
@@ -947,7 +952,7 @@ impl<'a> Builder<'a> {
             .filter(|t| t.bytes().any(|b| b.is_ascii_alphanumeric()))
         {
             Some(title) => NameCandidate::new(title, NamePriority::Title),
-            None => NameCandidate::new(hint, NamePriority::Derived),
+            None => NameCandidate::new(&hint.to_string(), NamePriority::Derived),
         }
     }
 
@@ -956,7 +961,7 @@ impl<'a> Builder<'a> {
         &mut self,
         o: &SchemaObject,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
     ) -> Result<Option<ObjectType>, InputError> {
         let Some(properties) = o.properties.as_ref().filter(|p| !p.is_empty()) else {
             return Ok(None);
@@ -974,7 +979,7 @@ impl<'a> Builder<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (key, schema) in properties {
             let at = pointer_push(&base, key);
-            let ty = self.convert(schema, &at, &concat(hint, &pascal_case(key)))?;
+            let ty = self.convert(schema, &at, &Hint::Property(hint, key))?;
             let (mut docs, default, read_only) = match schema {
                 Schema::Object(p) => (
                     docs_of(p),
@@ -1007,7 +1012,7 @@ impl<'a> Builder<'a> {
                 let values = self.convert(
                     schema,
                     &pointer_push(pointer, "additionalProperties"),
-                    &concat(hint, "Value"),
+                    &Hint::Suffix(hint, "Value"),
                 )?;
                 if matches!(self.entries[values.0].kind, TypeKind::Any) {
                     AdditionalProperties::Allowed
@@ -1298,13 +1303,43 @@ fn is_decimal_shape(variants: &[Schema]) -> bool {
     (is_number(a) && is_decimal_string(b)) || (is_number(b) && is_decimal_string(a))
 }
 
-/// `a` then `b`, allocated once: `format!` grows its buffer as it writes, and a hint and a
-/// pointer are made for every schema converted.
-pub(crate) fn concat(a: &str, b: &str) -> String {
-    let mut out = String::with_capacity(a.len() + b.len());
-    out.push_str(a);
-    out.push_str(b);
-    out
+/// The PascalCase name that an inline type takes when it has no title, written out only
+/// when a type needs it: most schemas (references, strings, numbers) never use theirs, and
+/// making one for every property was about a twentieth of the normalizer's instructions.
+#[derive(Clone, Copy)]
+pub(crate) enum Hint<'a> {
+    /// This text.
+    Text(&'a str),
+    /// The PascalCase of this text.
+    Pascal(&'a str),
+    /// A parent's hint, then the PascalCase of a property's key.
+    Property(&'a Hint<'a>, &'a str),
+    /// A parent's hint, then a suffix (`Item`, `Value`).
+    Suffix(&'a Hint<'a>, &'static str),
+    /// A parent's hint, a suffix, then a number in decimal (`Variant2`).
+    Numbered(&'a Hint<'a>, &'static str, usize),
+}
+
+impl std::fmt::Display for Hint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Hint::Text(text) => f.write_str(text),
+            Hint::Pascal(text) => f.write_str(&pascal_case(text)),
+            Hint::Property(parent, key) => {
+                parent.fmt(f)?;
+                f.write_str(&pascal_case(key))
+            }
+            Hint::Suffix(parent, suffix) => {
+                parent.fmt(f)?;
+                f.write_str(suffix)
+            }
+            Hint::Numbered(parent, suffix, n) => {
+                parent.fmt(f)?;
+                f.write_str(suffix)?;
+                write!(f, "{n}")
+            }
+        }
+    }
 }
 
 /// `a`, `b`, then `n` in decimal (`/anyOf` `/` `2`), allocated once.
@@ -1379,7 +1414,14 @@ mod tests {
 
     #[test]
     fn concatenates() {
-        assert_eq!(concat("Order", "Item"), "OrderItem");
+        let order = Hint::Pascal("order_line");
+        let item = Hint::Suffix(&order, "Item");
+        let field = Hint::Property(&item, "unit_price");
+        assert_eq!(
+            Hint::Numbered(&field, "Variant", 12).to_string(),
+            "OrderLineItemUnitPriceVariant12"
+        );
+        assert_eq!(Hint::Text("Variant").to_string(), "Variant");
         for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
             assert_eq!(concat_number("/p/anyOf", "/", n), format!("/p/anyOf/{n}"));
         }

@@ -1,7 +1,7 @@
 //! Checking a `discriminator` against the union it tags. A discriminator the clients
 //! could not rely on is dropped with a warning (the union stays a plain union).
 
-use super::build::Builder;
+use super::build::{Builder, Hint};
 use super::model::{Discriminator, Literal, TypeId, TypeKind};
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::DiscriminatorObject;
@@ -128,7 +128,7 @@ fn mapping_target(
                         format!("expected a $ref string or a schema: {e}"),
                     )
                 })?;
-            b.convert(&schema, pointer, "Variant")
+            b.convert(&schema, pointer, &Hint::Text("Variant"))
         }
     }
 }

@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::build::{Builder, DefSource, concat, docs_of};
+use super::build::{Builder, DefSource, Hint, docs_of};
 use super::model::*;
-use super::naming::{NameCandidate, assign_names, pascal_case};
+use super::naming::{NameCandidate, assign_names};
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::Schema;
 use crate::schema::source::{ParamDescriptor, SourceDocument, SourceParams};
@@ -75,7 +75,7 @@ fn normalize_inner(
                 ),
             ));
         }
-        let hint = pascal_case(&m.name);
+        let hint = Hint::Pascal(&m.name);
         let params = match &m.params {
             None => None,
             Some(SourceParams::Schema { schema, pointer }) => {
@@ -121,7 +121,8 @@ fn normalize_inner(
                 ),
             ));
         }
-        let hint = format!("{}Event", pascal_case(&e.name));
+        let name = Hint::Pascal(&e.name);
+        let hint = Hint::Suffix(&name, "Event");
         let payload = b.convert(&e.payload, &pointer_push(&e.pointer, "payload"), &hint)?;
         events.push(Event {
             wire_name: e.name.clone(),
@@ -198,9 +199,9 @@ fn params_type(
     b: &mut Builder,
     schema: &Schema,
     pointer: &str,
-    hint: &str,
+    hint: &Hint<'_>,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &concat(hint, "Params"))?;
+    let id = b.convert(schema, pointer, &Hint::Suffix(hint, "Params"))?;
     let target = resolved(b, id);
     let values = match &b.entries[target.0].kind {
         TypeKind::Object(_) => return Ok(target),
@@ -234,7 +235,7 @@ fn descriptor_params(
     b: &mut Builder,
     descriptors: &[ParamDescriptor],
     pointer: &str,
-    hint: &str,
+    hint: &Hint<'_>,
 ) -> Result<TypeId, InputError> {
     let mut fields = Vec::new();
     let mut seen = HashSet::new();
@@ -246,11 +247,7 @@ fn descriptor_params(
                 format!("duplicate parameter name {:?}", d.name),
             ));
         }
-        let ty = b.convert(
-            &d.schema,
-            &d.pointer,
-            &format!("{hint}{}", pascal_case(&d.name)),
-        )?;
+        let ty = b.convert(&d.schema, &d.pointer, &Hint::Property(hint, &d.name))?;
         let mut docs = d.schema.as_object().map(docs_of).unwrap_or_default();
         docs.description = d.description.clone().or(docs.description);
         docs.deprecated |= d.deprecated;
@@ -284,9 +281,9 @@ fn result_type(
     b: &mut Builder,
     schema: &Schema,
     pointer: &str,
-    hint: &str,
+    hint: &Hint<'_>,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &concat(hint, "Result"))?;
+    let id = b.convert(schema, pointer, &Hint::Suffix(hint, "Result"))?;
     let target = resolved(b, id);
     let ok = match &b.entries[target.0].kind {
         TypeKind::Nullable(inner) => is_object_like(b, *inner),
