@@ -1,8 +1,6 @@
 //! `allOf`: members merged into one schema before conversion (and `$ref` with sibling
 //! constraints, which means the same). Conflicts keep the first member's word and warn.
 
-use indexmap::IndexMap;
-
 use super::build::{Builder, concat_number};
 use crate::schema::InputError;
 use crate::schema::error::pointer_push;
@@ -98,7 +96,7 @@ fn flatten(
 /// else keeps the value already there (with a warning where the two disagree on structure).
 fn absorb(b: &mut Builder, into: &mut SchemaObject, mut from: SchemaObject, pointer: &str) {
     if let Some(props) = from.properties.take() {
-        let target = into.properties.get_or_insert_with(IndexMap::new);
+        let target = into.properties.get_or_insert_with(Default::default);
         for (key, schema) in props {
             match target.get(&key) {
                 Some(existing) if *existing != schema => b.warn(pointer, format!(

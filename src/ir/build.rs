@@ -77,11 +77,12 @@ fn structural_hash(kind: &TypeKind, docs: &Docs) -> u64 {
 }
 
 /// The multiply-rotate hash of rustc's `FxHasher`; also the hasher of the builder's maps
-/// (their order is never used).
+/// (their order is never used) and of a schema's properties (an `IndexMap`, whose order
+/// does not depend on the hasher).
 #[derive(Default)]
-pub(crate) struct FxHasher(u64);
+pub struct FxHasher(u64);
 
-pub(crate) type FxBuildHasher = BuildHasherDefault<FxHasher>;
+pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -192,7 +193,7 @@ pub(crate) struct Builder<'a> {
     interned: HashMap<u64, Vec<TypeId>, BuildHasherDefault<PrehashedKey>>,
     pub warnings: Vec<Warning>,
     /// Definitions being converted: their entries read `Any` until they are done.
-    defs_in_progress: HashSet<TypeId>,
+    defs_in_progress: HashSet<TypeId, FxBuildHasher>,
     /// Discriminated unions met while a variant was still being converted (a recursive
     /// tree: `BinOp.left: Expr`, `Expr = BinOp | Lit`): checked once every definition is
     /// done, see [`Builder::check_deferred_discriminators`].
@@ -228,7 +229,7 @@ impl<'a> Builder<'a> {
             names: HashMap::default(),
             interned: HashMap::default(),
             warnings: Vec::new(),
-            defs_in_progress: HashSet::new(),
+            defs_in_progress: HashSet::default(),
             deferred_discriminators: Vec::new(),
         })
     }

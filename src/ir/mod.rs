@@ -12,6 +12,7 @@ mod naming;
 mod normalize;
 
 pub use build::is_integer_text;
+pub use build::{FxBuildHasher, FxHasher};
 pub use model::*;
 pub use naming::pascal_case;
 pub use normalize::{Normalized, normalize, normalize_text};

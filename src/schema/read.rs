@@ -44,7 +44,9 @@ fn fast_path(text: &str, file: &str) -> Result<SourceDocument, ()> {
 
 /// The format: an "openrpc" key at the top level wins, as in `parse_via_value`.
 fn is_openrpc(text: &str) -> bool {
-    text.contains("\"openrpc\"") && locate(text, "/openrpc").is_some()
+    // memmem looks at a vector of bytes at a time; `str::contains` one at a time.
+    memchr::memmem::find(text.as_bytes(), b"\"openrpc\"").is_some()
+        && locate(text, "/openrpc").is_some()
 }
 
 /// A valid RPC schema document with its named schemas (`$defs`, `definitions`) left as
