@@ -450,13 +450,17 @@ impl<'c, 'a> Renderer<'c, 'a> {
         }
         let mut imp = Imports::default();
         let mut out = Vec::new();
+        // Most classes have no method named like a builtin: then no type changes.
+        let qualify = BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b));
         for (f, py) in o.fields.iter().zip(&py_names) {
             let (ty, _) = self.kw_mapper.field_type(f.ty, &mut imp);
             let ty = super::types::drop_int_beside_float(ty);
-            let mut ty = qualify_builtins(ty, class_methods, &mut imp);
-            let mut names = HashSet::new();
-            ty.names(&mut names);
-            if names.iter().any(|n| class_methods.contains(n)) {
+            let mut ty = if qualify {
+                qualify_builtins(ty, class_methods, &mut imp)
+            } else {
+                ty
+            };
+            if ty.any_name(&mut |n| class_methods.contains(n)) {
                 return None;
             }
             if f.required {

@@ -562,42 +562,32 @@ impl Expr {
     /// The names an expression refers to (the first segment of dotted names; string and
     /// number literals excluded).
     pub fn names(&self, out: &mut std::collections::HashSet<String>) {
-        let mut name = |s: &str| {
-            if s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-                out.insert(s.split(['.', '(']).next().unwrap_or(s).to_string());
-            }
-        };
+        self.any_name(&mut |n| {
+            out.insert(n.to_string());
+            false
+        });
+    }
+
+    /// Whether `pred` holds for one of the names [`Expr::names`] collects, visited in
+    /// order (without collecting them: the client asks this once per keyword parameter).
+    pub fn any_name(&self, pred: &mut dyn FnMut(&str) -> bool) -> bool {
+        fn name(s: &str, pred: &mut dyn FnMut(&str) -> bool) -> bool {
+            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && pred(s.split(['.', '(']).next().unwrap_or(s))
+        }
         match self {
-            Expr::Atom(s) => name(s),
-            Expr::Call(c, args) => {
-                name(c);
-                for a in args {
-                    a.value.names(out);
-                }
-            }
-            Expr::Subscript(v, items) => {
-                name(v);
-                for i in items {
-                    i.names(out);
-                }
-            }
+            Expr::Atom(s) => name(s, pred),
+            Expr::Call(c, args) => name(c, pred) || args.iter().any(|a| a.value.any_name(pred)),
+            Expr::Subscript(v, items) => name(v, pred) || items.iter().any(|i| i.any_name(pred)),
             Expr::Or(items) | Expr::List(items) | Expr::Tuple(items) | Expr::Set(items) => {
-                for i in items {
-                    i.names(out);
-                }
+                items.iter().any(|i| i.any_name(pred))
             }
-            Expr::Dict(entries) => {
-                for (k, v) in entries {
-                    k.names(out);
-                    v.names(out);
-                }
-            }
-            Expr::Lambda(e) | Expr::Await(e) => e.names(out),
+            Expr::Dict(entries) => entries
+                .iter()
+                .any(|(k, v)| k.any_name(pred) || v.any_name(pred)),
+            Expr::Lambda(e) | Expr::Await(e) => e.any_name(pred),
             Expr::Method(receiver, _, args) => {
-                receiver.names(out);
-                for a in args {
-                    a.value.names(out);
-                }
+                receiver.any_name(pred) || args.iter().any(|a| a.value.any_name(pred))
             }
         }
     }

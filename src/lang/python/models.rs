@@ -292,7 +292,8 @@ pub(crate) fn field_names(
     // another field's wire key would let that key fill the wrong field (`userId` ->
     // `user_id` beside a field whose wire key is `user_id`). A field whose wire key already is
     // its Python name keeps it; the others take a free variant.
-    let mut scope = names::Scope::with_taken(o.fields.iter().map(|f| f.wire_name.as_str()));
+    // Built on the first field that needs it: most wire names are their Python names.
+    let mut scope = None;
     o.fields
         .iter()
         .map(|f| {
@@ -300,6 +301,9 @@ pub(crate) fn field_names(
             if wanted == f.wire_name {
                 return wanted;
             }
+            let scope = scope.get_or_insert_with(|| {
+                names::Scope::with_taken(o.fields.iter().map(|f| f.wire_name.as_str()))
+            });
             scope.claim_with(
                 &wanted,
                 "field",
