@@ -11,7 +11,7 @@
 //! (quote choice, lowercase escapes and exponents). Differential tests against the real
 //! `ruff` binary live in the test module.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// The line width of ruff's default configuration.
@@ -139,7 +139,7 @@ struct Printer {
     /// A group (or best-fitting variant) measured as fitting since the last line break, so
     /// nested flat groups need no new measurement (ruff's `measured_group_fits`).
     measured_fits: bool,
-    group_modes: HashMap<u32, Mode>,
+    group_modes: FxHashMap<u32, Mode>,
 }
 
 /// Prints `doc` at `level` levels of indentation (the first line included). No trailing
@@ -150,7 +150,7 @@ fn print(doc: &Doc, level: usize) -> String {
         line_width: 0,
         pending_indent: Some(level),
         measured_fits: false,
-        group_modes: HashMap::new(),
+        group_modes: FxHashMap::default(),
     };
     let mut stack = vec![Frame {
         indent: level,
@@ -295,7 +295,7 @@ impl Printer {
         let mut pending = self.pending_indent;
         let mut queue: Vec<Frame<'_>> = vec![Frame { all_lines, ..next }];
         let mut rest_idx = rest.len();
-        let mut local_modes: HashMap<u32, Mode> = HashMap::new();
+        let mut local_modes: FxHashMap<u32, Mode> = FxHashMap::default();
         loop {
             let f = match queue.pop() {
                 Some(f) => f,
@@ -561,7 +561,7 @@ impl Expr {
 
     /// The names an expression refers to (the first segment of dotted names; string and
     /// number literals excluded).
-    pub fn names(&self, out: &mut std::collections::HashSet<String>) {
+    pub fn names(&self, out: &mut rustc_hash::FxHashSet<String>) {
         self.any_name(&mut |n| {
             out.insert(n.to_string());
             false

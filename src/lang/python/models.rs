@@ -6,7 +6,8 @@
 //! forward references, recursion and mutual recursion resolve. Recursive aliases that do not
 //! pass through a class become `TypeAliasType("Name", "...")`, evaluated lazily.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 
 use askama::Template;
 use serde_json::Value;
@@ -135,7 +136,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
 /// `model_rebuild()` once the module is complete. In file order.
 fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
     let api = ctx.api;
-    let position: HashMap<TypeId, usize> =
+    let position: FxHashMap<TypeId, usize> =
         objects.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let refs: Vec<BTreeSet<TypeId>> = objects
         .iter()
@@ -147,7 +148,7 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
                     roots.push(*v);
                 }
                 for r in roots {
-                    named_refs(ctx, r, &mut found, &mut HashSet::new());
+                    named_refs(ctx, r, &mut found, &mut FxHashSet::default());
                 }
             }
             found
@@ -182,7 +183,7 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
 }
 
 /// Named types reachable from `id` without passing through another named type.
-fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut HashSet<TypeId>) {
+fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut FxHashSet<TypeId>) {
     if !seen.insert(id) {
         return;
     }
@@ -663,19 +664,25 @@ fn render_aliases(
         return Ok(String::new());
     }
     let api = ctx.api;
-    let alias_set: HashSet<TypeId> = aliases.iter().copied().collect();
+    let alias_set: FxHashSet<TypeId> = aliases.iter().copied().collect();
     // Direct alias → alias references (through anonymous types, not through classes).
-    let mut deps: HashMap<TypeId, BTreeSet<TypeId>> = HashMap::new();
+    let mut deps: FxHashMap<TypeId, BTreeSet<TypeId>> = FxHashMap::default();
     for a in aliases {
         let TypeKind::Alias(target) = api.types.kind(*a) else {
             continue;
         };
         let mut found = BTreeSet::new();
-        collect_alias_refs(ctx, *target, &alias_set, &mut found, &mut HashSet::new());
+        collect_alias_refs(
+            ctx,
+            *target,
+            &alias_set,
+            &mut found,
+            &mut FxHashSet::default(),
+        );
         deps.insert(*a, found);
     }
     // Aliases on a cycle of aliases.
-    let recursive: HashSet<TypeId> = aliases
+    let recursive: FxHashSet<TypeId> = aliases
         .iter()
         .copied()
         .filter(|a| reaches(&deps, *a, *a))
@@ -686,7 +693,7 @@ fn render_aliases(
         .copied()
         .filter(|a| recursive.contains(a))
         .collect();
-    let mut done: HashSet<TypeId> = order.iter().copied().collect();
+    let mut done: FxHashSet<TypeId> = order.iter().copied().collect();
     let mut rest: Vec<TypeId> = aliases
         .iter()
         .copied()
@@ -747,9 +754,9 @@ fn render_aliases(
 fn collect_alias_refs(
     ctx: &Ctx,
     id: TypeId,
-    aliases: &HashSet<TypeId>,
+    aliases: &FxHashSet<TypeId>,
     found: &mut BTreeSet<TypeId>,
-    seen: &mut HashSet<TypeId>,
+    seen: &mut FxHashSet<TypeId>,
 ) {
     if !seen.insert(id) {
         return;
@@ -768,12 +775,12 @@ fn collect_alias_refs(
     }
 }
 
-fn reaches(deps: &HashMap<TypeId, BTreeSet<TypeId>>, from: TypeId, to: TypeId) -> bool {
+fn reaches(deps: &FxHashMap<TypeId, BTreeSet<TypeId>>, from: TypeId, to: TypeId) -> bool {
     let mut stack: Vec<TypeId> = deps
         .get(&from)
         .map(|d| d.iter().copied().collect())
         .unwrap_or_default();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     while let Some(n) = stack.pop() {
         if n == to {
             return true;

@@ -6,7 +6,7 @@
 //! underscore (pydantic treats `_x` fields as private), and moved off keywords and names that
 //! would shadow something the generated code relies on.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
 
@@ -277,7 +277,7 @@ pub fn class_name(ir_name: &str) -> String {
 /// (`2`, `3`… for class names), with a warning naming the schema location.
 #[derive(Debug, Default)]
 pub struct Scope {
-    taken: HashSet<String>,
+    taken: FxHashSet<String>,
 }
 
 impl Scope {

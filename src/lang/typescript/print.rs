@@ -8,7 +8,7 @@ use super::doc::{
     join, line, softline, text,
 };
 use super::es5_ident::is_es5_identifier_name;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// A TypeScript type expression (the subset the generator writes).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -305,7 +305,7 @@ fn break_after_operator(left: Doc, op: &str, right: Doc) -> Doc {
 #[derive(Default)]
 struct Objects {
     count: usize,
-    broken: HashSet<usize>,
+    broken: FxHashSet<usize>,
 }
 
 const OBJECT_IDS: usize = 1 << 20;
@@ -322,7 +322,7 @@ impl Objects {
 /// result as it is: object types that break are marked broken and the document is laid
 /// out again, until no other object type breaks.
 fn print_stable(indent_width: usize, build: impl Fn(&mut Objects) -> Doc) -> String {
-    let mut broken = HashSet::new();
+    let mut broken = FxHashSet::default();
     loop {
         let mut objects = Objects {
             count: 0,
@@ -330,7 +330,7 @@ fn print_stable(indent_width: usize, build: impl Fn(&mut Objects) -> Doc) -> Str
         };
         let document = build(&mut objects);
         let (out, modes) = doc::print_with_modes(&document, indent_width);
-        let now: HashSet<usize> = (0..objects.count)
+        let now: FxHashSet<usize> = (0..objects.count)
             .filter(|n| modes.contains(&(GroupId(OBJECT_IDS + n), true)))
             .collect();
         if now.is_subset(&broken) {
