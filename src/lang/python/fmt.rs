@@ -1137,7 +1137,12 @@ fn def_header_split(
         out.push(',');
         let line = &out[line_start..];
         if line.contains('\n') || width(line) > LINE_WIDTH {
-            return None;
+            // This parameter splits: it gets the layout the document gives it. Each item
+            // of the expanded list starts on a fresh line and is measured up to its comma
+            // (the line break after it ends every measurement), so its own document with
+            // the comma prints the same lines.
+            out.truncate(line_start);
+            out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
         }
         out.push('\n');
     }
@@ -1819,6 +1824,7 @@ mod tests {
     fn split_headers_match_the_document() {
         let mut r = Rng(0x5eed_1234_abcd_0042);
         let mut split = 0;
+        let mut param_split = 0;
         for _ in 0..20_000 {
             let level = r.below(3);
             let mut params = vec![Param::bare("self")];
@@ -1851,9 +1857,18 @@ mod tests {
                 && def_header_split(level, kw, &name, &params, ret.as_ref(), stub).is_some()
             {
                 split += 1;
+                // A parameter over two or more lines (the document's layout inside a
+                // direct one).
+                if doc.lines().any(|l| {
+                    l.len() == (level + 2) * INDENT_WIDTH + 1 && l.trim_start() == "]"
+                        || l.trim_start().starts_with("| ")
+                }) {
+                    param_split += 1;
+                }
             }
         }
         assert!(split > 2_000, "{split}");
+        assert!(param_split > 200, "{param_split}");
     }
 
     #[test]
