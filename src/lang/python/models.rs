@@ -321,6 +321,10 @@ fn field_pointer(object_pointer: &str, wire: &str) -> String {
     let mut out = String::with_capacity(object_pointer.len() + PROPERTIES.len() + wire.len());
     out.push_str(object_pointer);
     out.push_str(PROPERTIES);
+    if !wire.contains(['~', '/']) {
+        out.push_str(wire);
+        return out;
+    }
     for c in wire.chars() {
         match c {
             '~' => out.push_str("~0"),
