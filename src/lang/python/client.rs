@@ -4,7 +4,7 @@
 //! Every typed method is a one-liner calling `Runtime.call` with the wire name, the params
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use askama::Template;
 
@@ -180,9 +180,9 @@ impl<'a> Tree<'a> {
 /// there (for mypy, and for `typing.get_type_hints`).
 struct AnnotationNames<'f> {
     /// Used by the client class itself (its fixed members and the event payloads).
-    root: HashSet<String>,
+    root: FxHashSet<String>,
     /// The names in a method's params and result types.
-    method: &'f dyn Fn(&Method) -> HashSet<String>,
+    method: &'f dyn Fn(&Method) -> FxHashSet<String>,
 }
 
 fn plan<'a>(
@@ -201,7 +201,7 @@ fn plan<'a>(
         Vec::new()
     };
     let mut scope = names::Scope::with_taken(reserved.iter().copied());
-    let mut used: HashSet<String> = ["float", "None", "Runtime", "SyncRuntime", "overload"]
+    let mut used: FxHashSet<String> = ["float", "None", "Runtime", "SyncRuntime", "overload"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -303,7 +303,7 @@ struct Renderer<'c, 'a> {
     constants: names::Scope,
     readme_methods: Vec<ReadmeMethod>,
     /// Position of each method in the document (the README's order), by address.
-    method_index: HashMap<*const Method, usize>,
+    method_index: FxHashMap<*const Method, usize>,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
@@ -329,7 +329,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// Everything both clients' versions of a method need (computed once: decoders add
     /// module constants).
-    fn prepare(&mut self, plan: &MethodPlan, class_methods: &HashSet<String>) -> MethodSig {
+    fn prepare(&mut self, plan: &MethodPlan, class_methods: &FxHashSet<String>) -> MethodSig {
         let m = plan.method;
         let mut params_text = Vec::new();
         let mut params_model = None;
@@ -439,7 +439,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn keyword_params(
         &mut self,
         model: TypeId,
-        class_methods: &HashSet<String>,
+        class_methods: &FxHashSet<String>,
     ) -> Option<Vec<Param>> {
         let api = self.ctx.api;
         let TypeKind::Object(o) = api.types.kind(model) else {
@@ -451,13 +451,17 @@ impl<'c, 'a> Renderer<'c, 'a> {
         }
         let mut imp = Imports::default();
         let mut out = Vec::new();
+        // Most classes have no method named like a builtin: then no type changes.
+        let qualify = BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b));
         for (f, py) in o.fields.iter().zip(&py_names) {
             let (ty, _) = self.kw_mapper.field_type(f.ty, &mut imp);
             let ty = super::types::drop_int_beside_float(ty);
-            let mut ty = qualify_builtins(ty, class_methods, &mut imp);
-            let mut names = HashSet::new();
-            ty.names(&mut names);
-            if names.iter().any(|n| class_methods.contains(n)) {
+            let mut ty = if qualify {
+                qualify_builtins(ty, class_methods, &mut imp)
+            } else {
+                ty
+            };
+            if ty.any_name(&mut |n| class_methods.contains(n)) {
                 return None;
             }
             if f.required {
@@ -588,7 +592,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         sync_out: &mut Vec<String>,
     ) -> anyhow::Result<()> {
         for child in &ns.children {
-            let class_methods: HashSet<String> = child
+            let class_methods: FxHashSet<String> = child
                 .methods
                 .iter()
                 .chain(child.call.iter())
@@ -664,7 +668,7 @@ const BUILTIN_TYPES: &[&str] = &[
     "type",
 ];
 
-fn qualify_builtins(e: Expr, class_methods: &HashSet<String>, imp: &mut Imports) -> Expr {
+fn qualify_builtins(e: Expr, class_methods: &FxHashSet<String>, imp: &mut Imports) -> Expr {
     let mut q = |name: String| -> String {
         if class_methods.contains(&name) && BUILTIN_TYPES.contains(&name.as_str()) {
             imp.import("builtins");
@@ -722,18 +726,18 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let mut class_scope = names::Scope::with_taken(["RPCClient", "SyncRPCClient"]);
     let probe = TypeMapper::new(api, &ctx.names, Some(".models"));
     let names_of = |id: TypeId| {
-        let mut out = HashSet::new();
+        let mut out = FxHashSet::default();
         probe.expr(id, &mut Imports::default()).names(&mut out);
         out
     };
     let method_names = |m: &Method| {
-        let mut out = HashSet::new();
+        let mut out = FxHashSet::default();
         for id in m.params.iter().chain(m.result.iter()) {
             out.extend(names_of(*id));
         }
         out
     };
-    let mut root_names: HashSet<String> = [
+    let mut root_names: FxHashSet<String> = [
         "str",
         "float",
         "bool",
@@ -816,7 +820,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     r.namespaces(&root, &mut ns_blocks, &mut sync_ns_blocks)?;
 
     // Events.
-    let mut seen_events = HashSet::new();
+    let mut seen_events = FxHashSet::default();
     let events: Vec<&Event> = api
         .events
         .iter()
@@ -977,7 +981,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     )?;
 
     // The client classes.
-    let root_methods: HashSet<String> = root
+    let root_methods: FxHashSet<String> = root
         .methods
         .iter()
         .map(|m| m.py_name.clone())

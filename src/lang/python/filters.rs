@@ -79,9 +79,10 @@ pub fn markdown_text(value: &str) -> String {
 }
 
 /// The longest run of `c` in `s`.
-fn longest_run(s: &str, c: char) -> usize {
+fn longest_run(s: &str, c: u8) -> usize {
+    // Bytes: an ASCII byte never occurs inside the encoding of another character.
     let (mut best, mut run) = (0, 0);
-    for x in s.chars() {
+    for &x in s.as_bytes() {
         if x == c {
             run += 1;
             best = best.max(run);
@@ -94,7 +95,7 @@ fn longest_run(s: &str, c: char) -> usize {
 
 pub fn code_span(value: &str) -> String {
     let one = crate::lang::one_line(value);
-    let ticks = "`".repeat(longest_run(&one, '`') + 1);
+    let ticks = "`".repeat(longest_run(&one, b'`') + 1);
     if one.starts_with('`') || one.ends_with('`') {
         format!("{ticks} {one} {ticks}")
     } else {
@@ -104,8 +105,15 @@ pub fn code_span(value: &str) -> String {
 
 /// A fenced code block whose fence is longer than any backtick run inside.
 pub fn fenced(lang: &str, content: &str) -> String {
-    let fence = "`".repeat(longest_run(content, '`').max(2) + 1);
-    format!("{fence}{lang}\n{content}\n{fence}")
+    let fence = "`".repeat(longest_run(content, b'`').max(2) + 1);
+    let mut out = String::with_capacity(2 * fence.len() + lang.len() + content.len() + 2);
+    out.push_str(&fence);
+    out.push_str(lang);
+    out.push('\n');
+    out.push_str(content);
+    out.push('\n');
+    out.push_str(&fence);
+    out
 }
 
 #[cfg(test)]

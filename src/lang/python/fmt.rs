@@ -11,7 +11,7 @@
 //! (quote choice, lowercase escapes and exponents). Differential tests against the real
 //! `ruff` binary live in the test module.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// The line width of ruff's default configuration.
@@ -139,7 +139,7 @@ struct Printer {
     /// A group (or best-fitting variant) measured as fitting since the last line break, so
     /// nested flat groups need no new measurement (ruff's `measured_group_fits`).
     measured_fits: bool,
-    group_modes: HashMap<u32, Mode>,
+    group_modes: FxHashMap<u32, Mode>,
 }
 
 /// Prints `doc` at `level` levels of indentation (the first line included). No trailing
@@ -150,7 +150,7 @@ fn print(doc: &Doc, level: usize) -> String {
         line_width: 0,
         pending_indent: Some(level),
         measured_fits: false,
-        group_modes: HashMap::new(),
+        group_modes: FxHashMap::default(),
     };
     let mut stack = vec![Frame {
         indent: level,
@@ -295,7 +295,7 @@ impl Printer {
         let mut pending = self.pending_indent;
         let mut queue: Vec<Frame<'_>> = vec![Frame { all_lines, ..next }];
         let mut rest_idx = rest.len();
-        let mut local_modes: HashMap<u32, Mode> = HashMap::new();
+        let mut local_modes: FxHashMap<u32, Mode> = FxHashMap::default();
         loop {
             let f = match queue.pop() {
                 Some(f) => f,
@@ -561,43 +561,33 @@ impl Expr {
 
     /// The names an expression refers to (the first segment of dotted names; string and
     /// number literals excluded).
-    pub fn names(&self, out: &mut std::collections::HashSet<String>) {
-        let mut name = |s: &str| {
-            if s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-                out.insert(s.split(['.', '(']).next().unwrap_or(s).to_string());
-            }
-        };
+    pub fn names(&self, out: &mut rustc_hash::FxHashSet<String>) {
+        self.any_name(&mut |n| {
+            out.insert(n.to_string());
+            false
+        });
+    }
+
+    /// Whether `pred` holds for one of the names [`Expr::names`] collects, visited in
+    /// order (without collecting them: the client asks this once per keyword parameter).
+    pub fn any_name(&self, pred: &mut dyn FnMut(&str) -> bool) -> bool {
+        fn name(s: &str, pred: &mut dyn FnMut(&str) -> bool) -> bool {
+            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && pred(s.split(['.', '(']).next().unwrap_or(s))
+        }
         match self {
-            Expr::Atom(s) => name(s),
-            Expr::Call(c, args) => {
-                name(c);
-                for a in args {
-                    a.value.names(out);
-                }
-            }
-            Expr::Subscript(v, items) => {
-                name(v);
-                for i in items {
-                    i.names(out);
-                }
-            }
+            Expr::Atom(s) => name(s, pred),
+            Expr::Call(c, args) => name(c, pred) || args.iter().any(|a| a.value.any_name(pred)),
+            Expr::Subscript(v, items) => name(v, pred) || items.iter().any(|i| i.any_name(pred)),
             Expr::Or(items) | Expr::List(items) | Expr::Tuple(items) | Expr::Set(items) => {
-                for i in items {
-                    i.names(out);
-                }
+                items.iter().any(|i| i.any_name(pred))
             }
-            Expr::Dict(entries) => {
-                for (k, v) in entries {
-                    k.names(out);
-                    v.names(out);
-                }
-            }
-            Expr::Lambda(e) | Expr::Await(e) => e.names(out),
+            Expr::Dict(entries) => entries
+                .iter()
+                .any(|(k, v)| k.any_name(pred) || v.any_name(pred)),
+            Expr::Lambda(e) | Expr::Await(e) => e.any_name(pred),
             Expr::Method(receiver, _, args) => {
-                receiver.names(out);
-                for a in args {
-                    a.value.names(out);
-                }
+                receiver.any_name(pred) || args.iter().any(|a| a.value.any_name(pred))
             }
         }
     }
@@ -1147,7 +1137,12 @@ fn def_header_split(
         out.push(',');
         let line = &out[line_start..];
         if line.contains('\n') || width(line) > LINE_WIDTH {
-            return None;
+            // This parameter splits: it gets the layout the document gives it. Each item
+            // of the expanded list starts on a fresh line and is measured up to its comma
+            // (the line break after it ends every measurement), so its own document with
+            // the comma prints the same lines.
+            out.truncate(line_start);
+            out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
         }
         out.push('\n');
     }
@@ -1829,6 +1824,7 @@ mod tests {
     fn split_headers_match_the_document() {
         let mut r = Rng(0x5eed_1234_abcd_0042);
         let mut split = 0;
+        let mut param_split = 0;
         for _ in 0..20_000 {
             let level = r.below(3);
             let mut params = vec![Param::bare("self")];
@@ -1861,9 +1857,18 @@ mod tests {
                 && def_header_split(level, kw, &name, &params, ret.as_ref(), stub).is_some()
             {
                 split += 1;
+                // A parameter over two or more lines (the document's layout inside a
+                // direct one).
+                if doc.lines().any(|l| {
+                    l.len() == (level + 2) * INDENT_WIDTH + 1 && l.trim_start() == "]"
+                        || l.trim_start().starts_with("| ")
+                }) {
+                    param_split += 1;
+                }
             }
         }
         assert!(split > 2_000, "{split}");
+        assert!(param_split > 200, "{param_split}");
     }
 
     #[test]

@@ -25,8 +25,8 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use askama::Template;
 
@@ -44,7 +44,7 @@ pub(crate) struct Ctx<'a> {
     /// The distribution name.
     pub dist: String,
     /// Python names of the named types.
-    pub names: HashMap<TypeId, String>,
+    pub names: FxHashMap<TypeId, String>,
     /// The package's requirements (pyproject and README).
     pub dependencies: Vec<&'static str>,
 }
@@ -91,7 +91,7 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
 
     // Class names of the named types, unique and clear of the generated modules' names.
     let mut class_scope = names::Scope::new();
-    let mut type_names = HashMap::new();
+    let mut type_names = FxHashMap::default();
     for id in api.types.named() {
         let entry = api.types.get(id);
         let ir_name = api.types.name_of(id);

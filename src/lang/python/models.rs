@@ -6,7 +6,8 @@
 //! forward references, recursion and mutual recursion resolve. Recursive aliases that do not
 //! pass through a class become `TypeAliasType("Name", "...")`, evaluated lazily.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 
 use askama::Template;
 use serde_json::Value;
@@ -135,7 +136,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
 /// `model_rebuild()` once the module is complete. In file order.
 fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
     let api = ctx.api;
-    let position: HashMap<TypeId, usize> =
+    let position: FxHashMap<TypeId, usize> =
         objects.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let refs: Vec<BTreeSet<TypeId>> = objects
         .iter()
@@ -147,7 +148,7 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
                     roots.push(*v);
                 }
                 for r in roots {
-                    named_refs(ctx, r, &mut found, &mut HashSet::new());
+                    named_refs(ctx, r, &mut found, &mut FxHashSet::default());
                 }
             }
             found
@@ -182,7 +183,7 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
 }
 
 /// Named types reachable from `id` without passing through another named type.
-fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut HashSet<TypeId>) {
+fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut FxHashSet<TypeId>) {
     if !seen.insert(id) {
         return;
     }
@@ -292,7 +293,8 @@ pub(crate) fn field_names(
     // another field's wire key would let that key fill the wrong field (`userId` ->
     // `user_id` beside a field whose wire key is `user_id`). A field whose wire key already is
     // its Python name keeps it; the others take a free variant.
-    let mut scope = names::Scope::with_taken(o.fields.iter().map(|f| f.wire_name.as_str()));
+    // Built on the first field that needs it: most wire names are their Python names.
+    let mut scope = None;
     o.fields
         .iter()
         .map(|f| {
@@ -300,6 +302,9 @@ pub(crate) fn field_names(
             if wanted == f.wire_name {
                 return wanted;
             }
+            let scope = scope.get_or_insert_with(|| {
+                names::Scope::with_taken(o.fields.iter().map(|f| f.wire_name.as_str()))
+            });
             scope.claim_with(
                 &wanted,
                 "field",
@@ -316,6 +321,10 @@ fn field_pointer(object_pointer: &str, wire: &str) -> String {
     let mut out = String::with_capacity(object_pointer.len() + PROPERTIES.len() + wire.len());
     out.push_str(object_pointer);
     out.push_str(PROPERTIES);
+    if !wire.contains(['~', '/']) {
+        out.push_str(wire);
+        return out;
+    }
     for c in wire.chars() {
         match c {
             '~' => out.push_str("~0"),
@@ -659,19 +668,25 @@ fn render_aliases(
         return Ok(String::new());
     }
     let api = ctx.api;
-    let alias_set: HashSet<TypeId> = aliases.iter().copied().collect();
+    let alias_set: FxHashSet<TypeId> = aliases.iter().copied().collect();
     // Direct alias → alias references (through anonymous types, not through classes).
-    let mut deps: HashMap<TypeId, BTreeSet<TypeId>> = HashMap::new();
+    let mut deps: FxHashMap<TypeId, BTreeSet<TypeId>> = FxHashMap::default();
     for a in aliases {
         let TypeKind::Alias(target) = api.types.kind(*a) else {
             continue;
         };
         let mut found = BTreeSet::new();
-        collect_alias_refs(ctx, *target, &alias_set, &mut found, &mut HashSet::new());
+        collect_alias_refs(
+            ctx,
+            *target,
+            &alias_set,
+            &mut found,
+            &mut FxHashSet::default(),
+        );
         deps.insert(*a, found);
     }
     // Aliases on a cycle of aliases.
-    let recursive: HashSet<TypeId> = aliases
+    let recursive: FxHashSet<TypeId> = aliases
         .iter()
         .copied()
         .filter(|a| reaches(&deps, *a, *a))
@@ -682,7 +697,7 @@ fn render_aliases(
         .copied()
         .filter(|a| recursive.contains(a))
         .collect();
-    let mut done: HashSet<TypeId> = order.iter().copied().collect();
+    let mut done: FxHashSet<TypeId> = order.iter().copied().collect();
     let mut rest: Vec<TypeId> = aliases
         .iter()
         .copied()
@@ -743,9 +758,9 @@ fn render_aliases(
 fn collect_alias_refs(
     ctx: &Ctx,
     id: TypeId,
-    aliases: &HashSet<TypeId>,
+    aliases: &FxHashSet<TypeId>,
     found: &mut BTreeSet<TypeId>,
-    seen: &mut HashSet<TypeId>,
+    seen: &mut FxHashSet<TypeId>,
 ) {
     if !seen.insert(id) {
         return;
@@ -764,12 +779,12 @@ fn collect_alias_refs(
     }
 }
 
-fn reaches(deps: &HashMap<TypeId, BTreeSet<TypeId>>, from: TypeId, to: TypeId) -> bool {
+fn reaches(deps: &FxHashMap<TypeId, BTreeSet<TypeId>>, from: TypeId, to: TypeId) -> bool {
     let mut stack: Vec<TypeId> = deps
         .get(&from)
         .map(|d| d.iter().copied().collect())
         .unwrap_or_default();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     while let Some(n) = stack.pop() {
         if n == to {
             return true;

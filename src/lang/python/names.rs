@@ -6,7 +6,9 @@
 //! underscore (pydantic treats `_x` fields as private), and moved off keywords and names that
 //! would shadow something the generated code relies on.
 
-use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
 
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
 
@@ -168,8 +170,25 @@ const MODULE_RESERVED: &[&str] = &[
     "tests",
 ];
 
+/// A set of `names`, for the checks made once per identifier (a linear scan of the lists
+/// above was most of the cost of naming a field).
+fn name_set(names: &[&'static str]) -> FxHashSet<&'static str> {
+    names.iter().copied().collect()
+}
+
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| name_set(KEYWORDS));
+    SET.contains(s)
+}
+
+fn is_field_reserved(s: &str) -> bool {
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| name_set(FIELD_RESERVED));
+    SET.contains(s)
+}
+
+fn is_class_reserved(s: &str) -> bool {
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| name_set(CLASS_RESERVED));
+    SET.contains(s)
 }
 
 /// Reduces `s` to ASCII `[A-Za-z0-9_]`, collapsing runs of other characters into one `_`
@@ -217,7 +236,7 @@ fn is_plain_snake(s: &str) -> bool {
 /// The Python name of an object field (before de-duplication).
 pub fn field_name(wire: &str) -> String {
     let mut name = snake_ident(wire, "field", "field");
-    if is_keyword(&name) || FIELD_RESERVED.contains(&name.as_str()) {
+    if is_keyword(&name) || is_field_reserved(&name) {
         name.push('_');
     }
     name
@@ -267,7 +286,7 @@ pub fn class_name(ir_name: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("Model{name}");
     }
-    if is_keyword(&name) || CLASS_RESERVED.contains(&name.as_str()) {
+    if is_keyword(&name) || is_class_reserved(&name) {
         name.push_str("Model");
     }
     name
@@ -277,7 +296,7 @@ pub fn class_name(ir_name: &str) -> String {
 /// (`2`, `3`… for class names), with a warning naming the schema location.
 #[derive(Debug, Default)]
 pub struct Scope {
-    taken: HashSet<String>,
+    taken: FxHashSet<String>,
 }
 
 impl Scope {

@@ -1,8 +1,9 @@
 //! Type mapping: IR [`TypeId`] → Python type expression (plus the imports it needs), default
 //! values → Python values of the right type, and hashability for `set[T]`.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -53,20 +54,20 @@ pub struct PyValue {
 pub struct TypeMapper<'a> {
     pub api: &'a Api,
     /// Python names of the named types.
-    pub names: &'a HashMap<TypeId, String>,
+    pub names: &'a FxHashMap<TypeId, String>,
     pub models_module: Option<&'a str>,
     pub warnings: RefCell<Vec<Warning>>,
-    warned: RefCell<HashSet<String>>,
+    warned: RefCell<FxHashSet<String>>,
     /// Set when a pattern needs Python's `re` (lookaround, backreferences).
     pub needs_python_re: RefCell<bool>,
     /// Python field names of the objects [`TypeMapper::field_name_of`] looked at.
-    field_names: RefCell<HashMap<TypeId, Vec<String>>>,
+    field_names: RefCell<FxHashMap<TypeId, Vec<String>>>,
 }
 
 impl<'a> TypeMapper<'a> {
     pub fn new(
         api: &'a Api,
-        names: &'a HashMap<TypeId, String>,
+        names: &'a FxHashMap<TypeId, String>,
         models_module: Option<&'a str>,
     ) -> Self {
         TypeMapper {
@@ -74,9 +75,9 @@ impl<'a> TypeMapper<'a> {
             names,
             models_module,
             warnings: RefCell::new(Vec::new()),
-            warned: RefCell::new(HashSet::new()),
+            warned: RefCell::new(FxHashSet::default()),
             needs_python_re: RefCell::new(false),
-            field_names: RefCell::new(HashMap::new()),
+            field_names: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -286,7 +287,7 @@ impl<'a> TypeMapper<'a> {
     fn discriminator_field(&self, variants: &[TypeId], wire: &str) -> Option<String> {
         let mut found: Option<String> = None;
         let mut stack: Vec<TypeId> = variants.to_vec();
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         while let Some(v) = stack.pop() {
             let v = self.resolve(v);
             if !seen.insert(v) {
@@ -429,10 +430,10 @@ impl<'a> TypeMapper<'a> {
 
     /// Whether values of `id` are hashable in Python (so `uniqueItems` can be a `set`).
     pub fn is_hashable(&self, id: TypeId) -> bool {
-        self.hashable_inner(id, &mut HashSet::new())
+        self.hashable_inner(id, &mut FxHashSet::default())
     }
 
-    fn hashable_inner(&self, id: TypeId, seen: &mut HashSet<TypeId>) -> bool {
+    fn hashable_inner(&self, id: TypeId, seen: &mut FxHashSet<TypeId>) -> bool {
         if !seen.insert(id) {
             return false;
         }
@@ -699,7 +700,7 @@ pub fn dedup_or(items: Vec<Expr>) -> Expr {
             other => flat.push(other),
         }
     }
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     let mut out: Vec<Expr> = Vec::new();
     let mut literal_at: Option<usize> = None;
     for e in flat {

@@ -13,7 +13,8 @@ mod names;
 mod print;
 mod types;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use heck::ToKebabCase;
@@ -32,7 +33,7 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
 
     let tree = Namespace::build(api);
     let classes = names::namespace_classes(&tree, &mut warnings);
-    let mut taken: HashSet<String> = names::PACKAGE_NAMES.iter().map(|s| s.to_string()).collect();
+    let mut taken: FxHashSet<String> = names::PACKAGE_NAMES.iter().map(|s| s.to_string()).collect();
     taken.extend(classes.values().cloned());
     let type_names = names::type_names(api, &taken, &mut warnings);
     let map = TypeMap {
@@ -254,7 +255,7 @@ fn render_types(
     }
 
     // The payload type of every event, by wire name.
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     let mut members = Vec::new();
     for event in &api.events {
         if !seen.insert(event.wire_name.as_str()) {
@@ -310,8 +311,8 @@ fn render_types(
 /// The tag fields of discriminated-union variants. They are required in TypeScript even
 /// where the schema gives them a default (Pydantic's `kind: Literal["a"] = "a"`): the
 /// server always sends them, and TypeScript narrows unions only on required tags.
-fn discriminator_tags(api: &Api) -> HashSet<(TypeId, &str)> {
-    let mut out = HashSet::new();
+fn discriminator_tags(api: &Api) -> FxHashSet<(TypeId, &str)> {
+    let mut out = FxHashSet::default();
     for entry in &api.types.types {
         if let TypeKind::Union(u) = &entry.kind
             && let Some(d) = &u.discriminator
@@ -569,7 +570,7 @@ fn render_client(
         print::const_object("servers", &properties)
     };
 
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     let event_keys: Vec<String> = api
         .events
         .iter()

@@ -3,7 +3,8 @@
 //! through here: sanitized, checked against what it must not shadow or override, and
 //! made unique deterministically, with a [`Warning`] for every rename.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 
@@ -285,17 +286,17 @@ fn sanitize_type_name(name: &str) -> String {
 /// one of them or with a global gets `Model` appended (then a number, if needed).
 pub fn type_names(
     api: &Api,
-    taken: &HashSet<String>,
+    taken: &FxHashSet<String>,
     warnings: &mut Vec<Warning>,
-) -> HashMap<TypeId, String> {
+) -> FxHashMap<TypeId, String> {
     let named = api.types.named();
     // Names the IR gave; a renamed type must not take another one's name.
-    let ir_names: HashSet<String> = named
+    let ir_names: FxHashSet<String> = named
         .iter()
         .map(|id| sanitize_type_name(api.types.name_of(*id)))
         .collect();
-    let mut used: HashSet<String> = HashSet::new();
-    let mut out = HashMap::new();
+    let mut used: FxHashSet<String> = FxHashSet::default();
+    let mut out = FxHashMap::default();
     for id in named {
         let ir_name = api.types.name_of(id);
         let base = sanitize_type_name(ir_name);
@@ -324,14 +325,14 @@ pub fn type_names(
 
 /// Unique names within one scope (a class's members, an enum's keys).
 pub struct Scope {
-    used: HashSet<String>,
-    reserved: HashSet<String>,
+    used: FxHashSet<String>,
+    reserved: FxHashSet<String>,
 }
 
 impl Scope {
     pub fn new(reserved: &[&str]) -> Self {
         Scope {
-            used: HashSet::new(),
+            used: FxHashSet::default(),
             reserved: reserved.iter().map(|s| s.to_string()).collect(),
         }
     }

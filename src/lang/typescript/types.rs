@@ -1,7 +1,8 @@
 //! IR types → TypeScript type expressions, and the doc-comment lines that say what the
 //! TypeScript type cannot (formats, constraints, defaults).
 
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 use crate::ir::{
     Api, Docs, Field, Literal, NumberConstraints, StringFormat, StringType, TypeId, TypeKind,
@@ -12,7 +13,7 @@ use super::print::TsType;
 pub struct TypeMap<'a> {
     pub api: &'a Api,
     /// TypeScript names of the named types.
-    pub names: &'a HashMap<TypeId, String>,
+    pub names: &'a FxHashMap<TypeId, String>,
 }
 
 impl<'a> TypeMap<'a> {
