@@ -70,43 +70,16 @@ enum DefState {
 /// A fast non-cryptographic hash of an interning key (the input is our own IR, not
 /// attacker-chosen keys of a long-lived map, and SipHash was a visible cost).
 fn structural_hash(kind: &TypeKind, docs: &Docs) -> u64 {
-    let mut h = FxHasher(0);
+    let mut h = FxHasher::default();
     kind.hash(&mut h);
     docs.hash(&mut h);
-    h.0
+    h.finish()
 }
 
-/// The multiply-rotate hash of rustc's `FxHasher`; also the hasher of the builder's maps
+/// rustc's multiply-rotate hash (the `rustc-hash` crate): the hasher of the builder's maps
 /// (their order is never used) and of a schema's properties (an `IndexMap`, whose order
 /// does not depend on the hasher).
-#[derive(Default)]
-pub struct FxHasher(u64);
-
-pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        for &b in chunks.remainder() {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+pub use rustc_hash::{FxBuildHasher, FxHasher};
 
 /// The hasher of a map whose keys are already hashes.
 #[derive(Default)]
@@ -209,8 +182,7 @@ struct DeferredDiscriminator {
 
 impl<'a> Builder<'a> {
     pub fn new(file: &'a str, defs: Vec<DefSource<'a>>) -> Result<Self, InputError> {
-        let mut def_by_ref =
-            HashMap::with_capacity_and_hasher(defs.len(), FxBuildHasher::default());
+        let mut def_by_ref = HashMap::with_capacity_and_hasher(defs.len(), FxBuildHasher);
         for (i, def) in defs.iter().enumerate() {
             if def_by_ref.insert(def.reference, i).is_some() {
                 return Err(InputError::new(

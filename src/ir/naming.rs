@@ -98,7 +98,7 @@ pub fn assign_names(
     let mut order: Vec<(usize, NameCandidate)> = candidates.into_iter().collect();
     order.sort_unstable_by_key(|(i, candidate)| (std::cmp::Reverse(candidate.priority), *i));
     let mut taken: HashSet<String, FxBuildHasher> =
-        HashSet::with_capacity_and_hasher(order.len(), FxBuildHasher::default());
+        HashSet::with_capacity_and_hasher(order.len(), FxBuildHasher);
     for (i, candidate) in order {
         let mut base = pascal_case(&candidate.source);
         if base.is_empty() {
