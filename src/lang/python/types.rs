@@ -15,7 +15,10 @@ use crate::ir::{
 /// `from module import names` lines of one generated module.
 #[derive(Debug, Default, Clone)]
 pub struct Imports {
-    pub from: BTreeMap<String, BTreeSet<String>>,
+    /// Names per module, unordered: the models module alone imports ~10,000 names into the
+    /// client, and hashing them is cheaper than a B-tree's string comparisons. The names are
+    /// sorted once, when the import lines are written (`sort_members` orders them totally).
+    pub from: BTreeMap<String, FxHashSet<String>>,
     pub plain: BTreeSet<String>,
 }
 
@@ -29,8 +32,9 @@ impl Imports {
                 }
             }
             None => {
-                self.from
-                    .insert(module.to_string(), BTreeSet::from([name.to_string()]));
+                let mut names = FxHashSet::default();
+                names.insert(name.to_string());
+                self.from.insert(module.to_string(), names);
             }
         }
     }
