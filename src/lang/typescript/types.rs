@@ -283,52 +283,59 @@ pub fn doc_lines(
     default: Option<&str>,
     extra: &[String],
 ) -> Vec<String> {
-    let mut paragraphs: Vec<Vec<String>> = Vec::new();
-    let mut prose = Vec::new();
+    // Paragraphs (prose, notes, tags) go straight into one vector, an empty line before
+    // every paragraph but the first: this runs for every interface member.
+    let mut out: Vec<String> = Vec::new();
     if let Some(t) = docs.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        prose.push(t.trim().to_string());
+        out.push(t.trim().to_string());
     }
     if let Some(d) = docs.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        if !prose.is_empty() {
-            prose.push(String::new());
-        }
-        prose.extend(split_lines(d.trim()));
-    }
-    if !prose.is_empty() {
-        paragraphs.push(prose);
-    }
-    let mut notes: Vec<String> = extra.to_vec();
-    notes.extend(facts);
-    if !notes.is_empty() {
-        paragraphs.push(notes);
-    }
-    let mut tags = Vec::new();
-    for example in &docs.examples {
-        tags.push(format!("@example {example}"));
-    }
-    if let Some(d) = default {
-        tags.push(format!("@default {d}"));
-    }
-    if docs.deprecated {
-        tags.push("@deprecated".to_string());
-    }
-    if !tags.is_empty() {
-        paragraphs.push(tags);
-    }
-    let mut out = Vec::new();
-    for (i, p) in paragraphs.into_iter().enumerate() {
-        if i > 0 {
+        if !out.is_empty() {
             out.push(String::new());
         }
-        out.extend(p);
+        push_lines(&mut out, d.trim());
+    }
+    if !extra.is_empty() || !facts.is_empty() {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend_from_slice(extra);
+        out.extend(facts);
+    }
+    if !docs.examples.is_empty() || default.is_some() || docs.deprecated {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        for example in &docs.examples {
+            out.push(format!("@example {example}"));
+        }
+        if let Some(d) = default {
+            out.push(format!("@default {d}"));
+        }
+        if docs.deprecated {
+            out.push("@deprecated".to_string());
+        }
     }
     out
 }
 
 /// Splits text at every line terminator JavaScript knows.
 pub fn split_lines(s: &str) -> Vec<String> {
-    s.replace("\r\n", "\n")
-        .split(['\n', '\r', '\u{2028}', '\u{2029}'])
-        .map(str::to_string)
-        .collect()
+    let mut out = Vec::new();
+    push_lines(&mut out, s);
+    out
+}
+
+/// [`split_lines`], appending to `out`; copies the text only when it holds a CRLF.
+fn push_lines(out: &mut Vec<String>, s: &str) {
+    let terminators = ['\n', '\r', '\u{2028}', '\u{2029}'];
+    if s.contains("\r\n") {
+        out.extend(
+            s.replace("\r\n", "\n")
+                .split(terminators)
+                .map(str::to_string),
+        );
+    } else {
+        out.extend(s.split(terminators).map(str::to_string));
+    }
 }
