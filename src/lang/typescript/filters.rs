@@ -37,6 +37,14 @@ pub fn md_inline(value: &str, _env: &dyn askama::Values) -> askama::Result<Strin
 }
 
 pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
+    let mut out = String::new();
+    push_jsdoc_block(&mut out, lines, indent);
+    out
+}
+
+/// [`jsdoc_block`], appended to `out` (interface members are written straight into the
+/// interface's text).
+pub fn push_jsdoc_block(out: &mut String, lines: &[String], indent: usize) {
     let mut cleaned: Vec<Cow<str>> = Vec::with_capacity(lines.len());
     for l in lines {
         if l.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
@@ -53,27 +61,27 @@ pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
     // Drop leading and trailing blank lines.
     let start = lines.iter().position(|l| !l.is_empty());
     let Some(start) = start else {
-        return String::new();
+        return;
     };
     let end = lines
         .iter()
         .rposition(|l| !l.is_empty())
         .map_or(start, |e| e + 1);
     let lines = &lines[start..end];
-    let pad = " ".repeat(indent);
+    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', indent));
     if lines.len() == 1 && indent + str_width(&lines[0]) + "/**  */".len() <= WIDTH {
-        let mut out = String::with_capacity(lines[0].len() + indent + 8);
+        out.reserve(lines[0].len() + indent + 8);
         out.push_str("/** ");
         out.push_str(&lines[0]);
         out.push_str(" */\n");
-        out.push_str(&pad);
-        return out;
+        pad(out);
+        return;
     }
     let size: usize = lines.iter().map(|l| l.len() + indent + 4).sum();
-    let mut out = String::with_capacity(size + 2 * indent + 8);
+    out.reserve(size + 2 * indent + 8);
     out.push_str("/**\n");
     for l in lines {
-        out.push_str(&pad);
+        pad(out);
         if l.is_empty() {
             out.push_str(" *\n");
         } else {
@@ -82,10 +90,9 @@ pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
             out.push('\n');
         }
     }
-    out.push_str(&pad);
+    pad(out);
     out.push_str(" */\n");
-    out.push_str(&pad);
-    out
+    pad(out);
 }
 
 /// [`clean`], borrowing the line when it is printable ASCII with nothing to change (most

@@ -90,11 +90,25 @@ struct TypesTs<'a> {
     blocks: Vec<String>,
 }
 
-/// A member line of an interface (a property or the index signature).
-struct Member {
-    doc: Vec<String>,
-    /// Laid out at two columns of indentation, without it.
-    code: String,
+/// The member lines of an interface (properties, the index signature), written straight
+/// into one text: its doc comment and its code per member, each on a new line indented by
+/// two columns.
+#[derive(Default)]
+struct Members {
+    body: String,
+}
+
+impl Members {
+    /// `code` is laid out at two columns of indentation, without it.
+    fn push(&mut self, doc: &[String], code: &str) {
+        self.body.push_str("\n  ");
+        filters::push_jsdoc_block(&mut self.body, doc, 2);
+        self.body.push_str(code);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
 }
 
 #[derive(Template)]
@@ -102,7 +116,7 @@ struct Member {
 struct InterfaceTs<'a> {
     doc: Vec<String>,
     name: &'a str,
-    members: Vec<Member>,
+    members: Members,
 }
 
 #[derive(Template)]
@@ -157,10 +171,14 @@ fn render_types(
                         AdditionalProperties::Allowed => InterfaceTs {
                             doc,
                             name,
-                            members: vec![Member {
-                                doc: vec!["Any other properties.".to_string()],
-                                code: print::index_signature(&TsType::Keyword("unknown"), 2),
-                            }],
+                            members: {
+                                let mut members = Members::default();
+                                members.push(
+                                    &["Any other properties.".to_string()],
+                                    &print::index_signature(&TsType::Keyword("unknown"), 2),
+                                );
+                                members
+                            },
                         }
                         .render()?,
                         AdditionalProperties::Typed(values) => AliasTs {
@@ -176,35 +194,31 @@ fn render_types(
                         .render()?,
                     }
                 } else {
-                    let mut members: Vec<Member> = object
-                        .fields
-                        .iter()
-                        .map(|f| Member {
-                            doc: doc_lines(
+                    let mut members = Members::default();
+                    for f in &object.fields {
+                        members.push(
+                            &doc_lines(
                                 &f.docs,
                                 map.facts(f.ty),
                                 f.default.as_ref().map(|d| d.0.as_str()),
                                 &[],
                             ),
-                            code: print::property_signature(
+                            &print::property_signature(
                                 &f.wire_name,
                                 !f.required && !tags.contains(&(id, f.wire_name.as_str())),
                                 f.read_only,
                                 &map.ts(f.ty),
                                 2,
                             ),
-                        })
-                        .collect();
+                        );
+                    }
                     if let AdditionalProperties::Typed(values) = object.additional {
                         let mut doc = vec!["Other properties.".to_string()];
                         doc.extend(map.facts(values));
-                        members.push(Member {
-                            doc,
-                            code: print::index_signature(
-                                &map.index_type(values, &object.fields),
-                                2,
-                            ),
-                        });
+                        members.push(
+                            &doc,
+                            &print::index_signature(&map.index_type(values, &object.fields), 2),
+                        );
                     }
                     InterfaceTs { doc, name, members }.render()?
                 }
@@ -256,7 +270,7 @@ fn render_types(
 
     // The payload type of every event, by wire name.
     let mut seen = FxHashSet::default();
-    let mut members = Vec::new();
+    let mut members = Members::default();
     for event in &api.events {
         if !seen.insert(event.wire_name.as_str()) {
             warnings.push(Warning {
@@ -272,16 +286,10 @@ fn render_types(
             description: event.description.clone(),
             ..Docs::default()
         };
-        members.push(Member {
-            doc: doc_lines(&docs, map.facts(event.payload), None, &[]),
-            code: print::property_signature(
-                &event.wire_name,
-                false,
-                false,
-                &map.ts(event.payload),
-                2,
-            ),
-        });
+        members.push(
+            &doc_lines(&docs, map.facts(event.payload), None, &[]),
+            &print::property_signature(&event.wire_name, false, false, &map.ts(event.payload), 2),
+        );
     }
     let doc = vec![
         "The payload type of each push the server may send, by its `type`.".to_string(),
