@@ -489,74 +489,33 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// One client's version of a method: with keyword arguments, an overload taking the
     /// params model, one taking its fields, and the implementation.
-    fn method(&mut self, sig: &MethodSig, sync: bool) -> anyhow::Result<String> {
-        let timeout = || {
-            Param::with_default(
-                "timeout",
-                Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
-                Expr::atom("None"),
-            )
-        };
+    fn method(
+        &mut self,
+        sig: &MethodSig,
+        plan: &MethodParams,
+        sync: bool,
+    ) -> anyhow::Result<String> {
         let header = |params: &[Param], stub: bool| {
             fmt::def_header(1, !sync, &sig.py_name, params, Some(&sig.ret), stub)
         };
         let mut out = Vec::new();
-        let mut params = vec![Param::bare("self")];
-        let params_arg = match (&sig.params_model, &sig.keywords) {
-            (None, _) => Expr::atom("None"),
-            (Some(ty), None) => {
-                params.push(Param::typed("params", ty.clone()));
-                Expr::atom("params")
-            }
-            (Some(ty), Some(keywords)) => {
-                let by_model = [
-                    Param::bare("self"),
-                    Param::typed("params", ty.clone()),
-                    Param::bare("/"),
-                    Param::bare("*"),
-                    timeout(),
-                ];
-                let mut by_fields = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
-                by_fields.extend(keywords.iter().cloned());
-                by_fields.push(timeout());
-                for overload in [&by_model[..], &by_fields[..]] {
-                    out.push(
-                        MethodTpl {
-                            decorator: Some("    @overload".to_string()),
-                            header: header(overload, true),
-                            docstring: None,
-                            deprecation: None,
-                            body: String::new(),
-                        }
-                        .render()?,
-                    );
+        for overload in &plan.overloads {
+            out.push(
+                MethodTpl {
+                    decorator: Some("    @overload".to_string()),
+                    header: header(overload, true),
+                    docstring: None,
+                    deprecation: None,
+                    body: String::new(),
                 }
-                params.push(Param::with_default(
-                    "params",
-                    Expr::or(vec![ty.clone(), Expr::atom("None")]),
-                    Expr::atom("None"),
-                ));
-                params.push(Param::bare("/"));
-                Expr::call(
-                    "params_of",
-                    vec![
-                        Arg::pos(ty.clone()),
-                        Arg::pos(Expr::atom("params")),
-                        Arg::pos(Expr::atom("fields")),
-                    ],
-                )
-            }
-        };
-        params.push(Param::bare("*"));
-        params.push(timeout());
-        if sig.keywords.is_some() {
-            params.push(Param::typed("**fields", Expr::atom("Any")));
+                .render()?,
+            );
         }
         let call = Expr::call(
             "self._rt.call",
             vec![
                 Arg::pos(Expr::atom(string_literal(&sig.wire))),
-                Arg::pos(params_arg),
+                Arg::pos(plan.params_arg.clone()),
                 Arg::pos(sig.decoder.clone()),
                 Arg::pos(Expr::atom("timeout")),
             ],
@@ -574,7 +533,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         out.push(
             MethodTpl {
                 decorator: None,
-                header: header(&params, false),
+                header: header(&plan.params, false),
                 docstring: fmt::docstring(&sig.docstring, 2),
                 deprecation: sig.deprecation.clone(),
                 body,
@@ -604,12 +563,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 .chain(child.methods.iter())
                 .map(|m| self.prepare(m, &class_methods))
                 .collect();
+            let plans: Vec<MethodParams> = sigs.iter().map(MethodParams::new).collect();
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
             for sync in [false, true] {
                 let attrs = child_namespace_attrs(child, sync, "runtime");
                 let mut members = Vec::new();
-                for sig in &sigs {
-                    members.push(self.method(sig, sync)?);
+                for (sig, plan) in sigs.iter().zip(&plans) {
+                    members.push(self.method(sig, plan, sync)?);
                 }
                 let (class, runtime) = if sync {
                     (&child.sync_class_name, "SyncRuntime")
@@ -633,6 +593,75 @@ impl<'c, 'a> Renderer<'c, 'a> {
             self.namespaces(child, out, sync_out)?;
         }
         Ok(())
+    }
+}
+
+/// The parameter lists of a method's headers: the same for its async and sync versions,
+/// so built once (the keyword parameters' type expressions are cloned into them).
+struct MethodParams {
+    /// With keyword arguments: one taking the params model, one taking its fields.
+    overloads: Vec<Vec<Param>>,
+    /// The implementation's.
+    params: Vec<Param>,
+    /// What the implementation passes as the call's params.
+    params_arg: Expr,
+}
+
+impl MethodParams {
+    fn new(sig: &MethodSig) -> MethodParams {
+        let timeout = || {
+            Param::with_default(
+                "timeout",
+                Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
+                Expr::atom("None"),
+            )
+        };
+        let mut overloads = Vec::new();
+        let mut params = vec![Param::bare("self")];
+        let params_arg = match (&sig.params_model, &sig.keywords) {
+            (None, _) => Expr::atom("None"),
+            (Some(ty), None) => {
+                params.push(Param::typed("params", ty.clone()));
+                Expr::atom("params")
+            }
+            (Some(ty), Some(keywords)) => {
+                overloads.push(vec![
+                    Param::bare("self"),
+                    Param::typed("params", ty.clone()),
+                    Param::bare("/"),
+                    Param::bare("*"),
+                    timeout(),
+                ]);
+                let mut by_fields = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
+                by_fields.extend(keywords.iter().cloned());
+                by_fields.push(timeout());
+                overloads.push(by_fields);
+                params.push(Param::with_default(
+                    "params",
+                    Expr::or(vec![ty.clone(), Expr::atom("None")]),
+                    Expr::atom("None"),
+                ));
+                params.push(Param::bare("/"));
+                Expr::call(
+                    "params_of",
+                    vec![
+                        Arg::pos(ty.clone()),
+                        Arg::pos(Expr::atom("params")),
+                        Arg::pos(Expr::atom("fields")),
+                    ],
+                )
+            }
+        };
+        params.push(Param::bare("*"));
+        params.push(timeout());
+        if sig.keywords.is_some() {
+            params.push(Param::typed("**fields", Expr::atom("Any")));
+        }
+        MethodParams {
+            overloads,
+            params,
+            params_arg,
+        }
     }
 }
 
@@ -1000,6 +1029,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         .cloned()
         .unwrap_or_else(|| "ws://localhost:8765".to_string());
     let env_prefix = ctx.module.to_uppercase();
+    let root_plans: Vec<MethodParams> = root_sigs.iter().map(MethodParams::new).collect();
     let mut client_blocks = Vec::new();
     for sync in [false, true] {
         let attrs: Vec<String> = child_namespace_attrs(&root, sync, "self._rt");
@@ -1009,8 +1039,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         } else {
             async_events.clone()
         });
-        for sig in &root_sigs {
-            members.push(r.method(sig, sync)?);
+        for (sig, plan) in root_sigs.iter().zip(&root_plans) {
+            members.push(r.method(sig, plan, sync)?);
         }
         let doc = if sync {
             format!(
