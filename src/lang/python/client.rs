@@ -1172,7 +1172,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         dist: ctx.dist.clone(),
         module: ctx.module.clone(),
         dependencies: ctx.dependencies.clone(),
-        uses_missing: super::models::uses_missing(api),
+        uses_missing: ctx.uses_missing,
         connect_example,
         servers: api
             .servers

@@ -45,14 +45,16 @@ pub(crate) struct Ctx<'a> {
     pub dist: String,
     /// Python names of the named types.
     pub names: FxHashMap<TypeId, String>,
+    /// Whether models.py uses pydantic's `MISSING` (see [`models::uses_missing`]).
+    pub uses_missing: bool,
     /// The package's requirements (pyproject and README).
     pub dependencies: Vec<&'static str>,
 }
 
 /// The lowest pydantic that has everything the models use: `MISSING` (for properties that
 /// may be absent but have no default) is importable from `pydantic` since 2.14.
-fn dependencies(api: &Api) -> Vec<&'static str> {
-    let pydantic = if models::uses_missing(api) {
+fn dependencies(uses_missing: bool) -> Vec<&'static str> {
+    let pydantic = if uses_missing {
         "pydantic>=2.14"
     } else {
         "pydantic>=2.7"
@@ -111,13 +113,15 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         type_names.insert(id, name);
     }
 
+    let uses_missing = models::uses_missing(api);
     let ctx = Ctx {
         api,
         header: python_header(api),
         module: module.clone(),
         dist: dist.clone(),
         names: type_names,
-        dependencies: dependencies(api),
+        uses_missing,
+        dependencies: dependencies(uses_missing),
     };
 
     // models.py and client.py are the two large files and independent: models.py renders on

@@ -119,7 +119,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
         imp.from
             .get("pydantic")
             .is_some_and(|n| n.contains("MISSING")),
-        uses_missing(api),
+        ctx.uses_missing,
         "the pydantic requirement must match the models"
     );
     Ok(ModelsTpl {
