@@ -253,12 +253,7 @@ fn render_enum(
             vec![Expr::atom("IntEnum")]
         }
     };
-    let source = entry
-        .name
-        .as_ref()
-        .map(|n| n.source.as_str())
-        .unwrap_or(name);
-    let text = doc_text(&entry.docs, &[name, source], &[]);
+    let text = class_doc_text(entry, name);
     Ok(EnumTpl {
         class_line: fmt::class_header(0, name, &bases),
         docstring: fmt::docstring(&text, 1),
@@ -465,12 +460,7 @@ fn render_object(
         )]
     };
 
-    let source = entry
-        .name
-        .as_ref()
-        .map(|n| n.source.as_str())
-        .unwrap_or(name);
-    let text = doc_text(&entry.docs, &[name, source], &[]);
+    let text = class_doc_text(entry, name);
     Ok(RecordTpl {
         class_line: fmt::class_header(0, name, &[Expr::atom("BaseModel")]),
         docstring: fmt::docstring(&text, 1),
@@ -638,6 +628,17 @@ fn lazy_factory(
         "validate_python".to_string(),
         vec![Arg::pos(json_value(value).expr)],
     )))
+}
+
+/// A class's docstring text: the docs, unless they only repeat the class's name or the
+/// name it had in the schema.
+fn class_doc_text(entry: &crate::ir::TypeEntry, name: &str) -> String {
+    let source = entry
+        .name
+        .as_ref()
+        .map(|n| n.source.as_str())
+        .unwrap_or(name);
+    doc_text(&entry.docs, &[name, source], &[])
 }
 
 fn accepts_none(e: &Expr) -> bool {

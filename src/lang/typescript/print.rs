@@ -472,19 +472,7 @@ fn index_signature_doc(ty: &TsType, o: &mut Objects) -> Doc {
 /// `name(a: A, b?: B): Promise<R> {`, at `indent` columns.
 pub fn method_head(name: &str, params: &[String], returns: &TsType, indent_width: usize) -> String {
     print_stable(indent_width, |o| {
-        let list = concat(vec![
-            text("("),
-            indent(concat(vec![
-                softline(),
-                join(
-                    concat(vec![text(","), line()]),
-                    params.iter().map(|p| text(p.clone())).collect(),
-                ),
-            ])),
-            if_break(text(","), text("")),
-            softline(),
-            text(")"),
-        ]);
+        let list = bracket_list(params);
         let return_type = type_doc(returns, Ctx::Annotation, o);
         // prettier's `shouldGroupFunctionParameters`: a lone parameter gets a group of
         // its own when the return type will break, so that the return type breaks first.
@@ -543,19 +531,25 @@ fn arguments(args: &[String]) -> Doc {
     if args.is_empty() {
         return text("()");
     }
-    group(concat(vec![
+    group(bracket_list(args))
+}
+
+/// `(a, b)`, broken as one item per line with a trailing comma when its group breaks (not
+/// grouped itself: a call's arguments are a group, a lone parameter only sometimes).
+fn bracket_list(items: &[String]) -> Doc {
+    concat(vec![
         text("("),
         indent(concat(vec![
             softline(),
             join(
                 concat(vec![text(","), line()]),
-                args.iter().map(|a| text(a.clone())).collect(),
+                items.iter().map(|i| text(i.clone())).collect(),
             ),
         ])),
         if_break(text(","), text("")),
         softline(),
         text(")"),
-    ]))
+    ])
 }
 
 /// `import type { A, B } from "./module.js";` (`type_only`), or a value import.
