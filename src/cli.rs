@@ -12,6 +12,7 @@ use crate::ir::{self, Normalized, Warning};
 use crate::lang::{self, Language};
 use crate::output::{self, PackageOutput, Recovery, WriteError};
 use crate::schema::{self, InputError};
+use crate::timings;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -309,9 +310,13 @@ fn resolve(cli: &Cli, args: &PackageArgs) -> Result<Resolved, Failure> {
 
 fn load(path: &Path) -> Result<(Normalized, String), Failure> {
     let file = path.display().to_string();
+    timings::start();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("{file}: cannot read the file: {e}")))?;
-    Ok((load_text(&text, &file)?, file))
+    timings::mark("read");
+    let normalized = load_text(&text, &file)?;
+    timings::mark("normalize");
+    Ok((normalized, file))
 }
 
 fn load_text(text: &str, file: &str) -> Result<Normalized, Failure> {
@@ -347,8 +352,18 @@ fn render(resolved: &Resolved, quiet: bool) -> Result<Vec<PackageOutput>, Failur
         .iter()
         .position(|p| p.language == Language::Python)
         .unwrap_or(0);
-    let render_one =
-        |p: &config::PackagePlan| lang::render(&normalized.api, &[p.language], &p.options);
+    let render_one = |p: &config::PackagePlan| {
+        let rendered = lang::render(&normalized.api, &[p.language], &p.options)?;
+        Ok::<_, anyhow::Error>(
+            rendered
+                .into_iter()
+                .map(|(language, package)| {
+                    let output = PackageOutput::new(p.dir.clone(), package.files);
+                    (language, (output, package.warnings))
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
     let rendered: Vec<_> = std::thread::scope(|s| {
         let others: Vec<_> = resolved
             .packages
@@ -361,25 +376,24 @@ fn render(resolved: &Resolved, quiet: bool) -> Result<Vec<PackageOutput>, Failur
         if let Some(p) = resolved.packages.get(on_this_thread) {
             results[on_this_thread] = Some(render_one(p));
         }
+        timings::mark("render (this thread)");
         for (i, h) in others {
             let result = h
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             results[i] = Some(result);
         }
+        timings::mark("render (other threads)");
         results
             .into_iter()
             .map(|r| r.expect("every package rendered"))
             .collect()
     });
-    for (p, packages) in resolved.packages.iter().zip(rendered) {
+    for packages in rendered {
         let mut packages = packages.map_err(|e| Failure::Problem(format!("{file}: {e:#}")))?;
-        let (_, package) = packages.pop().expect("one package per language");
-        warnings.extend(package.warnings.iter().cloned());
-        outputs.push(PackageOutput {
-            dir: p.dir.clone(),
-            files: package.files,
-        });
+        let (_, (package, package_warnings)) = packages.pop().expect("one package per language");
+        warnings.extend(package_warnings);
+        outputs.push(package);
     }
     print_warnings(&file, &warnings, quiet);
     Ok(outputs)
@@ -388,7 +402,9 @@ fn render(resolved: &Resolved, quiet: bool) -> Result<Vec<PackageOutput>, Failur
 fn generate(resolved: &Resolved, force: bool, quiet: bool) -> Result<ExitCode, Failure> {
     // Render everything before writing anything: an error leaves the output untouched.
     let outputs = render(resolved, quiet)?;
-    match output::write_packages(&outputs, force) {
+    let result = output::write_packages(&outputs, force);
+    timings::mark("write");
+    match result {
         Ok(written) => {
             for w in &written {
                 report_recovery(&w.dir, w.recovered);

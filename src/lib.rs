@@ -10,3 +10,4 @@ pub mod ir;
 pub mod lang;
 pub mod output;
 pub mod schema;
+pub mod timings;

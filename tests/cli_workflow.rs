@@ -30,10 +30,7 @@ fn write(
     force: bool,
 ) -> Result<Vec<output::Written>, WriteError> {
     output::write_packages(
-        &[PackageOutput {
-            dir: dir.to_path_buf(),
-            files: files.to_vec(),
-        }],
+        &[PackageOutput::new(dir.to_path_buf(), files.to_vec())],
         force,
     )
 }
@@ -211,14 +208,8 @@ fn a_conflict_in_one_package_writes_nothing_to_any() {
     write(&ts, &v1(), false).unwrap();
     std::fs::write(ts.join("src/types.ts"), "edited\n").unwrap();
     let packages = [
-        PackageOutput {
-            dir: ts.clone(),
-            files: v2(),
-        },
-        PackageOutput {
-            dir: py.clone(),
-            files: v2(),
-        },
+        PackageOutput::new(ts.clone(), v2()),
+        PackageOutput::new(py.clone(), v2()),
     ];
     assert!(matches!(
         output::write_packages(&packages, false),
@@ -228,14 +219,8 @@ fn a_conflict_in_one_package_writes_nothing_to_any() {
     assert_eq!(read(ts.join("package.json")), "{\"version\": \"1\"}\n");
     // Overlapping package directories are refused.
     let nested = [
-        PackageOutput {
-            dir: ts.clone(),
-            files: v2(),
-        },
-        PackageOutput {
-            dir: ts.join("inner"),
-            files: v2(),
-        },
+        PackageOutput::new(ts.clone(), v2()),
+        PackageOutput::new(ts.join("inner"), v2()),
     ];
     assert!(matches!(
         output::write_packages(&nested, true),

@@ -148,7 +148,7 @@ fn child_process_entry() {
                     contents: f[1].as_str().unwrap().to_string(),
                 })
                 .collect();
-            match output::write_packages(&[PackageOutput { dir, files }], false) {
+            match output::write_packages(&[PackageOutput::new(dir, files)], false) {
                 Ok(_) => 0,
                 Err(e) => {
                     eprintln!("child: {e}");
@@ -249,26 +249,12 @@ fn scenario() -> Scenario {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().to_path_buf();
     let base = root.join("base/pkg");
-    output::write_packages(
-        &[PackageOutput {
-            dir: base.clone(),
-            files: old_files(),
-        }],
-        false,
-    )
-    .unwrap();
+    output::write_packages(&[PackageOutput::new(base.clone(), old_files())], false).unwrap();
     add_user_files(&base);
     let old = tree(&base);
     let reference = root.join("reference/pkg");
     copy_tree(&base, &reference);
-    output::write_packages(
-        &[PackageOutput {
-            dir: reference.clone(),
-            files: new_files(),
-        }],
-        false,
-    )
-    .unwrap();
+    output::write_packages(&[PackageOutput::new(reference.clone(), new_files())], false).unwrap();
     let new = tree(&reference);
     assert_ne!(old, new);
     for (p, c) in USER_FILES {

@@ -17,11 +17,25 @@ pub use check::{CheckedPackage, DiffKind, Difference, check_package};
 pub use manifest::{MANIFEST_FILE, Manifest, STAGING_DIR};
 pub use txn::{Conflict, ConflictKind, Lock, Recovery};
 
-/// One package to write: its directory and its files.
+/// One package to write: its directory, its files and their manifest.
 #[derive(Debug, Clone)]
 pub struct PackageOutput {
     pub dir: PathBuf,
     pub files: Vec<GeneratedFile>,
+    /// [`Manifest::of`] the files, computed with them (hashing tens of MB is best done on
+    /// the thread that rendered them, beside the other package's rendering).
+    pub manifest: Manifest,
+}
+
+impl PackageOutput {
+    pub fn new(dir: PathBuf, files: Vec<GeneratedFile>) -> PackageOutput {
+        let manifest = Manifest::of(&files);
+        PackageOutput {
+            dir,
+            files,
+            manifest,
+        }
+    }
 }
 
 /// What writing one package did.
@@ -98,7 +112,7 @@ pub fn write_packages(packages: &[PackageOutput], force: bool) -> Result<Vec<Wri
         })
         .map_err(io_err)?;
         let recovered = txn::recover(&lock).map_err(io_err)?;
-        let plan = txn::plan(&lock, &p.files, force).map_err(io_err)?;
+        let plan = txn::plan(&lock, &p.files, &p.manifest, force).map_err(io_err)?;
         planned.push((p, lock, recovered, plan));
     }
     let conflicts: Vec<(PathBuf, Conflict)> = planned

@@ -24,6 +24,7 @@
 //! waits there forever, so that a test can kill it at exactly that point;
 //! `RPCFORGE_TEST_STEP_DELAY_US` sleeps between steps instead.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -140,10 +141,11 @@ impl Conflict {
 
 /// What a write of one package will do, computed under its lock.
 #[derive(Debug)]
-pub struct Plan {
+pub struct Plan<'a> {
     dir: PathBuf,
-    /// New or changed files, the manifest last (when it changes).
-    writes: Vec<GeneratedFile>,
+    /// New or changed files, the manifest last (when it changes). Borrowed: the generated
+    /// files are large (tens of MB for thousands of methods) and a copy costs time and memory.
+    writes: Vec<Cow<'a, GeneratedFile>>,
     removes: Vec<Removal>,
     /// Generated files whose content is already right (left untouched).
     pub unchanged: usize,
@@ -155,7 +157,7 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-impl Plan {
+impl Plan<'_> {
     /// Files that will be (re)written, the manifest not counted.
     pub fn written(&self) -> Vec<&str> {
         self.writes
@@ -222,10 +224,15 @@ pub(crate) fn read_manifest(dir: &Path) -> io::Result<Result<Option<Manifest>, S
     })
 }
 
-/// Decides what writing `files` into the locked directory does. With `force`, hand-edited
-/// generated files and files not written by rpcforge are overwritten (or deleted) instead
-/// of stopping the write.
-pub fn plan(lock: &Lock, files: &[GeneratedFile], force: bool) -> io::Result<Plan> {
+/// Decides what writing `files` (whose manifest is `manifest`, see [`Manifest::of`]) into the
+/// locked directory does. With `force`, hand-edited generated files and files not written by
+/// rpcforge are overwritten (or deleted) instead of stopping the write.
+pub fn plan<'a>(
+    lock: &Lock,
+    files: &'a [GeneratedFile],
+    manifest: &Manifest,
+    force: bool,
+) -> io::Result<Plan<'a>> {
     let dir = lock.dir();
     let mut seen = BTreeSet::new();
     for f in files {
@@ -257,7 +264,7 @@ pub fn plan(lock: &Lock, files: &[GeneratedFile], force: bool) -> io::Result<Pla
             Manifest::default()
         }
     };
-    let conflict = |plan: &mut Plan, path: &str, kind: ConflictKind| {
+    let conflict = |plan: &mut Plan<'a>, path: &str, kind: ConflictKind| {
         let c = Conflict {
             path: path.to_string(),
             kind,
@@ -324,17 +331,17 @@ pub fn plan(lock: &Lock, files: &[GeneratedFile], force: bool) -> io::Result<Pla
             },
         };
         if write {
-            plan.writes.push(f.clone());
+            plan.writes.push(Cow::Borrowed(f));
         }
     }
 
-    let manifest = Manifest::of(files).to_json();
+    let manifest = manifest.to_json();
     match probe(dir, MANIFEST_FILE)? {
         Probe::File(bytes) if bytes == manifest.as_bytes() => {}
-        Probe::File(_) | Probe::Missing => plan.writes.push(GeneratedFile {
+        Probe::File(_) | Probe::Missing => plan.writes.push(Cow::Owned(GeneratedFile {
             path: MANIFEST_FILE.to_string(),
             contents: manifest,
-        }),
+        })),
         _ => {
             conflict(
                 &mut plan,
