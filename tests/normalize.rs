@@ -703,3 +703,109 @@ fn lazy_reading_matches_the_reference_on_every_bundled_document() {
         assert_eq!(lazy.warnings, reference.warnings, "{file}");
     }
 }
+
+/// A document with hundreds of named schemas: large enough that `normalize_text` decodes
+/// them on a second thread ahead of the builder (`ir/prefetch.rs`). Recursive and shared
+/// references, unions, a percent-encoded reference, a definition reached only through
+/// `allOf`, unused ones, and `"$ref"` inside a description.
+fn many_defs_document(broken: Option<usize>) -> String {
+    const N: usize = 240;
+    let mut defs = serde_json::Map::new();
+    for i in 0..N {
+        let a = (i * 7 + 3) % N;
+        let b = (i * 13 + 5) % N;
+        let mut model = serde_json::json!({
+            "type": "object",
+            "description": format!("Model {i}: see the \"$ref\" of M{a}."),
+            "properties": {
+                "id": {"type": "integer"},
+                "next": {"anyOf": [{"$ref": format!("#/$defs/M{a}")}, {"type": "null"}], "default": null},
+                "items": {"type": "array", "items": {"$ref": format!("#/$defs/M{b}")}},
+                "color": {"$ref": format!("#/$defs/Color{}", i % 5)},
+                "choice": {"$ref": format!("#/$defs/U{}", i % 11)},
+                "spaced": {"$ref": "#/$defs/Has%20Space"}
+            },
+            "required": ["id", "items"]
+        });
+        if i % 17 == 0 {
+            model = serde_json::json!({"allOf": [{"$ref": "#/$defs/Base"}, model]});
+        }
+        if broken == Some(i) {
+            model["properties"]["id"] = serde_json::json!({"type": 5});
+        }
+        defs.insert(format!("M{i}"), model);
+    }
+    for i in 0..5 {
+        defs.insert(
+            format!("Color{i}"),
+            serde_json::json!({"enum": ["red", "green", format!("c{i}")], "type": "string"}),
+        );
+    }
+    for i in 0..11 {
+        defs.insert(
+            format!("U{i}"),
+            serde_json::json!({"anyOf": [{"$ref": format!("#/$defs/M{}", i * 3)}, {"$ref": format!("#/$defs/M{}", i * 5 + 1)}]}),
+        );
+    }
+    defs.insert(
+        "Base".into(),
+        serde_json::json!({"type": "object", "properties": {"version": {"type": "integer"}}}),
+    );
+    defs.insert(
+        "Has Space".into(),
+        serde_json::json!({"type": "object", "properties": {"x": {"type": "string"}}}),
+    );
+    for i in 0..30 {
+        defs.insert(
+            format!("Unused{i}"),
+            serde_json::json!({"type": "object", "properties": {"u": {"$ref": format!("#/$defs/Unused{}", (i + 1) % 30)}}}),
+        );
+    }
+    let methods: Vec<_> = (0..120)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("ns{}.method_{i}", i % 6),
+                "params": {"$ref": format!("#/$defs/M{}", (i * 2) % N)},
+                "result": {"$ref": format!("#/$defs/M{}", (i * 2 + 1) % N)}
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "rpcSchema": "1",
+        "info": {"title": "Many Defs", "version": "1.0.0"},
+        "methods": methods,
+        "events": [{"name": "tick", "payload": {"$ref": "#/$defs/M1"}}],
+        "$defs": defs
+    });
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+#[test]
+fn lazy_reading_with_prefetching_matches_the_reference() {
+    let text = many_defs_document(None);
+    let file = "many.rpc.json";
+    let source = rpcforge::schema::parse_document(&text, file).expect("valid document");
+    let reference = rpcforge::ir::normalize(&source, file, Some(&text)).expect("normalizes");
+    assert!(reference.api.types.types.len() > 250);
+    let expected = format!("{:?}", reference.api);
+    // The decoder thread's progress differs from run to run; the result must not.
+    for _ in 0..20 {
+        let lazy = rpcforge::ir::normalize_text(&text, file).expect("normalizes lazily");
+        assert_eq!(format!("{:?}", lazy.api), expected);
+        assert_eq!(lazy.warnings, reference.warnings);
+    }
+}
+
+#[test]
+fn lazy_reading_with_prefetching_reports_a_broken_definition_as_the_reference_does() {
+    for broken in [0, 7, 239] {
+        let text = many_defs_document(Some(broken));
+        let file = "many.rpc.json";
+        let reference = rpcforge::schema::parse_document(&text, file)
+            .and_then(|source| rpcforge::ir::normalize(&source, file, Some(&text)))
+            .expect_err("a broken definition");
+        let lazy = rpcforge::ir::normalize_text(&text, file).expect_err("a broken definition");
+        assert_eq!(lazy.to_string(), reference.to_string());
+        assert!(reference.to_string().contains(&format!("/$defs/M{broken}")), "{reference}");
+    }
+}

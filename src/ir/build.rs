@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::model::*;
 use super::naming::{NameCandidate, pascal_case};
+use super::prefetch::Prefetch;
 use super::{all_of, discriminator};
 use crate::schema::InputError;
 use crate::schema::decode_raw_def;
@@ -171,6 +172,8 @@ pub(crate) struct Builder<'a> {
     /// tree: `BinOp.left: Expr`, `Expr = BinOp | Lit`): checked once every definition is
     /// done, see [`Builder::check_deferred_discriminators`].
     deferred_discriminators: Vec<DeferredDiscriminator>,
+    /// Definitions decoded ahead on another thread (large documents read lazily).
+    prefetch: Option<&'a Prefetch<'a>>,
 }
 
 struct DeferredDiscriminator {
@@ -181,7 +184,11 @@ struct DeferredDiscriminator {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(file: &'a str, defs: Vec<DefSource<'a>>) -> Result<Self, InputError> {
+    pub fn new(
+        file: &'a str,
+        defs: Vec<DefSource<'a>>,
+        prefetch: Option<&'a Prefetch<'a>>,
+    ) -> Result<Self, InputError> {
         let mut def_by_ref = HashMap::with_capacity_and_hasher(defs.len(), FxBuildHasher);
         for (i, def) in defs.iter().enumerate() {
             if def_by_ref.insert(def.reference, i).is_some() {
@@ -203,6 +210,7 @@ impl<'a> Builder<'a> {
             warnings: Vec::new(),
             defs_in_progress: HashSet::default(),
             deferred_discriminators: Vec::new(),
+            prefetch,
         })
     }
 
@@ -358,7 +366,10 @@ impl<'a> Builder<'a> {
             }
             DefState::Unvisited => {}
         }
-        let schema = self.decode_def(index)?;
+        let schema = match self.prefetch.and_then(|p| p.take(index)) {
+            Some(schema) => Cow::Owned(schema),
+            None => self.decode_def(index)?,
+        };
         // A definition that only points at another one is the same type.
         if let Schema::Object(o) = &*schema
             && let Some(target) = &o.reference
@@ -1337,7 +1348,7 @@ pub(crate) fn concat_number(a: &str, b: &str, n: usize) -> String {
 }
 
 /// Decodes `%XX` escapes of a URI fragment (`#/$defs/Page%5BUser%5D`).
-fn percent_decode(s: &str) -> Cow<'_, str> {
+pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
         return Cow::Borrowed(s);
     }

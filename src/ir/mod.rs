@@ -2,7 +2,8 @@
 //!
 //! `model` is the data; `normalize` builds it from a read document, with one file per
 //! concern: `build` (refs, interning, conversion), `all_of` (merging), `discriminator`
-//! (checking tagged unions) and `naming` (unique PascalCase names by priority).
+//! (checking tagged unions), `naming` (unique PascalCase names by priority) and `prefetch`
+//! (decoding a large document's named schemas on a second core).
 
 mod all_of;
 mod build;
@@ -10,6 +11,7 @@ mod discriminator;
 mod model;
 mod naming;
 mod normalize;
+mod prefetch;
 
 pub use build::is_integer_text;
 pub use build::{FxBuildHasher, FxHasher};

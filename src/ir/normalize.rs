@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::build::{Builder, DefSource, Hint, docs_of};
 use super::model::*;
 use super::naming::{NameCandidate, assign_names};
+use super::prefetch::{self, Prefetch};
 use crate::schema::error::pointer_push;
 use crate::schema::json_schema::Schema;
 use crate::schema::source::{ParamDescriptor, SourceDocument, SourceParams};
@@ -26,7 +27,7 @@ pub fn normalize(
     text: Option<&str>,
 ) -> Result<Normalized, InputError> {
     let defs = doc.defs.iter().map(DefSource::decoded).collect();
-    normalize_inner(doc, defs, file).map_err(|mut e| {
+    normalize_inner(doc, defs, file, None).map_err(|mut e| {
         if let (None, Some(text)) = (e.location, text) {
             e.location = locate(text, &e.pointer);
         }
@@ -42,7 +43,18 @@ pub fn normalize(
 pub fn normalize_text(text: &str, file: &str) -> Result<Normalized, InputError> {
     if let Some((doc, raw_defs)) = read_lazily(text) {
         let defs = raw_defs.iter().map(DefSource::raw).collect();
-        if let Ok(normalized) = normalize_inner(&doc, defs, file) {
+        let normalized = if raw_defs.len() >= prefetch::MIN_DEFS {
+            let prefetch = Prefetch::new(&raw_defs);
+            std::thread::scope(|s| {
+                s.spawn(|| prefetch.run(&doc));
+                // Stops the decoder also when normalizing panics (the scope joins it).
+                let _stop = StopOnDrop(&prefetch);
+                normalize_inner(&doc, defs, file, Some(&prefetch))
+            })
+        } else {
+            normalize_inner(&doc, defs, file, None)
+        };
+        if let Ok(normalized) = normalized {
             return Ok(normalized);
         }
     }
@@ -50,12 +62,21 @@ pub fn normalize_text(text: &str, file: &str) -> Result<Normalized, InputError> 
     normalize(&doc, file, Some(text))
 }
 
-fn normalize_inner(
+struct StopOnDrop<'p, 'a>(&'p Prefetch<'a>);
+
+impl Drop for StopOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+fn normalize_inner<'a>(
     doc: &SourceDocument,
-    defs: Vec<DefSource<'_>>,
-    file: &str,
+    defs: Vec<DefSource<'a>>,
+    file: &'a str,
+    prefetch: Option<&'a Prefetch<'a>>,
 ) -> Result<Normalized, InputError> {
-    let mut b = Builder::new(file, defs)?;
+    let mut b = Builder::new(file, defs, prefetch)?;
     let mut methods = Vec::with_capacity(doc.methods.len());
     let mut seen = HashSet::new();
     for m in &doc.methods {
