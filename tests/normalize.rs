@@ -806,6 +806,9 @@ fn lazy_reading_with_prefetching_reports_a_broken_definition_as_the_reference_do
             .expect_err("a broken definition");
         let lazy = rpcforge::ir::normalize_text(&text, file).expect_err("a broken definition");
         assert_eq!(lazy.to_string(), reference.to_string());
-        assert!(reference.to_string().contains(&format!("/$defs/M{broken}")), "{reference}");
+        assert!(
+            reference.to_string().contains(&format!("/$defs/M{broken}")),
+            "{reference}"
+        );
     }
 }
