@@ -80,8 +80,7 @@ pub(crate) fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 fn string_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
     pos += 1;
     loop {
-        // memchr2 looks at a vector of bytes at a time: descriptions are long strings.
-        pos += memchr::memchr2(b'"', b'\\', bytes.get(pos..)?)?;
+        pos = next_quote_or_backslash(bytes, pos)?;
         if bytes[pos] == b'"' {
             return Some(pos + 1);
         }
@@ -89,43 +88,55 @@ fn string_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
     }
 }
 
-/// How the container scan treats a byte: most are skipped one at a time.
-const OTHER: u8 = 0;
-/// Quotes and brackets: the bytes that matter inside an object or array.
-const STRUCTURAL: u8 = 1;
-/// A line break, after which an indented document has a run of spaces.
-const NEWLINE: u8 = 2;
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [OTHER; 256];
-    table[b'"' as usize] = STRUCTURAL;
-    table[b'{' as usize] = STRUCTURAL;
-    table[b'}' as usize] = STRUCTURAL;
-    table[b'[' as usize] = STRUCTURAL;
-    table[b']' as usize] = STRUCTURAL;
-    table[b'\n' as usize] = NEWLINE;
-    table
-};
+/// The high bit of each byte of `word` equal to `byte`. Bytes above a match may be set too
+/// (a borrow), so only the lowest set bit is exact: the only one the scanner uses.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
 
-/// From `pos`, the position of the next quote or bracket. Indentation is skipped eight
-/// spaces at a time: pretty-printed documents are about 40% indentation, and the
-/// byte-at-a-time scan over it was most of the scanner's time.
-fn next_structural(bytes: &[u8], mut pos: usize) -> Option<usize> {
-    const EIGHT_SPACES: u64 = u64::from_ne_bytes(*b"        ");
-    loop {
-        match BYTE_CLASS[usize::from(*bytes.get(pos)?)] {
-            OTHER => pos += 1,
-            STRUCTURAL => return Some(pos),
-            _ => {
-                pos += 1;
-                while let Some(chunk) = bytes.get(pos..pos + 8)
-                    && u64::from_ne_bytes(chunk.try_into().expect("8 bytes")) == EIGHT_SPACES
-                {
-                    pos += 8;
-                }
-            }
+/// The eight bytes at `pos`, the first in the lowest byte.
+fn word_at(bytes: &[u8], pos: usize) -> Option<u64> {
+    let chunk = bytes.get(pos..pos + 8)?;
+    Some(u64::from_le_bytes(chunk.try_into().expect("8 bytes")))
+}
+
+/// From `pos`, the position of the next `"` or `\`. Eight bytes at a time: most strings
+/// of a schema are short keys, for which a call to memchr cost more than the search.
+fn next_quote_or_backslash(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    while let Some(word) = word_at(bytes, pos) {
+        let found = bytes_equal(word, b'"') | bytes_equal(word, b'\\');
+        if found != 0 {
+            return Some(pos + (found.trailing_zeros() / 8) as usize);
         }
+        pos += 8;
     }
+    let rest = bytes.get(pos..)?;
+    rest.iter()
+        .position(|b| matches!(b, b'"' | b'\\'))
+        .map(|i| pos + i)
+}
+
+/// From `pos`, the position of the next quote or bracket. Eight bytes at a time ("SWAR":
+/// bit tricks on a `u64`): a byte-at-a-time scan was most of the scanner's time, over
+/// pretty-printed documents that are about 40% indentation.
+fn next_structural(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    while let Some(word) = word_at(bytes, pos) {
+        // Setting bit 5 turns `[` into `{` and `]` into `}`, and no other byte into either.
+        let folded = word | (ONES * 0x20);
+        let found = bytes_equal(word, b'"') | bytes_equal(folded, b'{') | bytes_equal(folded, b'}');
+        if found != 0 {
+            return Some(pos + (found.trailing_zeros() / 8) as usize);
+        }
+        pos += 8;
+    }
+    let rest = bytes.get(pos..)?;
+    rest.iter()
+        .position(|b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'))
+        .map(|i| pos + i)
 }
 
 /// From the start of a value, the position after it (an object or array ends at the
@@ -185,6 +196,48 @@ mod tests {
         assert_eq!(object_members("{}").unwrap(), (vec![], 2));
         assert_eq!(plain_key(r#""a""#), Some("a"));
         assert_eq!(plain_key(r#""b\n""#), None);
+    }
+
+    #[test]
+    fn finds_each_structural_byte_at_every_offset() {
+        // Every position within and across the eight-byte words, and every byte value
+        // around it (only quotes and brackets stop the scan).
+        for len in 0..20 {
+            for at in 0..len {
+                for stop in [b'"', b'{', b'}', b'[', b']'] {
+                    let mut text = vec![b' '; len];
+                    text[at] = stop;
+                    assert_eq!(next_structural(&text, 0), Some(at), "{len} {at} {stop}");
+                }
+                for other in (0..=255u8).filter(|b| !b"\"{}[]".contains(b)) {
+                    let mut text = vec![other; len];
+                    text[at] = b']';
+                    assert_eq!(next_structural(&text, 0), Some(at), "{len} {at} {other}");
+                }
+            }
+            assert_eq!(next_structural(&vec![b'a'; len], 0), None);
+        }
+    }
+
+    #[test]
+    fn finds_the_end_of_strings_at_every_offset() {
+        for len in 0..20 {
+            for at in 0..len {
+                let mut text = vec![b'x'; len + 2];
+                text[0] = b'"';
+                text[at + 1] = b'"';
+                assert_eq!(string_end(&text, 0), Some(at + 2), "{len} {at}");
+                if at + 3 < len {
+                    // An escaped quote does not end it.
+                    text[at + 1] = b'\\';
+                    text[at + 2] = b'"';
+                    text[at + 3] = b'"';
+                    assert_eq!(string_end(&text, 0), Some(at + 4), "{len} {at}");
+                }
+            }
+        }
+        assert_eq!(string_end(b"\"abc", 0), None);
+        assert_eq!(string_end(b"\"ab\\", 0), None);
     }
 
     #[test]
