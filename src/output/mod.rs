@@ -124,9 +124,28 @@ pub fn write_packages(packages: &[PackageOutput], force: bool) -> Result<Vec<Wri
         undo(&created);
         return Err(WriteError::Conflicts(conflicts));
     }
+    // Each package is its own transaction: applied at the same time, one package's writes
+    // and fsyncs overlap the other's. Results (and the error reported) in package order.
+    let applied: Vec<io::Result<()>> = std::thread::scope(|s| {
+        let others: Vec<_> = planned
+            .iter()
+            .skip(1)
+            .map(|(_, lock, _, plan)| s.spawn(move || txn::apply(lock, plan)))
+            .collect();
+        let first = planned
+            .first()
+            .map(|(_, lock, _, plan)| txn::apply(lock, plan));
+        first
+            .into_iter()
+            .chain(others.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }))
+            .collect()
+    });
     let mut out = Vec::new();
-    for (p, lock, recovered, plan) in &planned {
-        txn::apply(lock, plan).map_err(|e| WriteError::Io(p.dir.clone(), e))?;
+    for ((p, _, recovered, plan), result) in planned.iter().zip(applied) {
+        result.map_err(|e| WriteError::Io(p.dir.clone(), e))?;
         out.push(Written {
             dir: p.dir.clone(),
             recovered: *recovered,
