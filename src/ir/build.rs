@@ -261,7 +261,7 @@ impl<'a> Builder<'a> {
         let found = self.interned.get(&hash).and_then(|ids| {
             ids.iter().copied().find(|id| {
                 let e = &self.entries[id.0];
-                e.kind == kind && e.docs == docs
+                e.kind == kind && *e.docs == docs
             })
         });
         if let Some(id) = found {
@@ -289,7 +289,7 @@ impl<'a> Builder<'a> {
         self.entries.push(TypeEntry {
             name: None,
             kind,
-            docs,
+            docs: docs.into(),
             pointer: pointer.to_string(),
         });
         if let Some(name) = name {
@@ -389,7 +389,7 @@ impl<'a> Builder<'a> {
         let (kind, docs) = self.convert_named(&schema, def.pointer, &hint, def.name)?;
         self.defs_in_progress.remove(&id);
         self.entries[id.0].kind = kind;
-        self.entries[id.0].docs = docs;
+        self.entries[id.0].docs = docs.into();
         Ok(id)
     }
 
@@ -985,7 +985,7 @@ impl<'a> Builder<'a> {
                 ty,
                 required: required.contains(key),
                 default,
-                docs,
+                docs: docs.into(),
                 read_only,
             });
         }

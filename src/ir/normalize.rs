@@ -282,7 +282,7 @@ fn descriptor_params(
             ty,
             required: d.required,
             default,
-            docs,
+            docs: docs.into(),
             read_only: false,
         });
     }

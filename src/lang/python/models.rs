@@ -588,7 +588,7 @@ fn render_field(
     if field.read_only {
         extra.push("Read-only.".to_string());
     }
-    let mut docs = field.docs.clone();
+    let mut docs = (*field.docs).clone();
     docs.title = if docs.description.is_none() {
         docs.title
     } else {

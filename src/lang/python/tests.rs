@@ -23,7 +23,7 @@ impl B {
         self.types.push(TypeEntry {
             name: None,
             kind,
-            docs: Docs::default(),
+            docs: CompactDocs::default(),
             pointer: format!("/anon/{}", self.types.len()),
         });
         TypeId(self.types.len() - 1)
@@ -36,7 +36,7 @@ impl B {
                 priority: NamePriority::Definition,
             }),
             kind,
-            docs,
+            docs: docs.into(),
             pointer: format!("/$defs/{name}"),
         });
         TypeId(self.types.len() - 1)
@@ -124,7 +124,7 @@ fn field(wire: &str, ty: TypeId, required: bool) -> Field {
         ty,
         required,
         default: None,
-        docs: Docs::default(),
+        docs: CompactDocs::default(),
         read_only: false,
     }
 }

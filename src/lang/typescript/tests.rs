@@ -36,7 +36,7 @@ impl B {
                 priority: NamePriority::Definition,
             }),
             kind,
-            docs,
+            docs: docs.into(),
             pointer: format!("/$defs/{}", name.unwrap_or("anon")),
         });
         id
@@ -114,7 +114,7 @@ fn field(name: &str, ty: TypeId, required: bool) -> Field {
         ty,
         required,
         default: None,
-        docs: Docs::default(),
+        docs: CompactDocs::default(),
         read_only: false,
     }
 }
@@ -334,7 +334,8 @@ fn formats_constraints_defaults_and_deprecation_in_docs() {
         description: Some("Ends */ early? ${no} `tick`".into()),
         deprecated: true,
         ..Docs::default()
-    };
+    }
+    .into();
     b.object(
         "Query",
         vec![field("at", date, true), field("code", code, true), limit],
