@@ -25,7 +25,7 @@
 //! `RPCFORGE_TEST_STEP_DELAY_US` sleeps between steps instead.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -385,11 +385,12 @@ pub fn apply(lock: &Lock, plan: &Plan) -> io::Result<()> {
         staged_files.push(write_file(&target, f.contents.as_bytes())?);
         step("staged a file");
     }
+    // The staged files and their directories, all durable before the journal commits.
+    for d in &staged_dirs {
+        staged_files.push(File::open(d)?);
+    }
     sync_files(&staged_files)?;
     drop(staged_files);
-    for d in staged_dirs.iter().rev() {
-        sync_dir(d)?;
-    }
     let journal = Journal {
         journal: 1,
         remove: plan.removes.clone(),
@@ -460,13 +461,13 @@ fn valid_journal(j: &Journal) -> bool {
 fn roll_forward(dir: &Path, journal: &Journal) -> io::Result<()> {
     let staging = dir.join(STAGING_DIR);
     let staged = staging.join(STAGED);
-    let mut touched: BTreeMap<usize, BTreeSet<PathBuf>> = BTreeMap::new();
+    // The package directory and the directories inside it that gained or lost an entry.
+    let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
     let mut touch = |rel: &str| {
         let mut p = dir.join(rel);
-        let mut depth = rel.split('/').count();
-        while p.pop() && depth > 0 {
-            depth -= 1;
-            touched.entry(depth).or_default().insert(p.clone());
+        for _ in rel.split('/') {
+            p.pop();
+            touched.insert(p.clone());
         }
     };
     for r in &journal.remove {
@@ -498,14 +499,16 @@ fn roll_forward(dir: &Path, journal: &Journal) -> io::Result<()> {
         }
         touch(w);
     }
-    // Deepest first, so each directory's new entries are durable before its parent's.
-    for dirs in touched.values().rev() {
-        for d in dirs {
-            if d.is_dir() {
-                sync_dir(d)?;
-            }
+    // Every directory that gained or lost an entry is durable before the journal goes; the
+    // order among them does not matter (a crash before that rolls forward again), so they
+    // are synced together.
+    let mut dirs = Vec::new();
+    for d in &touched {
+        if d.is_dir() {
+            dirs.push(File::open(d)?);
         }
     }
+    sync_files(&dirs)?;
     match fs::remove_file(staging.join(JOURNAL)) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -551,7 +554,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> io::Result<File> {
     Ok(file)
 }
 
-/// fsyncs files, several at once: one after the other, each waited for its own journal
+/// fsyncs files (or directories), several at once: one after the other, each waited for its own journal
 /// commit (about half the time of writing a package at N=1000); concurrent ones share
 /// commits.
 fn sync_files(files: &[File]) -> io::Result<()> {
