@@ -1401,7 +1401,9 @@ mod tests {
             assert!(!is_generated_title(title, key), "{title:?} {key:?}");
         }
         // The ASCII shortcut answers as the general comparison does.
-        let words = ["", "_", "a", "id", "Id", "ID", "x1", "1x", "order", "-", " ", "__"];
+        let words = [
+            "", "_", "a", "id", "Id", "ID", "x1", "1x", "order", "-", " ", "__",
+        ];
         for a in words {
             for b in words {
                 for c in words {
