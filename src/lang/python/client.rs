@@ -48,16 +48,6 @@ struct SyncRpcClientTpl {
 }
 
 #[derive(Template)]
-#[template(path = "python/namespace.py.askama", escape = "none")]
-struct NamespaceTpl {
-    class_line: String,
-    docstring: String,
-    runtime: String,
-    attrs: Vec<String>,
-    members: Vec<String>,
-}
-
-#[derive(Template)]
 #[template(path = "python/method.py.askama", escape = "none")]
 struct MethodTpl {
     decorator: Option<String>,
@@ -381,31 +371,22 @@ impl<'c, 'a> Renderer<'c, 'a> {
             .get(&std::ptr::from_ref(m))
             .copied()
             .unwrap_or(0);
-        let keyword_text = keywords.as_ref().map(|k: &Vec<Param>| {
-            k.iter()
-                .map(|p| {
-                    let ann = p.annotation.as_ref().map(Expr::flat).unwrap_or_default();
-                    match &p.default {
-                        Some(_) => format!("{}: {ann} = ...", p.name),
-                        None => format!("{}: {ann}", p.name),
-                    }
-                })
-                .collect::<Vec<_>>()
-        });
+        // The keyword parameters written flat once: for the README's signature and the
+        // headers of both versions of the method (their defaults are `...`, as there).
+        let keywords_flat = keywords.as_deref().map(fmt::FlatParams::new);
+        let ret_flat = ret.flat();
         let mut signature = format!(
-            "await {}({}) -> {}",
+            "await {}({}) -> {ret_flat}",
             plan.access,
             params_text.join(", "),
-            ret.flat()
         );
-        if let Some(k) = &keyword_text
+        if let Some(k) = &keywords_flat
             && !k.is_empty()
         {
             signature.push_str(&format!(
-                "\nawait {}({}) -> {}",
+                "\nawait {}({}) -> {ret_flat}",
                 plan.access,
-                k.join(", "),
-                ret.flat()
+                k.joined(),
             ));
         }
         self.readme_methods.push(ReadmeMethod {
@@ -424,11 +405,12 @@ impl<'c, 'a> Renderer<'c, 'a> {
             wire: m.wire_name.clone(),
             py_name: plan.py_name.clone(),
             params_model,
-            keywords,
+            keywords: keywords.zip(keywords_flat),
             returns: m.result.is_some(),
             ret,
+            ret_flat,
             decoder,
-            docstring: paragraphs.join("\n\n"),
+            docstring: fmt::docstring(&paragraphs.join("\n\n"), 2),
             deprecation,
         }
     }
@@ -487,60 +469,27 @@ impl<'c, 'a> Renderer<'c, 'a> {
         Some(out)
     }
 
-    /// One client's version of a method: with keyword arguments, an overload taking the
-    /// params model, one taking its fields, and the implementation.
-    fn method(
-        &mut self,
-        sig: &MethodSig,
-        plan: &MethodParams,
-        sync: bool,
-    ) -> anyhow::Result<String> {
-        let header = |params: &[Param], stub: bool| {
-            fmt::def_header(1, !sync, &sig.py_name, params, Some(&sig.ret), stub)
-        };
-        let mut out = Vec::new();
-        for overload in &plan.overloads {
-            out.push(
-                MethodTpl {
-                    decorator: Some("    @overload".to_string()),
-                    header: header(overload, true),
-                    docstring: None,
-                    deprecation: None,
-                    body: String::new(),
-                }
-                .render()?,
-            );
+    /// One client's version of a method, appended to `out`: with keyword arguments, an
+    /// overload taking the params model, one taking its fields, and the implementation.
+    fn write_method(out: &mut String, sig: &MethodSig, plan: &MethodParams, sync: bool) {
+        let returns = Some((&sig.ret, sig.ret_flat.as_str()));
+        for (params, flat) in &plan.overloads {
+            out.push_str("    @overload\n");
+            fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, true);
+            out.push_str("\n\n");
         }
-        let call = Expr::call(
-            "self._rt.call",
-            vec![
-                Arg::pos(Expr::atom(string_literal(&sig.wire))),
-                Arg::pos(plan.params_arg.clone()),
-                Arg::pos(sig.decoder.clone()),
-                Arg::pos(Expr::atom("timeout")),
-            ],
-        );
-        let call = if sync {
-            call
+        let (params, flat) = &plan.params;
+        fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, false);
+        for part in [&sig.docstring, &sig.deprecation].into_iter().flatten() {
+            out.push('\n');
+            out.push_str(part);
+        }
+        out.push('\n');
+        out.push_str(if sync {
+            &plan.sync_body
         } else {
-            Expr::Await(Box::new(call))
-        };
-        let body = if sig.returns {
-            fmt::return_stmt(2, &call)
-        } else {
-            fmt::expr_stmt(2, &call)
-        };
-        out.push(
-            MethodTpl {
-                decorator: None,
-                header: header(&plan.params, false),
-                docstring: fmt::docstring(&sig.docstring, 2),
-                deprecation: sig.deprecation.clone(),
-                body,
-            }
-            .render()?,
-        );
-        Ok(out.join("\n\n"))
+            &plan.async_body
+        });
     }
 
     /// Namespace classes, parents before children: (async classes, sync classes).
@@ -557,33 +506,39 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 .chain(child.call.iter())
                 .map(|m| m.py_name.clone())
                 .collect();
-            let sigs: Vec<MethodSig> = child
+            let mut sigs: Vec<MethodSig> = child
                 .call
                 .iter()
                 .chain(child.methods.iter())
                 .map(|m| self.prepare(m, &class_methods))
                 .collect();
-            let plans: Vec<MethodParams> = sigs.iter().map(MethodParams::new).collect();
+            let plans: Vec<MethodParams> = sigs.iter_mut().map(MethodParams::new).collect();
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
+            let docstring = fmt::docstring(&doc, 1).unwrap_or_default();
+            // Written straight into the section (the method texts are its bulk): sized
+            // from the methods' parameter lists, the larger part of their text.
+            let estimate = plans.iter().map(MethodParams::estimate).sum::<usize>() + 1024;
             for sync in [false, true] {
-                let attrs = child_namespace_attrs(child, sync, "runtime");
-                let mut members = Vec::new();
-                for (sig, plan) in sigs.iter().zip(&plans) {
-                    members.push(self.method(sig, plan, sync)?);
-                }
                 let (class, runtime) = if sync {
                     (&child.sync_class_name, "SyncRuntime")
                 } else {
                     (&child.class_name, "Runtime")
                 };
-                let text = NamespaceTpl {
-                    class_line: fmt::class_header(0, class, &[]),
-                    docstring: fmt::docstring(&doc, 1).unwrap_or_default(),
-                    runtime: runtime.to_string(),
-                    attrs,
-                    members,
+                let mut text = String::with_capacity(estimate);
+                text.push_str(&fmt::class_header(0, class, &[]));
+                text.push('\n');
+                text.push_str(&docstring);
+                text.push_str("\n\n    def __init__(self, runtime: ");
+                text.push_str(runtime);
+                text.push_str(") -> None:\n        self._rt = runtime");
+                for line in child_namespace_attrs(child, sync, "runtime") {
+                    text.push('\n');
+                    text.push_str(&line);
                 }
-                .render()?;
+                for (sig, plan) in sigs.iter().zip(&plans) {
+                    text.push_str("\n\n");
+                    Self::write_method(&mut text, sig, plan, sync);
+                }
                 if sync {
                     sync_out.push(text);
                 } else {
@@ -596,19 +551,21 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 }
 
-/// The parameter lists of a method's headers: the same for its async and sync versions,
-/// so built once (the keyword parameters' type expressions are cloned into them).
+/// The parameter lists of a method's headers, each with its flat text, and the bodies: the
+/// same for its async and sync versions, so built once.
 struct MethodParams {
     /// With keyword arguments: one taking the params model, one taking its fields.
-    overloads: Vec<Vec<Param>>,
+    overloads: Vec<(Vec<Param>, fmt::FlatParams)>,
     /// The implementation's.
-    params: Vec<Param>,
-    /// What the implementation passes as the call's params.
-    params_arg: Expr,
+    params: (Vec<Param>, fmt::FlatParams),
+    /// The implementation's body in the async and the sync client.
+    async_body: String,
+    sync_body: String,
 }
 
 impl MethodParams {
-    fn new(sig: &MethodSig) -> MethodParams {
+    /// Takes the keyword parameters out of `sig`.
+    fn new(sig: &mut MethodSig) -> MethodParams {
         let timeout = || {
             Param::with_default(
                 "timeout",
@@ -616,26 +573,35 @@ impl MethodParams {
                 Expr::atom("None"),
             )
         };
+        let with_flat = |params: Vec<Param>| {
+            let flat = fmt::FlatParams::new(&params);
+            (params, flat)
+        };
         let mut overloads = Vec::new();
         let mut params = vec![Param::bare("self")];
-        let params_arg = match (&sig.params_model, &sig.keywords) {
+        let has_keywords = sig.keywords.is_some();
+        let params_arg = match (&sig.params_model, sig.keywords.take()) {
             (None, _) => Expr::atom("None"),
             (Some(ty), None) => {
                 params.push(Param::typed("params", ty.clone()));
                 Expr::atom("params")
             }
-            (Some(ty), Some(keywords)) => {
-                overloads.push(vec![
+            (Some(ty), Some((keywords, keywords_flat))) => {
+                overloads.push(with_flat(vec![
                     Param::bare("self"),
                     Param::typed("params", ty.clone()),
                     Param::bare("/"),
                     Param::bare("*"),
                     timeout(),
-                ]);
+                ]));
                 let mut by_fields = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
-                by_fields.extend(keywords.iter().cloned());
-                by_fields.push(timeout());
-                overloads.push(by_fields);
+                let mut flat = fmt::FlatParams::new(&by_fields);
+                flat.extend(&keywords_flat);
+                by_fields.extend(keywords);
+                let last = timeout();
+                flat.push(&last);
+                by_fields.push(last);
+                overloads.push((by_fields, flat));
                 params.push(Param::with_default(
                     "params",
                     Expr::or(vec![ty.clone(), Expr::atom("None")]),
@@ -654,14 +620,44 @@ impl MethodParams {
         };
         params.push(Param::bare("*"));
         params.push(timeout());
-        if sig.keywords.is_some() {
+        if has_keywords {
             params.push(Param::typed("**fields", Expr::atom("Any")));
         }
+        let call = Expr::call(
+            "self._rt.call",
+            vec![
+                Arg::pos(Expr::atom(string_literal(&sig.wire))),
+                Arg::pos(params_arg),
+                Arg::pos(sig.decoder.clone()),
+                Arg::pos(Expr::atom("timeout")),
+            ],
+        );
+        let statement = |call: &Expr| {
+            if sig.returns {
+                fmt::return_stmt(2, call)
+            } else {
+                fmt::expr_stmt(2, call)
+            }
+        };
+        let sync_body = statement(&call);
+        let async_body = statement(&Expr::Await(Box::new(call)));
         MethodParams {
             overloads,
-            params,
-            params_arg,
+            params: with_flat(params),
+            async_body,
+            sync_body,
         }
+    }
+
+    /// About the size of one version of the method's text.
+    fn estimate(&self) -> usize {
+        let lists: usize = self
+            .overloads
+            .iter()
+            .map(|(_, f)| f.text_len())
+            .sum::<usize>()
+            + self.params.1.text_len();
+        lists + self.async_body.len() + 64 * (self.overloads.len() + 1) + 128
     }
 }
 
@@ -671,12 +667,15 @@ struct MethodSig {
     py_name: String,
     /// The params model's type, when the method takes params.
     params_model: Option<Expr>,
-    /// The model's fields as keyword parameters, when they can be.
-    keywords: Option<Vec<Param>>,
+    /// The model's fields as keyword parameters (and their flat text), when they can be.
+    keywords: Option<(Vec<Param>, fmt::FlatParams)>,
     returns: bool,
     ret: Expr,
+    /// `ret` on one line.
+    ret_flat: String,
     decoder: Expr,
-    docstring: String,
+    /// At the implementation's level.
+    docstring: Option<String>,
     deprecation: Option<String>,
 }
 
@@ -1029,7 +1028,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         .cloned()
         .unwrap_or_else(|| "ws://localhost:8765".to_string());
     let env_prefix = ctx.module.to_uppercase();
-    let root_plans: Vec<MethodParams> = root_sigs.iter().map(MethodParams::new).collect();
+    let mut root_sigs = root_sigs;
+    let root_plans: Vec<MethodParams> = root_sigs.iter_mut().map(MethodParams::new).collect();
     let mut client_blocks = Vec::new();
     for sync in [false, true] {
         let attrs: Vec<String> = child_namespace_attrs(&root, sync, "self._rt");
@@ -1040,7 +1040,9 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             async_events.clone()
         });
         for (sig, plan) in root_sigs.iter().zip(&root_plans) {
-            members.push(r.method(sig, plan, sync)?);
+            let mut text = String::with_capacity(plan.estimate());
+            Renderer::write_method(&mut text, sig, plan, sync);
+            members.push(text);
         }
         let doc = if sync {
             format!(
@@ -1124,9 +1126,10 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     ));
 
     let mut sections = ns_blocks;
-    sections.push(client_blocks[0].clone());
+    let mut client_blocks = client_blocks.into_iter();
+    sections.extend(client_blocks.next());
     sections.extend(sync_ns_blocks);
-    sections.push(client_blocks[1].clone());
+    sections.extend(client_blocks.next());
     warnings.extend(r.mapper.warnings.take());
 
     let sections: Vec<String> = sections
