@@ -810,17 +810,38 @@ fn one_line(level: usize, write: impl FnOnce(&mut String)) -> Option<String> {
 
 /// `target: annotation` or `target: annotation = value`, at `level`.
 pub fn ann_assign(level: usize, target: &str, annotation: &Expr, value: Option<&Expr>) -> String {
-    if let Some(line) = one_line(level, |out| {
-        out.push_str(target);
-        out.push_str(": ");
-        annotation.write_flat(out);
-        if let Some(value) = value {
-            out.push_str(" = ");
-            value.write_flat(out);
-        }
-    }) {
-        return line;
+    let mut out = String::with_capacity(LINE_WIDTH);
+    ann_assign_into(&mut out, level, target, annotation, value);
+    out
+}
+
+/// [`ann_assign`] appended to `out`.
+pub fn ann_assign_into(
+    out: &mut String,
+    level: usize,
+    target: &str,
+    annotation: &Expr,
+    value: Option<&Expr>,
+) {
+    let start = out.len();
+    push_indent(out, level);
+    out.push_str(target);
+    out.push_str(": ");
+    annotation.write_flat(out);
+    if let Some(value) = value {
+        out.push_str(" = ");
+        value.write_flat(out);
     }
+    let line = &out[start..];
+    if !line.contains('\n') && width(line) <= LINE_WIDTH {
+        return;
+    }
+    out.truncate(start);
+    out.push_str(&ann_assign_doc(level, target, annotation, value));
+}
+
+/// [`ann_assign`] through the layout document.
+fn ann_assign_doc(level: usize, target: &str, annotation: &Expr, value: Option<&Expr>) -> String {
     let head = text(format!("{target}: "));
     let doc = match value {
         None => last_expression(annotation, head),
