@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use askama::Template;
 
 use super::filters::{self, fenced};
-use super::fmt::{self, Arg, Expr, Param, string_literal};
+use super::fmt::{self, Arg, Expr, Name, Param, string_literal};
 use super::types::{Imports, TypeMapper};
 use super::{Ctx, is_model, names, render_imports};
 use crate::ir::{Event, Method, TypeId, TypeKind, Warning};
@@ -21,12 +21,11 @@ pub(crate) struct ClientOut {
 
 #[derive(Template)]
 #[template(path = "python/client.py.askama", escape = "none")]
-struct ClientFileTpl {
-    header: String,
-    docstring: String,
-    imports: String,
-    constants: String,
-    sections: Vec<String>,
+struct ClientFileTpl<'a> {
+    header: &'a str,
+    docstring: &'a str,
+    imports: &'a str,
+    constants: &'a str,
 }
 
 #[derive(Template)]
@@ -115,7 +114,7 @@ struct NsPlan<'a> {
 
 /// `self.<attr> = <ChildNamespace>(<runtime>)` for each child namespace of `ns`, in the
 /// async or the sync client's classes.
-fn child_namespace_attrs(ns: &NsPlan, sync: bool, runtime: &str) -> Vec<String> {
+fn child_namespace_attrs(ns: &NsPlan, sync: bool, runtime: &'static str) -> Vec<String> {
     ns.children
         .iter()
         .map(|c| {
@@ -303,12 +302,12 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// A decoder for values of `id`: `Model.model_validate` or an adapter's
     /// `validate_python`.
-    fn decoder(&mut self, id: TypeId, const_hint: &str) -> Expr {
+    fn decoder(&mut self, id: TypeId, const_hint: impl FnOnce() -> String) -> Expr {
         let ty = self.type_expr(id);
         if is_model(self.ctx.api, id) {
             return Expr::atom(format!("{}.model_validate", ty.flat()));
         }
-        let wanted = format!("_{}", const_hint.to_uppercase());
+        let wanted = format!("_{}", const_hint().to_uppercase());
         let name = self
             .constants
             .claim(&wanted, "constant", "", &mut Vec::new());
@@ -330,13 +329,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
             keywords = self.keyword_params(p, class_methods);
             params_model = Some(ty);
         }
-        let hint = format!("{}_RESULT", constant_base(&m.wire_name));
+        let hint = || format!("{}_RESULT", constant_base(&m.wire_name));
         let (ret, decoder) = match m.result {
             None => {
                 self.imp.add("._runtime", "ignore_result");
                 (Expr::atom("None"), Expr::atom("ignore_result"))
             }
-            Some(r) => (self.type_expr(r), self.decoder(r, &hint)),
+            Some(r) => (self.type_expr(r), self.decoder(r, hint)),
         };
         let mut paragraphs = Vec::new();
         if let Some(s) = &m.summary {
@@ -492,12 +491,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
         });
     }
 
-    /// Namespace classes, parents before children: (async classes, sync classes).
+    /// Namespace classes, parents before children, appended to `out` (async classes) and
+    /// `sync_out` (sync classes), each after the blank lines that separate sections.
     fn namespaces(
         &mut self,
         ns: &NsPlan,
-        out: &mut Vec<String>,
-        sync_out: &mut Vec<String>,
+        out: &mut String,
+        sync_out: &mut String,
     ) -> anyhow::Result<()> {
         for child in &ns.children {
             let class_methods: FxHashSet<String> = child
@@ -515,16 +515,15 @@ impl<'c, 'a> Renderer<'c, 'a> {
             let plans: Vec<MethodParams> = sigs.iter_mut().map(MethodParams::new).collect();
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
             let docstring = fmt::docstring(&doc, 1).unwrap_or_default();
-            // Written straight into the section (the method texts are its bulk): sized
-            // from the methods' parameter lists, the larger part of their text.
-            let estimate = plans.iter().map(MethodParams::estimate).sum::<usize>() + 1024;
             for sync in [false, true] {
                 let (class, runtime) = if sync {
                     (&child.sync_class_name, "SyncRuntime")
                 } else {
                     (&child.class_name, "Runtime")
                 };
-                let mut text = String::with_capacity(estimate);
+                let text = if sync { &mut *sync_out } else { &mut *out };
+                text.push_str(SECTION_BREAK);
+                let start = text.len();
                 text.push_str(&fmt::class_header(0, class, &[]));
                 text.push('\n');
                 text.push_str(&docstring);
@@ -537,13 +536,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 }
                 for (sig, plan) in sigs.iter().zip(&plans) {
                     text.push_str("\n\n");
-                    Self::write_method(&mut text, sig, plan, sync);
+                    Self::write_method(text, sig, plan, sync);
                 }
-                if sync {
-                    sync_out.push(text);
-                } else {
-                    out.push(text);
-                }
+                trim_section_end(text, start);
             }
             self.namespaces(child, out, sync_out)?;
         }
@@ -661,6 +656,40 @@ impl MethodParams {
     }
 }
 
+/// What separates the sections (classes) of client.py.
+const SECTION_BREAK: &str = "\n\n\n";
+
+/// Drops the line breaks at the end of the section that starts at `start`.
+fn trim_section_end(text: &mut String, start: usize) {
+    let end = start + text[start..].trim_end_matches('\n').len();
+    text.truncate(end);
+}
+
+/// A generous guess at the size of client.py's classes (async: `sync` false, with room for
+/// the imports and constants; sync: true), from the methods' parameter counts and docs:
+/// reserved once, as capacity that is never written costs no memory.
+fn client_size_guess(api: &crate::ir::Api, sync: bool) -> usize {
+    let mut size = 64 * 1024;
+    for m in &api.methods {
+        let fields = m
+            .params
+            .map(|p| match api.types.kind(p) {
+                TypeKind::Object(o) => o.fields.len(),
+                _ => 0,
+            })
+            .unwrap_or(0);
+        let docs = m.summary.as_ref().map_or(0, String::len)
+            + m.description.as_ref().map_or(0, String::len);
+        // Per version: about 820 bytes and 35 per keyword parameter, plus the docs; the
+        // imports and constants take about 70 bytes per method.
+        size += 900 + 45 * fields + docs;
+        if !sync {
+            size += 900 + 45 * fields + docs + 100;
+        }
+    }
+    size
+}
+
 /// What one method's two versions (async and sync) are made of.
 struct MethodSig {
     wire: String,
@@ -697,16 +726,16 @@ const BUILTIN_TYPES: &[&str] = &[
 ];
 
 fn qualify_builtins(e: Expr, class_methods: &FxHashSet<String>, imp: &mut Imports) -> Expr {
-    let mut q = |name: String| -> String {
-        if class_methods.contains(&name) && BUILTIN_TYPES.contains(&name.as_str()) {
+    let mut q = |name: Name| -> Name {
+        if class_methods.contains(name.as_ref()) && BUILTIN_TYPES.contains(&name.as_ref()) {
             imp.import("builtins");
-            format!("builtins.{name}")
+            format!("builtins.{name}").into()
         } else {
             name
         }
     };
-    fn walk(e: Expr, q: &mut dyn FnMut(String) -> String) -> Expr {
-        let all = |items: Vec<Expr>, q: &mut dyn FnMut(String) -> String| -> Vec<Expr> {
+    fn walk(e: Expr, q: &mut dyn FnMut(Name) -> Name) -> Expr {
+        let all = |items: Vec<Expr>, q: &mut dyn FnMut(Name) -> Name| -> Vec<Expr> {
             items.into_iter().map(|i| walk(i, q)).collect()
         };
         match e {
@@ -843,9 +872,12 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     r.imp.add("typing_extensions", "Self");
 
     // Namespace classes first (they only need the runtime), then the clients.
-    let mut ns_blocks = Vec::new();
-    let mut sync_ns_blocks = Vec::new();
-    r.namespaces(&root, &mut ns_blocks, &mut sync_ns_blocks)?;
+    // The classes are written straight into the file (the sync ones into a second buffer,
+    // appended after the async client), after room for the imports and constants, which
+    // are known at the end.
+    let mut body = String::with_capacity(client_size_guess(api, false));
+    let mut sync_body = String::with_capacity(client_size_guess(api, true));
+    r.namespaces(&root, &mut body, &mut sync_body)?;
 
     // Events.
     let mut seen_events = FxHashSet::default();
@@ -868,10 +900,9 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let mut payloads = Vec::new();
     for e in &events {
         let payload = r.type_expr(e.payload);
-        let decoder = r.decoder(
-            e.payload,
-            &format!("{}_PAYLOAD", constant_base(&e.wire_name)),
-        );
+        let decoder = r.decoder(e.payload, || {
+            format!("{}_PAYLOAD", constant_base(&e.wire_name))
+        });
         event_entries.push((Expr::atom(string_literal(&e.wire_name)), decoder));
         readme_events.push(ReadmeEvent {
             wire: e.wire_name.clone(),
@@ -1125,36 +1156,32 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         Some(&Expr::Dict(event_entries)),
     ));
 
-    let mut sections = ns_blocks;
-    let mut client_blocks = client_blocks.into_iter();
-    sections.extend(client_blocks.next());
-    sections.extend(sync_ns_blocks);
-    sections.extend(client_blocks.next());
     warnings.extend(r.mapper.warnings.take());
 
-    let sections: Vec<String> = sections
-        .into_iter()
-        .map(|mut s| {
-            s.truncate(s.trim_end_matches('\n').len());
-            s
-        })
-        .collect();
-    let file = ClientFileTpl {
-        header: ctx.header.clone(),
-        docstring: fmt::docstring(&format!("The typed client of the {title}."), 0)
+    let [async_client, sync_client] = <[String; 2]>::try_from(client_blocks)
+        .unwrap_or_else(|_| unreachable!("two client classes"));
+    let mut client_py = body;
+    for (part, client) in [(None, async_client), (Some(sync_body), sync_client)] {
+        if let Some(part) = part {
+            client_py.push_str(&part);
+        }
+        client_py.push_str(SECTION_BREAK);
+        let start = client_py.len();
+        client_py.push_str(&client);
+        trim_section_end(&mut client_py, start);
+    }
+    let mut prefix = String::new();
+    ClientFileTpl {
+        header: &ctx.header,
+        docstring: &fmt::docstring(&format!("The typed client of the {title}."), 0)
             .unwrap_or_default(),
-        imports: render_imports(&r.imp),
-        constants: constants.join("\n\n"),
-        sections,
-    };
-    // The file is megabytes on large schemas: sized once (with room for the final
-    // newline) instead of grown by doubling, each step a copy.
-    let size = file.sections.iter().map(|s| s.len() + 3).sum::<usize>()
-        + file.imports.len()
-        + file.constants.len()
-        + 4096;
-    let mut client_py = String::with_capacity(size);
-    file.render_into(&mut client_py)?;
+        imports: &render_imports(&r.imp),
+        constants: &constants.join("\n\n"),
+    }
+    .render_into(&mut prefix)?;
+    // Moves the classes within the reserved capacity (one more byte: the final newline).
+    client_py.reserve(prefix.len() + 1);
+    client_py.insert_str(0, &prefix);
 
     let connect_example = fenced(
         "python",

@@ -12,6 +12,7 @@
 //! `ruff` binary live in the test module.
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// The line width of ruff's default configuration.
@@ -396,15 +397,19 @@ impl Printer {
 // Expressions
 // ---------------------------------------------------------------------------------------
 
+/// Text of an expression: most are fixed (`str`, `None`, `Field`, `list`), borrowed
+/// then, so building and cloning expressions allocates only for the others.
+pub type Name = Cow<'static, str>;
+
 /// The Python expressions the backend generates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// A name, dotted name, keyword constant, number, or an already rendered string literal.
-    Atom(String),
+    Atom(Name),
     /// `callee(args)`; the callee is a name or dotted name.
-    Call(String, Vec<Arg>),
+    Call(Name, Vec<Arg>),
     /// `value[items]`; one item is a plain slice, more are a tuple.
-    Subscript(String, Vec<Expr>),
+    Subscript(Name, Vec<Expr>),
     /// `a | b | c`
     Or(Vec<Expr>),
     /// `lambda: body`
@@ -441,13 +446,13 @@ impl Arg {
 }
 
 impl Expr {
-    pub fn atom(s: impl Into<String>) -> Expr {
+    pub fn atom(s: impl Into<Name>) -> Expr {
         Expr::Atom(s.into())
     }
-    pub fn call(callee: impl Into<String>, args: Vec<Arg>) -> Expr {
+    pub fn call(callee: impl Into<Name>, args: Vec<Arg>) -> Expr {
         Expr::Call(callee.into(), args)
     }
-    pub fn sub(value: impl Into<String>, items: Vec<Expr>) -> Expr {
+    pub fn sub(value: impl Into<Name>, items: Vec<Expr>) -> Expr {
         Expr::Subscript(value.into(), items)
     }
     /// `a | b`, flattening nested unions.
@@ -1503,7 +1508,51 @@ pub fn docstring(text: &str, level: usize) -> Option<String> {
         out.push_str("\"\"\"");
         return Some(out);
     }
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || ((b' '..=b'~').contains(&b) && b != b'"' && b != b'\\'))
+    {
+        return docstring_lines(text, level);
+    }
     docstring_general(text, level)
+}
+
+/// [`docstring_general`] for lines of printable ASCII without quotes or backslashes (the
+/// docs of most fields: paragraphs and examples): nothing to normalize or escape, so the
+/// lines stay slices of `text`.
+fn docstring_lines(text: &str, level: usize) -> Option<String> {
+    let mut lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    let first = lines.iter().position(|l| !l.is_empty())?;
+    let last = lines.iter().rposition(|l| !l.is_empty())?;
+    lines.truncate(last + 1);
+    let lines = &mut lines[first..];
+    lines[0] = lines[0].trim_start();
+    let common = lines[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let pad = level * INDENT_WIDTH;
+    let mut out = String::with_capacity(text.len() + (pad + 1) * (lines.len() + 1) + 6);
+    push_indent(&mut out, level);
+    out.push_str("\"\"\"");
+    out.push_str(lines[0]);
+    if lines.len() == 1 {
+        out.push_str("\"\"\"");
+        return Some(out);
+    }
+    for line in &lines[1..] {
+        out.push('\n');
+        if !line.is_empty() {
+            push_indent(&mut out, level);
+            out.push_str(&line[common..]);
+        }
+    }
+    out.push('\n');
+    push_indent(&mut out, level);
+    out.push_str("\"\"\"");
+    Some(out)
 }
 
 /// [`docstring`] for any text.
@@ -1937,7 +1986,7 @@ mod tests {
                 .collect();
             let long_name = rand_name(&mut r, 60);
             let callee = ["self._rt.call", "warnings.warn", &long_name][r.below(3)];
-            let call = Expr::call(callee, args);
+            let call = Expr::call(callee.to_string(), args);
             let value = if r.below(2) == 0 {
                 Expr::Await(Box::new(call))
             } else {
@@ -2014,6 +2063,34 @@ mod tests {
         }
         assert!(split > 2_000, "{split}");
         assert!(param_split > 200, "{param_split}");
+    }
+
+    #[test]
+    fn docstring_lines_match_the_general_path() {
+        let mut r = Rng(0x5eed_d0c5_0000_0001);
+        let pieces = [
+            "a",
+            "Word",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "    ",
+            "``x``",
+            ".",
+            "Example: {}",
+        ];
+        for _ in 0..20_000 {
+            let text: String = (0..r.below(12))
+                .map(|_| pieces[r.below(pieces.len())])
+                .collect();
+            let level = r.below(3);
+            assert_eq!(
+                docstring(&text, level),
+                docstring_general(&text, level),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

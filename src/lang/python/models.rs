@@ -82,8 +82,9 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
             _ => 0,
         })
         .sum();
+    // About 60 bytes per field and 500 per class on the benchmark schemas; docs add more.
     let mut out = String::with_capacity(
-        PREFIX_ROOM + 512 * fields + 1024 * (objects.len() + enums.len() + aliases.len()),
+        PREFIX_ROOM + 96 * fields + 768 * (objects.len() + enums.len() + aliases.len()),
     );
     let section = |out: &mut String| out.push_str("\n\n\n");
     for id in &enums {
@@ -157,17 +158,21 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
     let api = ctx.api;
     let position: FxHashMap<TypeId, usize> =
         objects.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    // One set of visited types per object (what one root's walk found, another's need not
+    // find again), reused.
+    let mut seen = FxHashSet::default();
     let refs: Vec<BTreeSet<TypeId>> = objects
         .iter()
         .map(|id| {
             let mut found = BTreeSet::new();
             if let TypeKind::Object(o) = api.types.kind(*id) {
-                let mut roots: Vec<TypeId> = o.fields.iter().map(|f| f.ty).collect();
-                if let AdditionalProperties::Typed(v) = &o.additional {
-                    roots.push(*v);
-                }
-                for r in roots {
-                    named_refs(ctx, r, &mut found, &mut FxHashSet::default());
+                seen.clear();
+                let extra = match &o.additional {
+                    AdditionalProperties::Typed(v) => Some(*v),
+                    _ => None,
+                };
+                for r in o.fields.iter().map(|f| f.ty).chain(extra) {
+                    named_refs(ctx, r, &mut found, &mut seen);
                 }
             }
             found
