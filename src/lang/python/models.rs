@@ -55,7 +55,7 @@ pub(crate) fn uses_missing(api: &crate::ir::Api) -> bool {
 
 pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<String> {
     let api = ctx.api;
-    let mapper = TypeMapper::new(api, &ctx.names, None);
+    let mapper = TypeMapper::uncached(api, &ctx.names, None);
     let mut imp = Imports::default();
     imp.add("__future__", "annotations");
 
