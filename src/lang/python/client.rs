@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use askama::Template;
 
 use super::filters::{self, fenced};
-use super::fmt::{self, Arg, Expr, Param, string_literal};
+use super::fmt::{self, Arg, Expr, Name, Param, string_literal};
 use super::types::{Imports, TypeMapper};
 use super::{Ctx, is_model, names, render_imports};
 use crate::ir::{Event, Method, TypeId, TypeKind, Warning};
@@ -21,12 +21,11 @@ pub(crate) struct ClientOut {
 
 #[derive(Template)]
 #[template(path = "python/client.py.askama", escape = "none")]
-struct ClientFileTpl {
-    header: String,
-    docstring: String,
-    imports: String,
-    constants: String,
-    sections: Vec<String>,
+struct ClientFileTpl<'a> {
+    header: &'a str,
+    docstring: &'a str,
+    imports: &'a str,
+    constants: &'a str,
 }
 
 #[derive(Template)]
@@ -43,16 +42,6 @@ struct RpcClientTpl {
 struct SyncRpcClientTpl {
     docstring: String,
     module: String,
-    attrs: Vec<String>,
-    members: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "python/namespace.py.askama", escape = "none")]
-struct NamespaceTpl {
-    class_line: String,
-    docstring: String,
-    runtime: String,
     attrs: Vec<String>,
     members: Vec<String>,
 }
@@ -125,7 +114,7 @@ struct NsPlan<'a> {
 
 /// `self.<attr> = <ChildNamespace>(<runtime>)` for each child namespace of `ns`, in the
 /// async or the sync client's classes.
-fn child_namespace_attrs(ns: &NsPlan, sync: bool, runtime: &str) -> Vec<String> {
+fn child_namespace_attrs(ns: &NsPlan, sync: bool, runtime: &'static str) -> Vec<String> {
     ns.children
         .iter()
         .map(|c| {
@@ -313,12 +302,12 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// A decoder for values of `id`: `Model.model_validate` or an adapter's
     /// `validate_python`.
-    fn decoder(&mut self, id: TypeId, const_hint: &str) -> Expr {
+    fn decoder(&mut self, id: TypeId, const_hint: impl FnOnce() -> String) -> Expr {
         let ty = self.type_expr(id);
         if is_model(self.ctx.api, id) {
             return Expr::atom(format!("{}.model_validate", ty.flat()));
         }
-        let wanted = format!("_{}", const_hint.to_uppercase());
+        let wanted = format!("_{}", const_hint().to_uppercase());
         let name = self
             .constants
             .claim(&wanted, "constant", "", &mut Vec::new());
@@ -340,13 +329,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
             keywords = self.keyword_params(p, class_methods);
             params_model = Some(ty);
         }
-        let hint = format!("{}_RESULT", constant_base(&m.wire_name));
+        let hint = || format!("{}_RESULT", constant_base(&m.wire_name));
         let (ret, decoder) = match m.result {
             None => {
                 self.imp.add("._runtime", "ignore_result");
                 (Expr::atom("None"), Expr::atom("ignore_result"))
             }
-            Some(r) => (self.type_expr(r), self.decoder(r, &hint)),
+            Some(r) => (self.type_expr(r), self.decoder(r, hint)),
         };
         let mut paragraphs = Vec::new();
         if let Some(s) = &m.summary {
@@ -381,31 +370,22 @@ impl<'c, 'a> Renderer<'c, 'a> {
             .get(&std::ptr::from_ref(m))
             .copied()
             .unwrap_or(0);
-        let keyword_text = keywords.as_ref().map(|k: &Vec<Param>| {
-            k.iter()
-                .map(|p| {
-                    let ann = p.annotation.as_ref().map(Expr::flat).unwrap_or_default();
-                    match &p.default {
-                        Some(_) => format!("{}: {ann} = ...", p.name),
-                        None => format!("{}: {ann}", p.name),
-                    }
-                })
-                .collect::<Vec<_>>()
-        });
+        // The keyword parameters written flat once: for the README's signature and the
+        // headers of both versions of the method (their defaults are `...`, as there).
+        let keywords_flat = keywords.as_deref().map(fmt::FlatParams::new);
+        let ret_flat = ret.flat();
         let mut signature = format!(
-            "await {}({}) -> {}",
+            "await {}({}) -> {ret_flat}",
             plan.access,
             params_text.join(", "),
-            ret.flat()
         );
-        if let Some(k) = &keyword_text
+        if let Some(k) = &keywords_flat
             && !k.is_empty()
         {
             signature.push_str(&format!(
-                "\nawait {}({}) -> {}",
+                "\nawait {}({}) -> {ret_flat}",
                 plan.access,
-                k.join(", "),
-                ret.flat()
+                k.joined(),
             ));
         }
         self.readme_methods.push(ReadmeMethod {
@@ -424,11 +404,12 @@ impl<'c, 'a> Renderer<'c, 'a> {
             wire: m.wire_name.clone(),
             py_name: plan.py_name.clone(),
             params_model,
-            keywords,
+            keywords: keywords.zip(keywords_flat),
             returns: m.result.is_some(),
             ret,
+            ret_flat,
             decoder,
-            docstring: paragraphs.join("\n\n"),
+            docstring: fmt::docstring(&paragraphs.join("\n\n"), 2),
             deprecation,
         }
     }
@@ -465,7 +446,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 return None;
             }
             if f.required {
-                out.push(Param::typed(py, ty));
+                out.push(Param::typed(py.clone(), ty));
                 continue;
             }
             // A `null` default lets the caller pass None; without a default, leaving the
@@ -474,7 +455,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             if null_default && !accepts_none(&ty) {
                 ty = Expr::or(vec![ty, Expr::atom("None")]);
             }
-            out.push(Param::with_default(py, ty, Expr::atom("...")));
+            out.push(Param::with_default(py.clone(), ty, Expr::atom("...")));
         }
         for (module, names) in imp.from {
             for n in names {
@@ -487,68 +468,36 @@ impl<'c, 'a> Renderer<'c, 'a> {
         Some(out)
     }
 
-    /// One client's version of a method: with keyword arguments, an overload taking the
-    /// params model, one taking its fields, and the implementation.
-    fn method(
-        &mut self,
-        sig: &MethodSig,
-        plan: &MethodParams,
-        sync: bool,
-    ) -> anyhow::Result<String> {
-        let header = |params: &[Param], stub: bool| {
-            fmt::def_header(1, !sync, &sig.py_name, params, Some(&sig.ret), stub)
-        };
-        let mut out = Vec::new();
-        for overload in &plan.overloads {
-            out.push(
-                MethodTpl {
-                    decorator: Some("    @overload".to_string()),
-                    header: header(overload, true),
-                    docstring: None,
-                    deprecation: None,
-                    body: String::new(),
-                }
-                .render()?,
-            );
+    /// One client's version of a method, appended to `out`: with keyword arguments, an
+    /// overload taking the params model, one taking its fields, and the implementation.
+    fn write_method(out: &mut String, sig: &MethodSig, plan: &MethodParams, sync: bool) {
+        let returns = Some((&sig.ret, sig.ret_flat.as_str()));
+        for (params, flat) in &plan.overloads {
+            out.push_str("    @overload\n");
+            fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, true);
+            out.push_str("\n\n");
         }
-        let call = Expr::call(
-            "self._rt.call",
-            vec![
-                Arg::pos(Expr::atom(string_literal(&sig.wire))),
-                Arg::pos(plan.params_arg.clone()),
-                Arg::pos(sig.decoder.clone()),
-                Arg::pos(Expr::atom("timeout")),
-            ],
-        );
-        let call = if sync {
-            call
+        let (params, flat) = &plan.params;
+        fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, false);
+        for part in [&sig.docstring, &sig.deprecation].into_iter().flatten() {
+            out.push('\n');
+            out.push_str(part);
+        }
+        out.push('\n');
+        out.push_str(if sync {
+            &plan.sync_body
         } else {
-            Expr::Await(Box::new(call))
-        };
-        let body = if sig.returns {
-            fmt::return_stmt(2, &call)
-        } else {
-            fmt::expr_stmt(2, &call)
-        };
-        out.push(
-            MethodTpl {
-                decorator: None,
-                header: header(&plan.params, false),
-                docstring: fmt::docstring(&sig.docstring, 2),
-                deprecation: sig.deprecation.clone(),
-                body,
-            }
-            .render()?,
-        );
-        Ok(out.join("\n\n"))
+            &plan.async_body
+        });
     }
 
-    /// Namespace classes, parents before children: (async classes, sync classes).
+    /// Namespace classes, parents before children, appended to `out` (async classes) and
+    /// `sync_out` (sync classes), each after the blank lines that separate sections.
     fn namespaces(
         &mut self,
         ns: &NsPlan,
-        out: &mut Vec<String>,
-        sync_out: &mut Vec<String>,
+        out: &mut String,
+        sync_out: &mut String,
     ) -> anyhow::Result<()> {
         for child in &ns.children {
             let class_methods: FxHashSet<String> = child
@@ -557,38 +506,39 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 .chain(child.call.iter())
                 .map(|m| m.py_name.clone())
                 .collect();
-            let sigs: Vec<MethodSig> = child
+            let mut sigs: Vec<MethodSig> = child
                 .call
                 .iter()
                 .chain(child.methods.iter())
                 .map(|m| self.prepare(m, &class_methods))
                 .collect();
-            let plans: Vec<MethodParams> = sigs.iter().map(MethodParams::new).collect();
+            let plans: Vec<MethodParams> = sigs.iter_mut().map(MethodParams::new).collect();
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
+            let docstring = fmt::docstring(&doc, 1).unwrap_or_default();
             for sync in [false, true] {
-                let attrs = child_namespace_attrs(child, sync, "runtime");
-                let mut members = Vec::new();
-                for (sig, plan) in sigs.iter().zip(&plans) {
-                    members.push(self.method(sig, plan, sync)?);
-                }
                 let (class, runtime) = if sync {
                     (&child.sync_class_name, "SyncRuntime")
                 } else {
                     (&child.class_name, "Runtime")
                 };
-                let text = NamespaceTpl {
-                    class_line: fmt::class_header(0, class, &[]),
-                    docstring: fmt::docstring(&doc, 1).unwrap_or_default(),
-                    runtime: runtime.to_string(),
-                    attrs,
-                    members,
+                let text = if sync { &mut *sync_out } else { &mut *out };
+                text.push_str(SECTION_BREAK);
+                let start = text.len();
+                text.push_str(&fmt::class_header(0, class, &[]));
+                text.push('\n');
+                text.push_str(&docstring);
+                text.push_str("\n\n    def __init__(self, runtime: ");
+                text.push_str(runtime);
+                text.push_str(") -> None:\n        self._rt = runtime");
+                for line in child_namespace_attrs(child, sync, "runtime") {
+                    text.push('\n');
+                    text.push_str(&line);
                 }
-                .render()?;
-                if sync {
-                    sync_out.push(text);
-                } else {
-                    out.push(text);
+                for (sig, plan) in sigs.iter().zip(&plans) {
+                    text.push_str("\n\n");
+                    Self::write_method(text, sig, plan, sync);
                 }
+                trim_section_end(text, start);
             }
             self.namespaces(child, out, sync_out)?;
         }
@@ -596,19 +546,21 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 }
 
-/// The parameter lists of a method's headers: the same for its async and sync versions,
-/// so built once (the keyword parameters' type expressions are cloned into them).
+/// The parameter lists of a method's headers, each with its flat text, and the bodies: the
+/// same for its async and sync versions, so built once.
 struct MethodParams {
     /// With keyword arguments: one taking the params model, one taking its fields.
-    overloads: Vec<Vec<Param>>,
+    overloads: Vec<(Vec<Param>, fmt::FlatParams)>,
     /// The implementation's.
-    params: Vec<Param>,
-    /// What the implementation passes as the call's params.
-    params_arg: Expr,
+    params: (Vec<Param>, fmt::FlatParams),
+    /// The implementation's body in the async and the sync client.
+    async_body: String,
+    sync_body: String,
 }
 
 impl MethodParams {
-    fn new(sig: &MethodSig) -> MethodParams {
+    /// Takes the keyword parameters out of `sig`.
+    fn new(sig: &mut MethodSig) -> MethodParams {
         let timeout = || {
             Param::with_default(
                 "timeout",
@@ -616,26 +568,35 @@ impl MethodParams {
                 Expr::atom("None"),
             )
         };
+        let with_flat = |params: Vec<Param>| {
+            let flat = fmt::FlatParams::new(&params);
+            (params, flat)
+        };
         let mut overloads = Vec::new();
         let mut params = vec![Param::bare("self")];
-        let params_arg = match (&sig.params_model, &sig.keywords) {
+        let has_keywords = sig.keywords.is_some();
+        let params_arg = match (&sig.params_model, sig.keywords.take()) {
             (None, _) => Expr::atom("None"),
             (Some(ty), None) => {
                 params.push(Param::typed("params", ty.clone()));
                 Expr::atom("params")
             }
-            (Some(ty), Some(keywords)) => {
-                overloads.push(vec![
+            (Some(ty), Some((keywords, keywords_flat))) => {
+                overloads.push(with_flat(vec![
                     Param::bare("self"),
                     Param::typed("params", ty.clone()),
                     Param::bare("/"),
                     Param::bare("*"),
                     timeout(),
-                ]);
+                ]));
                 let mut by_fields = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
-                by_fields.extend(keywords.iter().cloned());
-                by_fields.push(timeout());
-                overloads.push(by_fields);
+                let mut flat = fmt::FlatParams::new(&by_fields);
+                flat.extend(&keywords_flat);
+                by_fields.extend(keywords);
+                let last = timeout();
+                flat.push(&last);
+                by_fields.push(last);
+                overloads.push((by_fields, flat));
                 params.push(Param::with_default(
                     "params",
                     Expr::or(vec![ty.clone(), Expr::atom("None")]),
@@ -654,15 +615,79 @@ impl MethodParams {
         };
         params.push(Param::bare("*"));
         params.push(timeout());
-        if sig.keywords.is_some() {
+        if has_keywords {
             params.push(Param::typed("**fields", Expr::atom("Any")));
         }
+        let call = Expr::call(
+            "self._rt.call",
+            vec![
+                Arg::pos(Expr::atom(string_literal(&sig.wire))),
+                Arg::pos(params_arg),
+                Arg::pos(sig.decoder.clone()),
+                Arg::pos(Expr::atom("timeout")),
+            ],
+        );
+        let statement = |call: &Expr| {
+            if sig.returns {
+                fmt::return_stmt(2, call)
+            } else {
+                fmt::expr_stmt(2, call)
+            }
+        };
+        let sync_body = statement(&call);
+        let async_body = statement(&Expr::Await(Box::new(call)));
         MethodParams {
             overloads,
-            params,
-            params_arg,
+            params: with_flat(params),
+            async_body,
+            sync_body,
         }
     }
+
+    /// About the size of one version of the method's text.
+    fn estimate(&self) -> usize {
+        let lists: usize = self
+            .overloads
+            .iter()
+            .map(|(_, f)| f.text_len())
+            .sum::<usize>()
+            + self.params.1.text_len();
+        lists + self.async_body.len() + 64 * (self.overloads.len() + 1) + 128
+    }
+}
+
+/// What separates the sections (classes) of client.py.
+const SECTION_BREAK: &str = "\n\n\n";
+
+/// Drops the line breaks at the end of the section that starts at `start`.
+fn trim_section_end(text: &mut String, start: usize) {
+    let end = start + text[start..].trim_end_matches('\n').len();
+    text.truncate(end);
+}
+
+/// A generous guess at the size of client.py's classes (async: `sync` false, with room for
+/// the imports and constants; sync: true), from the methods' parameter counts and docs:
+/// reserved once, as capacity that is never written costs no memory.
+fn client_size_guess(api: &crate::ir::Api, sync: bool) -> usize {
+    let mut size = 64 * 1024;
+    for m in &api.methods {
+        let fields = m
+            .params
+            .map(|p| match api.types.kind(p) {
+                TypeKind::Object(o) => o.fields.len(),
+                _ => 0,
+            })
+            .unwrap_or(0);
+        let docs = m.summary.as_ref().map_or(0, String::len)
+            + m.description.as_ref().map_or(0, String::len);
+        // Per version: about 820 bytes and 35 per keyword parameter, plus the docs; the
+        // imports and constants take about 70 bytes per method.
+        size += 900 + 45 * fields + docs;
+        if !sync {
+            size += 900 + 45 * fields + docs + 100;
+        }
+    }
+    size
 }
 
 /// What one method's two versions (async and sync) are made of.
@@ -671,12 +696,15 @@ struct MethodSig {
     py_name: String,
     /// The params model's type, when the method takes params.
     params_model: Option<Expr>,
-    /// The model's fields as keyword parameters, when they can be.
-    keywords: Option<Vec<Param>>,
+    /// The model's fields as keyword parameters (and their flat text), when they can be.
+    keywords: Option<(Vec<Param>, fmt::FlatParams)>,
     returns: bool,
     ret: Expr,
+    /// `ret` on one line.
+    ret_flat: String,
     decoder: Expr,
-    docstring: String,
+    /// At the implementation's level.
+    docstring: Option<String>,
     deprecation: Option<String>,
 }
 
@@ -698,16 +726,16 @@ const BUILTIN_TYPES: &[&str] = &[
 ];
 
 fn qualify_builtins(e: Expr, class_methods: &FxHashSet<String>, imp: &mut Imports) -> Expr {
-    let mut q = |name: String| -> String {
-        if class_methods.contains(&name) && BUILTIN_TYPES.contains(&name.as_str()) {
+    let mut q = |name: Name| -> Name {
+        if class_methods.contains(name.as_ref()) && BUILTIN_TYPES.contains(&name.as_ref()) {
             imp.import("builtins");
-            format!("builtins.{name}")
+            format!("builtins.{name}").into()
         } else {
             name
         }
     };
-    fn walk(e: Expr, q: &mut dyn FnMut(String) -> String) -> Expr {
-        let all = |items: Vec<Expr>, q: &mut dyn FnMut(String) -> String| -> Vec<Expr> {
+    fn walk(e: Expr, q: &mut dyn FnMut(Name) -> Name) -> Expr {
+        let all = |items: Vec<Expr>, q: &mut dyn FnMut(Name) -> Name| -> Vec<Expr> {
             items.into_iter().map(|i| walk(i, q)).collect()
         };
         match e {
@@ -844,9 +872,12 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     r.imp.add("typing_extensions", "Self");
 
     // Namespace classes first (they only need the runtime), then the clients.
-    let mut ns_blocks = Vec::new();
-    let mut sync_ns_blocks = Vec::new();
-    r.namespaces(&root, &mut ns_blocks, &mut sync_ns_blocks)?;
+    // The classes are written straight into the file (the sync ones into a second buffer,
+    // appended after the async client), after room for the imports and constants, which
+    // are known at the end.
+    let mut body = String::with_capacity(client_size_guess(api, false));
+    let mut sync_body = String::with_capacity(client_size_guess(api, true));
+    r.namespaces(&root, &mut body, &mut sync_body)?;
 
     // Events.
     let mut seen_events = FxHashSet::default();
@@ -869,10 +900,9 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let mut payloads = Vec::new();
     for e in &events {
         let payload = r.type_expr(e.payload);
-        let decoder = r.decoder(
-            e.payload,
-            &format!("{}_PAYLOAD", constant_base(&e.wire_name)),
-        );
+        let decoder = r.decoder(e.payload, || {
+            format!("{}_PAYLOAD", constant_base(&e.wire_name))
+        });
         event_entries.push((Expr::atom(string_literal(&e.wire_name)), decoder));
         readme_events.push(ReadmeEvent {
             wire: e.wire_name.clone(),
@@ -1029,7 +1059,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         .cloned()
         .unwrap_or_else(|| "ws://localhost:8765".to_string());
     let env_prefix = ctx.module.to_uppercase();
-    let root_plans: Vec<MethodParams> = root_sigs.iter().map(MethodParams::new).collect();
+    let mut root_sigs = root_sigs;
+    let root_plans: Vec<MethodParams> = root_sigs.iter_mut().map(MethodParams::new).collect();
     let mut client_blocks = Vec::new();
     for sync in [false, true] {
         let attrs: Vec<String> = child_namespace_attrs(&root, sync, "self._rt");
@@ -1040,7 +1071,9 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             async_events.clone()
         });
         for (sig, plan) in root_sigs.iter().zip(&root_plans) {
-            members.push(r.method(sig, plan, sync)?);
+            let mut text = String::with_capacity(plan.estimate());
+            Renderer::write_method(&mut text, sig, plan, sync);
+            members.push(text);
         }
         let doc = if sync {
             format!(
@@ -1123,35 +1156,32 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         Some(&Expr::Dict(event_entries)),
     ));
 
-    let mut sections = ns_blocks;
-    sections.push(client_blocks[0].clone());
-    sections.extend(sync_ns_blocks);
-    sections.push(client_blocks[1].clone());
     warnings.extend(r.mapper.warnings.take());
 
-    let sections: Vec<String> = sections
-        .into_iter()
-        .map(|mut s| {
-            s.truncate(s.trim_end_matches('\n').len());
-            s
-        })
-        .collect();
-    let file = ClientFileTpl {
-        header: ctx.header.clone(),
-        docstring: fmt::docstring(&format!("The typed client of the {title}."), 0)
+    let [async_client, sync_client] = <[String; 2]>::try_from(client_blocks)
+        .unwrap_or_else(|_| unreachable!("two client classes"));
+    let mut client_py = body;
+    for (part, client) in [(None, async_client), (Some(sync_body), sync_client)] {
+        if let Some(part) = part {
+            client_py.push_str(&part);
+        }
+        client_py.push_str(SECTION_BREAK);
+        let start = client_py.len();
+        client_py.push_str(&client);
+        trim_section_end(&mut client_py, start);
+    }
+    let mut prefix = String::new();
+    ClientFileTpl {
+        header: &ctx.header,
+        docstring: &fmt::docstring(&format!("The typed client of the {title}."), 0)
             .unwrap_or_default(),
-        imports: render_imports(&r.imp),
-        constants: constants.join("\n\n"),
-        sections,
-    };
-    // The file is megabytes on large schemas: sized once (with room for the final
-    // newline) instead of grown by doubling, each step a copy.
-    let size = file.sections.iter().map(|s| s.len() + 3).sum::<usize>()
-        + file.imports.len()
-        + file.constants.len()
-        + 4096;
-    let mut client_py = String::with_capacity(size);
-    file.render_into(&mut client_py)?;
+        imports: &render_imports(&r.imp),
+        constants: &constants.join("\n\n"),
+    }
+    .render_into(&mut prefix)?;
+    // Moves the classes within the reserved capacity (one more byte: the final newline).
+    client_py.reserve(prefix.len() + 1);
+    client_py.insert_str(0, &prefix);
 
     let connect_example = fenced(
         "python",

@@ -60,17 +60,18 @@ pub fn markdown_text(value: &str) -> String {
     normalized
         .split('\n')
         .map(|line| {
-            let escaped: String = line
-                .chars()
-                .map(|c| match c {
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '&' => "&amp;".to_string(),
-                    c if c.is_control() && c != '\t' => String::new(),
-                    c => c.to_string(),
-                })
-                .collect();
-            escaped.trim_end().to_string()
+            let mut escaped = String::with_capacity(line.len());
+            for c in line.chars() {
+                match c {
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '&' => escaped.push_str("&amp;"),
+                    c if c.is_control() && c != '\t' => {}
+                    c => escaped.push(c),
+                }
+            }
+            escaped.truncate(escaped.trim_end().len());
+            escaped
         })
         .collect::<Vec<_>>()
         .join("\n")

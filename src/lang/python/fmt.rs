@@ -12,6 +12,7 @@
 //! `ruff` binary live in the test module.
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// The line width of ruff's default configuration.
@@ -174,9 +175,7 @@ fn width(s: &str) -> usize {
 impl Printer {
     fn print_text(&mut self, s: &str) {
         if let Some(level) = self.pending_indent.take() {
-            for _ in 0..level * INDENT_WIDTH {
-                self.out.push(' ');
-            }
+            push_indent(&mut self.out, level);
             self.line_width = level * INDENT_WIDTH;
         }
         self.out.push_str(s);
@@ -396,15 +395,19 @@ impl Printer {
 // Expressions
 // ---------------------------------------------------------------------------------------
 
+/// Text of an expression: most are fixed (`str`, `None`, `Field`, `list`), borrowed
+/// then, so building and cloning expressions allocates only for the others.
+pub type Name = Cow<'static, str>;
+
 /// The Python expressions the backend generates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// A name, dotted name, keyword constant, number, or an already rendered string literal.
-    Atom(String),
+    Atom(Name),
     /// `callee(args)`; the callee is a name or dotted name.
-    Call(String, Vec<Arg>),
+    Call(Name, Vec<Arg>),
     /// `value[items]`; one item is a plain slice, more are a tuple.
-    Subscript(String, Vec<Expr>),
+    Subscript(Name, Vec<Expr>),
     /// `a | b | c`
     Or(Vec<Expr>),
     /// `lambda: body`
@@ -441,13 +444,13 @@ impl Arg {
 }
 
 impl Expr {
-    pub fn atom(s: impl Into<String>) -> Expr {
+    pub fn atom(s: impl Into<Name>) -> Expr {
         Expr::Atom(s.into())
     }
-    pub fn call(callee: impl Into<String>, args: Vec<Arg>) -> Expr {
+    pub fn call(callee: impl Into<Name>, args: Vec<Arg>) -> Expr {
         Expr::Call(callee.into(), args)
     }
-    pub fn sub(value: impl Into<String>, items: Vec<Expr>) -> Expr {
+    pub fn sub(value: impl Into<Name>, items: Vec<Expr>) -> Expr {
         Expr::Subscript(value.into(), items)
     }
     /// `a | b`, flattening nested unions.
@@ -801,26 +804,45 @@ fn last_expression(e: &Expr, prefix: Doc) -> Doc {
 /// schemas.
 fn one_line(level: usize, write: impl FnOnce(&mut String)) -> Option<String> {
     let mut out = String::with_capacity(LINE_WIDTH);
-    for _ in 0..level * INDENT_WIDTH {
-        out.push(' ');
-    }
+    push_indent(&mut out, level);
     write(&mut out);
     (!out.contains('\n') && width(&out) <= LINE_WIDTH).then_some(out)
 }
 
 /// `target: annotation` or `target: annotation = value`, at `level`.
 pub fn ann_assign(level: usize, target: &str, annotation: &Expr, value: Option<&Expr>) -> String {
-    if let Some(line) = one_line(level, |out| {
-        out.push_str(target);
-        out.push_str(": ");
-        annotation.write_flat(out);
-        if let Some(value) = value {
-            out.push_str(" = ");
-            value.write_flat(out);
-        }
-    }) {
-        return line;
+    let mut out = String::with_capacity(LINE_WIDTH);
+    ann_assign_into(&mut out, level, target, annotation, value);
+    out
+}
+
+/// [`ann_assign`] appended to `out`.
+pub fn ann_assign_into(
+    out: &mut String,
+    level: usize,
+    target: &str,
+    annotation: &Expr,
+    value: Option<&Expr>,
+) {
+    let start = out.len();
+    push_indent(out, level);
+    out.push_str(target);
+    out.push_str(": ");
+    annotation.write_flat(out);
+    if let Some(value) = value {
+        out.push_str(" = ");
+        value.write_flat(out);
     }
+    let line = &out[start..];
+    if !line.contains('\n') && width(line) <= LINE_WIDTH {
+        return;
+    }
+    out.truncate(start);
+    out.push_str(&ann_assign_doc(level, target, annotation, value));
+}
+
+/// [`ann_assign`] through the layout document.
+fn ann_assign_doc(level: usize, target: &str, annotation: &Expr, value: Option<&Expr>) -> String {
     let head = text(format!("{target}: "));
     let doc = match value {
         None => last_expression(annotation, head),
@@ -982,29 +1004,29 @@ fn expr_stmt_doc(level: usize, value: &Expr) -> String {
 #[derive(Debug, Clone)]
 pub struct Param {
     /// `self`, `*`, `name`.
-    pub name: String,
+    pub name: Name,
     pub annotation: Option<Expr>,
     pub default: Option<Expr>,
 }
 
 impl Param {
-    pub fn bare(name: &str) -> Param {
+    pub fn bare(name: impl Into<Name>) -> Param {
         Param {
-            name: name.to_string(),
+            name: name.into(),
             annotation: None,
             default: None,
         }
     }
-    pub fn typed(name: &str, annotation: Expr) -> Param {
+    pub fn typed(name: impl Into<Name>, annotation: Expr) -> Param {
         Param {
-            name: name.to_string(),
+            name: name.into(),
             annotation: Some(annotation),
             default: None,
         }
     }
-    pub fn with_default(name: &str, annotation: Expr, default: Expr) -> Param {
+    pub fn with_default(name: impl Into<Name>, annotation: Expr, default: Expr) -> Param {
         Param {
-            name: name.to_string(),
+            name: name.into(),
             annotation: Some(annotation),
             default: Some(default),
         }
@@ -1027,7 +1049,7 @@ impl Param {
     }
 
     fn doc(&self) -> Doc {
-        let mut parts = vec![text(self.name.clone())];
+        let mut parts = vec![text(self.name.as_ref())];
         if let Some(a) = &self.annotation {
             parts.push(text(": "));
             parts.push(a.doc());
@@ -1044,6 +1066,89 @@ impl Param {
     }
 }
 
+/// A parameter list written flat once, with each parameter's width: a header tries up to
+/// three layouts (one line, the parameters on one line, one per line), and the client's
+/// async and sync versions of a method share their parameter lists, so the layouts copy
+/// these pieces instead of writing every parameter again.
+#[derive(Debug, Clone, Default)]
+pub struct FlatParams {
+    text: String,
+    /// Per parameter: where its text ends, its width, whether it has a line break.
+    items: Vec<(usize, usize, bool)>,
+}
+
+impl FlatParams {
+    pub fn new(params: &[Param]) -> FlatParams {
+        let mut flat = FlatParams {
+            text: String::with_capacity(params.len() * 24),
+            items: Vec::with_capacity(params.len()),
+        };
+        for p in params {
+            flat.push(p);
+        }
+        flat
+    }
+
+    /// The text, width and line break of parameter `i`.
+    fn item(&self, i: usize) -> (&str, usize, bool) {
+        let start = if i == 0 { 0 } else { self.items[i - 1].0 };
+        let (end, w, breaks) = self.items[i];
+        (&self.text[start..end], w, breaks)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Length of the parameters' texts (without separators).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Appends parameter `p`.
+    pub fn push(&mut self, p: &Param) {
+        let start = self.text.len();
+        p.write_flat(&mut self.text);
+        let s = &self.text[start..];
+        self.items
+            .push((self.text.len(), width(s), s.contains('\n')));
+    }
+
+    /// Appends the parameters of `other`.
+    pub fn extend(&mut self, other: &FlatParams) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.items
+            .extend(other.items.iter().map(|&(end, w, b)| (base + end, w, b)));
+    }
+
+    /// The parameters joined by `, ` (what a one-line header writes between its brackets).
+    pub fn joined(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 2 * self.items.len());
+        self.write_joined(&mut out);
+        out
+    }
+
+    /// Width of the parameters joined by `, `.
+    fn joined_width(&self) -> usize {
+        let n = self.items.len();
+        self.items.iter().map(|i| i.1).sum::<usize>() + 2 * n.saturating_sub(1)
+    }
+
+    fn breaks(&self) -> bool {
+        self.items.iter().any(|i| i.2)
+    }
+
+    fn write_joined(&self, out: &mut String) {
+        for i in 0..self.items.len() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(self.item(i).0);
+        }
+    }
+}
+
 /// The header line(s) of a function definition, ending with `:` (or `: ...` for a stub).
 pub fn def_header(
     level: usize,
@@ -1053,106 +1158,143 @@ pub fn def_header(
     returns: Option<&Expr>,
     stub: bool,
 ) -> String {
+    let flat = FlatParams::new(params);
+    let returns_flat = returns.map(Expr::flat);
+    let mut out = String::with_capacity(flat.text.len() + 64);
+    def_header_into(
+        &mut out,
+        level,
+        is_async,
+        name,
+        params,
+        &flat,
+        returns.zip(returns_flat.as_deref()),
+        stub,
+    );
+    out
+}
+
+/// [`def_header`] appended to `out`, for parameters already written flat (`flat` is
+/// `FlatParams::new(params)`) and a return annotation with its flat text.
+#[allow(clippy::too_many_arguments)]
+pub fn def_header_into(
+    out: &mut String,
+    level: usize,
+    is_async: bool,
+    name: &str,
+    params: &[Param],
+    flat: &FlatParams,
+    returns: Option<(&Expr, &str)>,
+    stub: bool,
+) {
+    debug_assert_eq!(params.len(), flat.items.len());
     let kw = if is_async { "async def " } else { "def " };
-    if let Some(line) = one_line(level, |out| {
+    let suffix = if stub { ": ..." } else { ":" };
+    let (returns_width, returns_break) = match returns {
+        Some((_, text)) => (" -> ".len() + width(text), text.contains('\n')),
+        None => (0, false),
+    };
+    let line_width = level * INDENT_WIDTH
+        + width(kw)
+        + width(name)
+        + flat.joined_width()
+        + "()".len()
+        + returns_width
+        + suffix.len();
+    if !returns_break && !flat.breaks() && !name.contains('\n') && line_width <= LINE_WIDTH {
+        push_indent(out, level);
         out.push_str(kw);
         out.push_str(name);
         out.push('(');
-        for (i, p) in params.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            p.write_flat(out);
-        }
+        flat.write_joined(out);
         out.push(')');
-        if let Some(r) = returns {
+        if let Some((_, text)) = returns {
             out.push_str(" -> ");
-            r.write_flat(out);
+            out.push_str(text);
         }
-        out.push_str(if stub { ": ..." } else { ":" });
-    }) {
-        return line;
+        out.push_str(suffix);
+        return;
     }
-    if let Some(lines) = def_header_split(level, kw, name, params, returns, stub) {
-        return lines;
+    if !def_header_split(out, level, kw, name, params, flat, returns, stub) {
+        let returns = returns.map(|(e, _)| e);
+        out.push_str(&def_header_doc(level, kw, name, params, returns, stub));
     }
-    def_header_doc(level, kw, name, params, returns, stub)
 }
 
 /// The common layouts of a header that does not fit on one line, written directly (what
 /// [`def_header_doc`] prints for them, without building and measuring the document; the
 /// Python client has three headers per method, most of them split): the parameters on
 /// one indented line, or else one per line with a trailing comma, each flat, and the
-/// closing `) -> annotation:` flat. `None` when some line would not fit: the document
-/// decides then.
+/// closing `) -> annotation:` flat. Writes nothing and returns false when the closing
+/// line would not fit: the document decides then.
+#[allow(clippy::too_many_arguments)]
 fn def_header_split(
+    out: &mut String,
     level: usize,
     kw: &str,
     name: &str,
     params: &[Param],
-    returns: Option<&Expr>,
+    flat: &FlatParams,
+    returns: Option<(&Expr, &str)>,
     stub: bool,
-) -> Option<String> {
+) -> bool {
     if params.is_empty() {
-        return None;
+        return false;
     }
-    let mut close = String::new();
-    push_indent(&mut close, level);
-    close.push(')');
-    if let Some(r) = returns {
-        close.push_str(" -> ");
-        r.write_flat(&mut close);
+    let suffix = if stub { ": ..." } else { ":" };
+    let close_width = level * INDENT_WIDTH
+        + ")".len()
+        + returns.map_or(0, |(_, text)| " -> ".len() + width(text))
+        + suffix.len();
+    if returns.is_some_and(|(_, text)| text.contains('\n')) || close_width > LINE_WIDTH {
+        return false;
     }
-    close.push_str(if stub { ": ..." } else { ":" });
-    if close.contains('\n') || width(&close) > LINE_WIDTH {
-        return None;
-    }
-    let mut out = String::with_capacity(256);
-    push_indent(&mut out, level);
+    push_indent(out, level);
     out.push_str(kw);
     out.push_str(name);
     out.push_str("(\n");
-    let start = out.len();
+    let inner = (level + 1) * INDENT_WIDTH;
     // With one parameter the list is no group of its own: it breaks with the brackets.
-    if params.len() > 1 {
-        push_indent(&mut out, level + 1);
-        for (i, p) in params.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            p.write_flat(&mut out);
-        }
-        let line = &out[start..];
-        if !line.contains('\n') && width(line) <= LINE_WIDTH {
-            out.push('\n');
-            out.push_str(&close);
-            return Some(out);
-        }
-        out.truncate(start);
-    }
-    for p in params {
-        let line_start = out.len();
-        push_indent(&mut out, level + 1);
-        p.write_flat(&mut out);
-        out.push(',');
-        let line = &out[line_start..];
-        if line.contains('\n') || width(line) > LINE_WIDTH {
-            // This parameter splits: it gets the layout the document gives it. Each item
-            // of the expanded list starts on a fresh line and is measured up to its comma
-            // (the line break after it ends every measurement), so its own document with
-            // the comma prints the same lines.
-            out.truncate(line_start);
-            out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
-        }
+    if params.len() > 1 && !flat.breaks() && inner + flat.joined_width() <= LINE_WIDTH {
+        push_indent(out, level + 1);
+        flat.write_joined(out);
         out.push('\n');
+    } else {
+        for (i, p) in params.iter().enumerate() {
+            let (text_i, w, breaks) = flat.item(i);
+            if breaks || inner + w + ",".len() > LINE_WIDTH {
+                // This parameter splits: it gets the layout the document gives it. Each
+                // item of the expanded list starts on a fresh line and is measured up to
+                // its comma (the line break after it ends every measurement), so its own
+                // document with the comma prints the same lines.
+                out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
+            } else {
+                push_indent(out, level + 1);
+                out.push_str(text_i);
+                out.push(',');
+            }
+            out.push('\n');
+        }
     }
-    out.push_str(&close);
-    Some(out)
+    push_indent(out, level);
+    out.push(')');
+    if let Some((_, text)) = returns {
+        out.push_str(" -> ");
+        out.push_str(text);
+    }
+    out.push_str(suffix);
+    true
 }
 
+/// Appends the indentation of `level` (copied from a run of spaces: pushed one space at
+/// a time it was a tenth of a method header's cost).
 fn push_indent(out: &mut String, level: usize) {
-    for _ in 0..level * INDENT_WIDTH {
-        out.push(' ');
+    const SPACES: &str = "                                ";
+    let mut n = level * INDENT_WIDTH;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
@@ -1368,7 +1510,51 @@ pub fn docstring(text: &str, level: usize) -> Option<String> {
         out.push_str("\"\"\"");
         return Some(out);
     }
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || ((b' '..=b'~').contains(&b) && b != b'"' && b != b'\\'))
+    {
+        return docstring_lines(text, level);
+    }
     docstring_general(text, level)
+}
+
+/// [`docstring_general`] for lines of printable ASCII without quotes or backslashes (the
+/// docs of most fields: paragraphs and examples): nothing to normalize or escape, so the
+/// lines stay slices of `text`.
+fn docstring_lines(text: &str, level: usize) -> Option<String> {
+    let mut lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    let first = lines.iter().position(|l| !l.is_empty())?;
+    let last = lines.iter().rposition(|l| !l.is_empty())?;
+    lines.truncate(last + 1);
+    let lines = &mut lines[first..];
+    lines[0] = lines[0].trim_start();
+    let common = lines[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let pad = level * INDENT_WIDTH;
+    let mut out = String::with_capacity(text.len() + (pad + 1) * (lines.len() + 1) + 6);
+    push_indent(&mut out, level);
+    out.push_str("\"\"\"");
+    out.push_str(lines[0]);
+    if lines.len() == 1 {
+        out.push_str("\"\"\"");
+        return Some(out);
+    }
+    for line in &lines[1..] {
+        out.push('\n');
+        if !line.is_empty() {
+            push_indent(&mut out, level);
+            out.push_str(&line[common..]);
+        }
+    }
+    out.push('\n');
+    push_indent(&mut out, level);
+    out.push_str("\"\"\"");
+    Some(out)
 }
 
 /// [`docstring`] for any text.
@@ -1802,7 +1988,7 @@ mod tests {
                 .collect();
             let long_name = rand_name(&mut r, 60);
             let callee = ["self._rt.call", "warnings.warn", &long_name][r.below(3)];
-            let call = Expr::call(callee, args);
+            let call = Expr::call(callee.to_string(), args);
             let value = if r.below(2) == 0 {
                 Expr::Await(Box::new(call))
             } else {
@@ -1831,10 +2017,12 @@ mod tests {
             for _ in 0..r.below(8) {
                 let name = rand_name(&mut r, 12).to_lowercase();
                 params.push(match r.below(4) {
-                    0 => Param::typed(&name, rand_type(&mut r, 0)),
-                    1 => Param::with_default(&name, rand_type(&mut r, 0), rand_value(&mut r)),
+                    0 => Param::typed(name.clone(), rand_type(&mut r, 0)),
+                    1 => {
+                        Param::with_default(name.clone(), rand_type(&mut r, 0), rand_value(&mut r))
+                    }
                     2 => Param::bare(["/", "*"][r.below(2)]),
-                    _ => Param::with_default(&name, rand_type(&mut r, 1), Expr::atom("...")),
+                    _ => Param::with_default(name.clone(), rand_type(&mut r, 1), Expr::atom("...")),
                 });
             }
             if r.below(5) == 0 {
@@ -1853,9 +2041,19 @@ mod tests {
             let is_async = kw == "async def ";
             let direct = def_header(level, is_async, &name, &params, ret.as_ref(), stub);
             assert_eq!(direct, doc, "{params:?} -> {ret:?}");
-            if doc.contains('\n')
-                && def_header_split(level, kw, &name, &params, ret.as_ref(), stub).is_some()
-            {
+            if doc.contains('\n') && {
+                let ret_flat = ret.as_ref().map(Expr::flat);
+                def_header_split(
+                    &mut String::new(),
+                    level,
+                    kw,
+                    &name,
+                    &params,
+                    &FlatParams::new(&params),
+                    ret.as_ref().zip(ret_flat.as_deref()),
+                    stub,
+                )
+            } {
                 split += 1;
                 // A parameter over two or more lines (the document's layout inside a
                 // direct one).
@@ -1869,6 +2067,34 @@ mod tests {
         }
         assert!(split > 2_000, "{split}");
         assert!(param_split > 200, "{param_split}");
+    }
+
+    #[test]
+    fn docstring_lines_match_the_general_path() {
+        let mut r = Rng(0x5eed_d0c5_0000_0001);
+        let pieces = [
+            "a",
+            "Word",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "    ",
+            "``x``",
+            ".",
+            "Example: {}",
+        ];
+        for _ in 0..20_000 {
+            let text: String = (0..r.below(12))
+                .map(|_| pieces[r.below(pieces.len())])
+                .collect();
+            let level = r.below(3);
+            assert_eq!(
+                docstring(&text, level),
+                docstring_general(&text, level),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -22,27 +22,10 @@ use crate::ir::{
 
 #[derive(Template)]
 #[template(path = "python/models.py.askama", escape = "none")]
-struct ModelsTpl {
-    header: String,
-    docstring: String,
-    imports: String,
-    sections: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "python/record.py.askama", escape = "none")]
-struct RecordTpl {
-    class_line: String,
-    docstring: Option<String>,
-    config: Vec<String>,
-    fields: Vec<FieldView>,
-    /// Methods after the fields (`model_post_init`).
-    methods: Vec<String>,
-}
-
-struct FieldView {
-    code: String,
-    doc: Option<String>,
+struct ModelsTpl<'a> {
+    header: &'a str,
+    docstring: &'a str,
+    imports: &'a str,
 }
 
 #[derive(Template)]
@@ -72,7 +55,7 @@ pub(crate) fn uses_missing(api: &crate::ir::Api) -> bool {
 
 pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<String> {
     let api = ctx.api;
-    let mapper = TypeMapper::new(api, &ctx.names, None);
+    let mapper = TypeMapper::uncached(api, &ctx.names, None);
     let mut imp = Imports::default();
     imp.add("__future__", "annotations");
 
@@ -88,24 +71,54 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
         }
     }
 
-    let mut sections = Vec::new();
+    // The sections are written straight into the file, after the room its first lines
+    // (header, docstring, imports: known at the end) will take. The file is megabytes on
+    // large schemas: reserved once, generously (capacity that is never written costs no
+    // memory), instead of sections copied into it or a string grown by doubling.
+    let fields: usize = objects
+        .iter()
+        .map(|id| match api.types.kind(*id) {
+            TypeKind::Object(o) => o.fields.len(),
+            _ => 0,
+        })
+        .sum();
+    // About 60 bytes per field and 500 per class on the benchmark schemas; docs add more.
+    let mut out = String::with_capacity(
+        PREFIX_ROOM + 96 * fields + 768 * (objects.len() + enums.len() + aliases.len()),
+    );
+    let section = |out: &mut String| out.push_str("\n\n\n");
     for id in &enums {
-        sections.push(render_enum(ctx, *id, &mut imp, warnings)?);
+        section(&mut out);
+        render_enum(ctx, *id, &mut imp, warnings)?.render_into(&mut out)?;
     }
+    let mut fields_text = String::new();
     for id in &objects {
-        sections.push(render_object(ctx, &mapper, *id, &mut imp, warnings)?);
+        section(&mut out);
+        write_object(
+            ctx,
+            &mapper,
+            *id,
+            &mut imp,
+            warnings,
+            &mut out,
+            &mut fields_text,
+        );
     }
     let alias_block = render_aliases(ctx, &mapper, &aliases, &mut imp)?;
     if !alias_block.is_empty() {
-        sections.push(alias_block);
+        section(&mut out);
+        out.push_str(&alias_block);
     }
     let incomplete = incomplete_models(ctx, &objects);
     if !incomplete.is_empty() {
-        let rebuild: Vec<String> = incomplete
-            .iter()
-            .map(|id| format!("{}.model_rebuild()", ctx.names[id]))
-            .collect();
-        sections.push(rebuild.join("\n"));
+        section(&mut out);
+        for (i, id) in incomplete.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&ctx.names[id]);
+            out.push_str(".model_rebuild()");
+        }
     }
     warnings.extend(mapper.warnings.into_inner());
 
@@ -122,22 +135,21 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
         ctx.uses_missing,
         "the pydantic requirement must match the models"
     );
-    let file = ModelsTpl {
-        header: ctx.header.clone(),
-        docstring,
-        imports: render_imports(&imp),
-        sections,
-    };
-    // Megabytes on large schemas: sized once instead of grown by doubling.
-    let size = file.sections.iter().map(|s| s.len() + 3).sum::<usize>()
-        + file.imports.len()
-        + file.docstring.len()
-        + file.header.len()
-        + 64;
-    let mut out = String::with_capacity(size);
-    file.render_into(&mut out)?;
+    let mut prefix = String::with_capacity(PREFIX_ROOM);
+    ModelsTpl {
+        header: &ctx.header,
+        docstring: &docstring,
+        imports: &render_imports(&imp),
+    }
+    .render_into(&mut prefix)?;
+    // Moves the sections within the reserved capacity (one more byte: the final newline).
+    out.reserve(prefix.len() + 1);
+    out.insert_str(0, &prefix);
     Ok(out)
 }
+
+/// Room reserved for the header, docstring and imports of models.py.
+const PREFIX_ROOM: usize = 16 * 1024;
 
 /// The models that refer to a class or alias not yet defined where the model is (itself,
 /// a later class, any alias, or an earlier model in that situation): those need
@@ -146,17 +158,21 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
     let api = ctx.api;
     let position: FxHashMap<TypeId, usize> =
         objects.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    // One set of visited types per object (what one root's walk found, another's need not
+    // find again), reused.
+    let mut seen = FxHashSet::default();
     let refs: Vec<BTreeSet<TypeId>> = objects
         .iter()
         .map(|id| {
             let mut found = BTreeSet::new();
             if let TypeKind::Object(o) = api.types.kind(*id) {
-                let mut roots: Vec<TypeId> = o.fields.iter().map(|f| f.ty).collect();
-                if let AdditionalProperties::Typed(v) = &o.additional {
-                    roots.push(*v);
-                }
-                for r in roots {
-                    named_refs(ctx, r, &mut found, &mut FxHashSet::default());
+                seen.clear();
+                let extra = match &o.additional {
+                    AdditionalProperties::Typed(v) => Some(*v),
+                    _ => None,
+                };
+                for r in o.fields.iter().map(|f| f.ty).chain(extra) {
+                    named_refs(ctx, r, &mut found, &mut seen);
                 }
             }
             found
@@ -208,9 +224,9 @@ fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut Fx
 
 /// Paragraphs of a docstring: the title (when it says more than the name), the
 /// description, examples, and a deprecation note.
-fn doc_text(docs: &Docs, names: &[&str], extra: &[String]) -> String {
+fn doc_text(docs: &Docs, title: Option<&str>, names: &[&str], extra: &[String]) -> String {
     let mut parts = Vec::new();
-    if let Some(t) = &docs.title {
+    if let Some(t) = title {
         let squashed = |s: &str| {
             s.chars()
                 .filter(|c| c.is_alphanumeric())
@@ -244,7 +260,7 @@ fn render_enum(
     id: TypeId,
     imp: &mut Imports,
     warnings: &mut Vec<Warning>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<EnumTpl> {
     let entry = ctx.api.types.get(id);
     let TypeKind::Enum(e) = &entry.kind else {
         unreachable!("an enum")
@@ -266,8 +282,7 @@ fn render_enum(
         class_line: fmt::class_header(0, name, &bases),
         docstring: fmt::docstring(&text, 1),
         members: enum_member_lines(e, &members),
-    }
-    .render()?)
+    })
 }
 
 fn enum_member_lines(e: &EnumType, members: &[String]) -> Vec<String> {
@@ -338,13 +353,17 @@ fn field_pointer(object_pointer: &str, wire: &str) -> String {
     out
 }
 
-fn render_object(
+/// The class of a model, appended to `out`. `fields_text`: a buffer for the field lines
+/// (written before the config lines, which depend on them, and copied after them).
+fn write_object(
     ctx: &Ctx,
     mapper: &TypeMapper,
     id: TypeId,
     imp: &mut Imports,
     warnings: &mut Vec<Warning>,
-) -> anyhow::Result<String> {
+    out: &mut String,
+    fields_text: &mut String,
+) {
     let api = ctx.api;
     let entry = api.types.get(id);
     let TypeKind::Object(o) = &entry.kind else {
@@ -355,29 +374,38 @@ fn render_object(
 
     let py_names = field_names(o, &entry.pointer, warnings);
     *mapper.needs_python_re.borrow_mut() = false;
-    let mut fields = Vec::new();
+    // Each field: a line break, its line(s), and its docstring after another.
+    fields_text.clear();
     let mut has_alias = false;
     if let AdditionalProperties::Typed(values) = &o.additional {
         let v = mapper.expr(*values, imp);
         imp.add("pydantic", "Field");
-        fields.push(FieldView {
-            code: fmt::ann_assign(
-                1,
-                "__pydantic_extra__",
-                &Expr::sub("dict", vec![Expr::atom("str"), v]),
-                Some(&Expr::call(
-                    "Field",
-                    vec![Arg::kw("init", Expr::atom("False"))],
-                )),
-            ),
-            doc: None,
-        });
+        fields_text.push('\n');
+        fmt::ann_assign_into(
+            fields_text,
+            1,
+            "__pydantic_extra__",
+            &Expr::sub("dict", vec![Expr::atom("str"), v]),
+            Some(&Expr::call(
+                "Field",
+                vec![Arg::kw("init", Expr::atom("False"))],
+            )),
+        );
     }
     for (field, py) in o.fields.iter().zip(&py_names) {
         has_alias |= *py != field.wire_name;
-        let pointer = field_pointer(&entry.pointer, &field.wire_name);
-        fields.push(render_field(mapper, field, py, &pointer, imp, warnings));
+        fields_text.push('\n');
+        write_field(
+            mapper,
+            field,
+            py,
+            &entry.pointer,
+            imp,
+            warnings,
+            fields_text,
+        );
     }
+    let has_fields = !fields_text.is_empty();
 
     let mut config = Vec::new();
     if has_alias {
@@ -468,25 +496,44 @@ fn render_object(
         )]
     };
 
-    let text = class_doc_text(entry, name);
-    Ok(RecordTpl {
-        class_line: fmt::class_header(0, name, &[Expr::atom("BaseModel")]),
-        docstring: fmt::docstring(&text, 1),
-        config: config_lines,
-        fields,
-        methods,
+    // The layout of the former record template.
+    let docstring = fmt::docstring(&class_doc_text(entry, name), 1);
+    out.push_str(&fmt::class_header(0, name, &[Expr::atom("BaseModel")]));
+    if let Some(doc) = &docstring {
+        out.push('\n');
+        out.push_str(doc);
+        if !config_lines.is_empty() || has_fields {
+            out.push('\n');
+        }
     }
-    .render()?)
+    for line in &config_lines {
+        out.push('\n');
+        out.push_str(line);
+    }
+    if !config_lines.is_empty() && has_fields {
+        out.push('\n');
+    }
+    out.push_str(fields_text);
+    for method in &methods {
+        out.push_str("\n\n");
+        out.push_str(method);
+    }
+    if docstring.is_none() && config_lines.is_empty() && !has_fields {
+        out.push_str("\n    pass");
+    }
 }
 
-fn render_field(
+/// A field's line(s) and docstring, appended to `out`. `object_pointer`: the object's
+/// schema (a field's pointer is built only for a warning).
+fn write_field(
     mapper: &TypeMapper,
     field: &Field,
     py: &str,
-    pointer: &str,
+    object_pointer: &str,
     imp: &mut Imports,
     warnings: &mut Vec<Warning>,
-) -> FieldView {
+    out: &mut String,
+) {
     let api = mapper.api;
     let (ty, constraints) = mapper.field_type(field.ty, imp);
     let mut annotation = ty;
@@ -503,7 +550,7 @@ fn render_field(
                 let pv = mapper.value(field.ty, v, imp);
                 if pv.is_none() {
                     warnings.push(Warning {
-                        pointer: pointer.to_string(),
+                        pointer: field_pointer(object_pointer, &field.wire_name),
                         message: format!(
                             "Python: the default {} does not fit the field's type; dropped",
                             short_json(v)
@@ -588,16 +635,17 @@ fn render_field(
     if field.read_only {
         extra.push("Read-only.".to_string());
     }
-    let mut docs = (*field.docs).clone();
-    docs.title = if docs.description.is_none() {
-        docs.title
-    } else {
-        None
-    };
-    let text = doc_text(&docs, &[py, &field.wire_name], &extra);
-    FieldView {
-        code: fmt::ann_assign(1, py, &annotation, value.as_ref()),
-        doc: fmt::docstring(&text, 1),
+    // A field's title goes only where it has no description.
+    let title = field
+        .docs
+        .title
+        .as_deref()
+        .filter(|_| field.docs.description.is_none());
+    let text = doc_text(&field.docs, title, &[py, &field.wire_name], &extra);
+    fmt::ann_assign_into(out, 1, py, &annotation, value.as_ref());
+    if let Some(doc) = fmt::docstring(&text, 1) {
+        out.push('\n');
+        out.push_str(&doc);
     }
 }
 
@@ -646,7 +694,12 @@ fn class_doc_text(entry: &crate::ir::TypeEntry, name: &str) -> String {
         .as_ref()
         .map(|n| n.source.as_str())
         .unwrap_or(name);
-    doc_text(&entry.docs, &[name, source], &[])
+    doc_text(
+        &entry.docs,
+        entry.docs.title.as_deref(),
+        &[name, source],
+        &[],
+    )
 }
 
 fn accepts_none(e: &Expr) -> bool {
@@ -752,7 +805,12 @@ fn render_aliases(
             .as_ref()
             .map(|n| n.source.as_str())
             .unwrap_or(name);
-        let text = doc_text(&entry.docs, &[name, source], &[]);
+        let text = doc_text(
+            &entry.docs,
+            entry.docs.title.as_deref(),
+            &[name, source],
+            &[],
+        );
         blocks.push(
             AliasTpl {
                 code,
