@@ -31,7 +31,9 @@ enum Slot {
     Pending,
     /// The decoder is at it.
     Decoding,
-    Ready(Schema),
+    /// Boxed: a slot per definition is made up front (15,000 at N=5000 methods), and an
+    /// inline schema would make each 180 bytes.
+    Ready(Box<Schema>),
     /// Handed over (or asked for before it was ready, and decoded by the builder).
     Taken,
 }
@@ -76,7 +78,7 @@ impl<'a> Prefetch<'a> {
                 drop(slot);
                 *lock(&self.waiting) -= 1;
                 self.room.notify_one();
-                Some(schema)
+                Some(*schema)
             }
             Slot::Pending | Slot::Decoding | Slot::Taken => None,
         }
@@ -165,7 +167,7 @@ impl<'a> Prefetch<'a> {
         };
         let mut slot = lock(&self.slots[i]);
         if matches!(*slot, Slot::Decoding) {
-            *slot = Slot::Ready(schema);
+            *slot = Slot::Ready(Box::new(schema));
             drop(slot);
             *lock(&self.waiting) += 1;
         }
