@@ -24,7 +24,7 @@ use crate::lang::{GeneratedFile, Package, PackageOptions, header_text};
 
 use names::{Namespace, Scope};
 use print::{TsType, Value};
-use types::{TypeMap, doc_lines};
+use types::{DocLines, TypeMap, doc_lines};
 
 /// Renders the package's files, sorted by path.
 pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> {
@@ -87,54 +87,17 @@ fn file(path: &str, contents: String) -> GeneratedFile {
 #[template(path = "typescript/types.ts.askama", escape = "none")]
 struct TypesTs<'a> {
     header: &'a str,
-    blocks: Vec<String>,
-}
-
-/// The member lines of an interface (properties, the index signature), written straight
-/// into one text: its doc comment and its code per member, each on a new line indented by
-/// two columns.
-#[derive(Default)]
-struct Members {
-    body: String,
-}
-
-impl Members {
-    /// `code` is laid out at two columns of indentation, without it.
-    fn push(&mut self, doc: &[String], code: &str) {
-        self.body.push_str("\n  ");
-        filters::push_jsdoc_block(&mut self.body, doc, 2);
-        self.body.push_str(code);
-    }
-
-    fn is_empty(&self) -> bool {
-        self.body.is_empty()
-    }
-}
-
-#[derive(Template)]
-#[template(path = "typescript/interface.ts.askama", escape = "none")]
-struct InterfaceTs<'a> {
-    doc: Vec<String>,
-    name: &'a str,
-    members: Members,
 }
 
 #[derive(Template)]
 #[template(path = "typescript/enum.ts.askama", escape = "none")]
 struct EnumTs<'a> {
-    doc: Vec<String>,
     name: &'a str,
     type_code: String,
     const_code: String,
 }
 
-#[derive(Template)]
-#[template(path = "typescript/alias.ts.askama", escape = "none")]
-struct AliasTs {
-    doc: Vec<String>,
-    code: String,
-}
-
+/// types.ts, written declaration by declaration into one text.
 fn render_types(
     map: &TypeMap<'_>,
     header: &str,
@@ -142,89 +105,80 @@ fn render_types(
 ) -> anyhow::Result<String> {
     let api = map.api;
     let tags = discriminator_tags(api);
-    let mut blocks = Vec::new();
+    // Megabytes on large schemas: reserved once instead of grown by doubling (pages
+    // reserved beyond the end are never touched).
+    let mut out = String::with_capacity(types_size_estimate(api));
+    TypesTs { header }.render_into(&mut out)?;
+    // One doc comment's lines at a time, reused.
+    let mut doc = DocLines::default();
     for id in api.types.named() {
         let entry = api.types.get(id);
         let name = map.name(id);
-        let mut extra = Vec::new();
-        if let Some(n) = &entry.name
-            && n.source != name
-        {
-            extra.push(format!("Schema name: `{}`.", n.source));
-        }
-        let block = match &entry.kind {
+        let source = entry.name.as_ref().map_or(name, |n| n.source.as_str());
+        out.push_str("\n\n");
+        match &entry.kind {
             TypeKind::Object(object) => {
-                let doc = doc_lines(&entry.docs, Vec::new(), None, &extra);
+                doc.fill(&entry.docs, |d| schema_name(d, source, name), None);
+                filters::push_jsdoc(&mut out, &doc, 0);
                 if object.fields.is_empty() {
                     match object.additional {
-                        AdditionalProperties::Forbidden => AliasTs {
-                            doc,
-                            code: print::type_alias(
-                                name,
-                                &TsType::Generic(
-                                    "Record".into(),
-                                    vec![TsType::Keyword("string"), TsType::Keyword("never")],
-                                ),
-                            ),
-                        }
-                        .render()?,
-                        AdditionalProperties::Allowed => InterfaceTs {
-                            doc,
+                        AdditionalProperties::Forbidden => out.push_str(&print::type_alias(
                             name,
-                            members: {
-                                let mut members = Members::default();
-                                members.push(
-                                    &["Any other properties.".to_string()],
-                                    &print::index_signature(&TsType::Keyword("unknown"), 2),
-                                );
-                                members
-                            },
-                        }
-                        .render()?,
-                        AdditionalProperties::Typed(values) => AliasTs {
-                            doc,
-                            code: print::type_alias(
-                                name,
-                                &TsType::Generic(
-                                    "Record".into(),
-                                    vec![TsType::Keyword("string"), map.ts(values)],
-                                ),
+                            &TsType::Generic(
+                                "Record".into(),
+                                vec![TsType::Keyword("string"), TsType::Keyword("never")],
                             ),
+                        )),
+                        AdditionalProperties::Allowed => {
+                            push_interface_head(&mut out, name);
+                            doc.clear();
+                            doc.push("Any other properties.");
+                            push_member(&mut out, &doc);
+                            out.push_str(&print::index_signature(&TsType::Keyword("unknown"), 2));
+                            out.push_str("\n}");
                         }
-                        .render()?,
+                        AdditionalProperties::Typed(values) => out.push_str(&print::type_alias(
+                            name,
+                            &TsType::Generic(
+                                "Record".into(),
+                                vec![TsType::Keyword("string"), map.ts(values)],
+                            ),
+                        )),
                     }
                 } else {
-                    let mut members = Members::default();
+                    push_interface_head(&mut out, name);
                     for f in &object.fields {
-                        members.push(
-                            &doc_lines(
-                                &f.docs,
-                                map.facts(f.ty),
-                                f.default.as_ref().map(|d| d.0.as_str()),
-                                &[],
-                            ),
-                            &print::property_signature(
-                                &f.wire_name,
-                                !f.required && !tags.contains(&(id, f.wire_name.as_str())),
-                                f.read_only,
-                                &map.ts(f.ty),
-                                2,
-                            ),
+                        doc.fill(
+                            &f.docs,
+                            |d| map.facts(f.ty, d),
+                            f.default.as_ref().map(|d| d.0.as_str()),
+                        );
+                        push_member(&mut out, &doc);
+                        print::push_property_signature(
+                            &mut out,
+                            &f.wire_name,
+                            !f.required && !tags.contains(&(id, f.wire_name.as_str())),
+                            f.read_only,
+                            &map.ts(f.ty),
+                            2,
                         );
                     }
                     if let AdditionalProperties::Typed(values) = object.additional {
-                        let mut doc = vec!["Other properties.".to_string()];
-                        doc.extend(map.facts(values));
-                        members.push(
-                            &doc,
-                            &print::index_signature(&map.index_type(values, &object.fields), 2),
-                        );
+                        doc.clear();
+                        doc.push("Other properties.");
+                        map.facts(values, &mut doc);
+                        push_member(&mut out, &doc);
+                        out.push_str(&print::index_signature(
+                            &map.index_type(values, &object.fields),
+                            2,
+                        ));
                     }
-                    InterfaceTs { doc, name, members }.render()?
+                    out.push_str("\n}");
                 }
             }
             TypeKind::Enum(e) => {
-                let doc = doc_lines(&entry.docs, Vec::new(), None, &extra);
+                doc.fill(&entry.docs, |d| schema_name(d, source, name), None);
+                filters::push_jsdoc(&mut out, &doc, 0);
                 let mut scope = Scope::new(&[]);
                 let mut properties = Vec::new();
                 for v in &e.values {
@@ -249,28 +203,35 @@ fn render_types(
                     properties.push((key, value));
                 }
                 EnumTs {
-                    doc,
                     name,
                     type_code: print::type_alias(name, &map.structure(id)),
                     const_code: print::const_object(name, &properties),
                 }
-                .render()?
+                .render_into(&mut out)?;
             }
             _ => {
-                let doc = doc_lines(&entry.docs, map.facts(id), None, &extra);
-                AliasTs {
-                    doc,
-                    code: print::type_alias(name, &map.structure(id)),
-                }
-                .render()?
+                doc.fill(
+                    &entry.docs,
+                    |d| {
+                        schema_name(d, source, name);
+                        map.facts(id, d);
+                    },
+                    None,
+                );
+                filters::push_jsdoc(&mut out, &doc, 0);
+                out.push_str(&print::type_alias(name, &map.structure(id)));
             }
-        };
-        blocks.push(block);
+        }
     }
 
     // The payload type of every event, by wire name.
+    out.push_str("\n\n");
+    doc.clear();
+    doc.push("The payload type of each push the server may send, by its `type`.");
+    doc.push("Subscribe with `client.on(type, handler)`.");
+    filters::push_jsdoc(&mut out, &doc, 0);
+    push_interface_head(&mut out, "EventMap");
     let mut seen = FxHashSet::default();
-    let mut members = Members::default();
     for event in &api.events {
         if !seen.insert(event.wire_name.as_str()) {
             warnings.push(Warning {
@@ -286,34 +247,74 @@ fn render_types(
             description: event.description.clone(),
             ..Docs::default()
         };
-        members.push(
-            &doc_lines(&docs, map.facts(event.payload), None, &[]),
-            &print::property_signature(&event.wire_name, false, false, &map.ts(event.payload), 2),
+        doc.fill(&docs, |d| map.facts(event.payload, d), None);
+        push_member(&mut out, &doc);
+        print::push_property_signature(
+            &mut out,
+            &event.wire_name,
+            false,
+            false,
+            &map.ts(event.payload),
+            2,
         );
     }
-    let doc = vec![
-        "The payload type of each push the server may send, by its `type`.".to_string(),
-        "Subscribe with `client.on(type, handler)`.".to_string(),
-    ];
-    blocks.push(if members.is_empty() {
-        format!(
-            "{}export interface EventMap {{}}",
-            filters::jsdoc_block(&doc, 0)
-        )
+    if seen.is_empty() {
+        out.push('}');
     } else {
-        InterfaceTs {
-            doc,
-            name: "EventMap",
-            members,
-        }
-        .render()?
-    });
-
-    // Megabytes on large schemas: sized once instead of grown by doubling.
-    let size = blocks.iter().map(|b| b.len() + 2).sum::<usize>() + 4096;
-    let mut out = String::with_capacity(size);
-    TypesTs { header, blocks }.render_into(&mut out)?;
+        out.push_str("\n}");
+    }
     Ok(out)
+}
+
+/// The note on a type renamed in TypeScript.
+fn schema_name(doc: &mut DocLines, source: &str, name: &str) {
+    if source != name {
+        doc.push_with(|t| {
+            t.push_str("Schema name: `");
+            t.push_str(source);
+            t.push_str("`.");
+            true
+        });
+    }
+}
+
+/// `export interface Name {`; its members follow, each on a new line.
+fn push_interface_head(out: &mut String, name: &str) {
+    out.push_str("export interface ");
+    out.push_str(name);
+    out.push_str(" {");
+}
+
+/// Starts an interface member: a new line at two columns, its doc comment; its code
+/// (laid out at two columns) follows.
+fn push_member(out: &mut String, doc: &DocLines) {
+    out.push_str("\n  ");
+    filters::push_jsdoc(out, doc, 2);
+}
+
+/// About the size of types.ts: enough for the usual declarations, so that the text is
+/// allocated once.
+fn types_size_estimate(api: &Api) -> usize {
+    let docs_len = |d: &Docs| {
+        d.title.as_ref().map_or(0, String::len)
+            + d.description.as_ref().map_or(0, String::len)
+            + d.examples.iter().map(|e| e.len() + 16).sum::<usize>()
+    };
+    let mut size = 4096;
+    for entry in &api.types.types {
+        if let Some(name) = &entry.name {
+            size += 160 + 2 * name.source.len() + docs_len(&entry.docs);
+        }
+        if let TypeKind::Object(object) = &entry.kind {
+            for f in &object.fields {
+                size += 160
+                    + f.wire_name.len()
+                    + docs_len(&f.docs)
+                    + f.default.as_ref().map_or(0, |d| d.0.len());
+            }
+        }
+    }
+    size + api.events.len() * 160
 }
 
 /// The tag fields of discriminated-union variants. They are required in TypeScript even
@@ -495,12 +496,7 @@ fn method_code(
         examples: Vec::new(),
     };
     MethodCode {
-        doc: doc_lines(
-            &docs,
-            Vec::new(),
-            None,
-            &[format!("Calls `{}`.", method.wire_name)],
-        ),
+        doc: doc_lines(&docs, &format!("Calls `{}`.", method.wire_name)),
         head: print::method_head(
             name,
             &params,
@@ -601,12 +597,7 @@ fn render_client(
         description: api.description.clone(),
         ..Docs::default()
     };
-    let client_doc = doc_lines(
-        &docs,
-        Vec::new(),
-        None,
-        &[format!("API version {}.", api.version)],
-    );
+    let client_doc = doc_lines(&docs, &format!("API version {}.", api.version));
 
     Ok(ClientTs {
         header,

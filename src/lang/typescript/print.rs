@@ -360,6 +360,7 @@ pub fn type_alias(name: &str, rhs: &TsType) -> String {
 }
 
 /// `readonly key?: T;` inside an interface, at `indent` columns.
+#[cfg(test)]
 pub fn property_signature(
     key: &str,
     optional: bool,
@@ -367,24 +368,43 @@ pub fn property_signature(
     ty: &TsType,
     indent: usize,
 ) -> String {
+    let mut out = String::new();
+    push_property_signature(&mut out, key, optional, read_only, ty, indent);
+    out
+}
+
+/// [`property_signature`], appended to `out`.
+pub fn push_property_signature(
+    out: &mut String,
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    ty: &TsType,
+    indent: usize,
+) {
     // Most properties have a short type of names, keywords and literals: on one line it
     // is what the document prints, without building, measuring and dropping it.
-    let mut line = String::with_capacity(64);
+    let start = out.len();
     if read_only {
-        line.push_str("readonly ");
+        out.push_str("readonly ");
     }
-    line.push_str(&property_key(key));
+    push_property_key(out, key);
     if optional {
-        line.push('?');
+        out.push('?');
     }
-    line.push_str(": ");
-    if write_flat_simple(ty, &mut line) {
-        line.push(';');
-        if indent + doc::str_width(&line) <= doc::WIDTH {
-            return line;
+    out.push_str(": ");
+    if write_flat_simple(ty, out) {
+        out.push(';');
+        let line = &out[start..];
+        // A character is never wider than its UTF-8 bytes.
+        if indent + line.len() <= doc::WIDTH || indent + doc::str_width(line) <= doc::WIDTH {
+            return;
         }
     }
-    property_signature_doc(key, optional, read_only, ty, indent)
+    out.truncate(start);
+    out.push_str(&property_signature_doc(
+        key, optional, read_only, ty, indent,
+    ));
 }
 
 /// Appends `t` as the document prints it on one line, when `t` is made only of names,
@@ -394,13 +414,13 @@ fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
     match t {
         TsType::Keyword(k) => out.push_str(k),
         TsType::Ref(name) => out.push_str(name),
-        TsType::StringLit(s) => out.push_str(&string_literal(s)),
+        TsType::StringLit(s) => push_string_literal(out, s),
         TsType::NumberLit(n) => match n.strip_prefix('-') {
             Some(abs) => {
                 out.push('-');
-                out.push_str(&number(abs));
+                push_number(out, abs);
             }
-            None => out.push_str(&number(n)),
+            None => push_number(out, n),
         },
         TsType::BoolLit(b) => out.push_str(if *b { "true" } else { "false" }),
         TsType::Array(elem) if !matches!(elem.as_ref(), TsType::Union(_)) => {
@@ -653,10 +673,17 @@ fn value_doc(value: &Value) -> Doc {
 /// A property key as prettier writes it: bare when it is an identifier name, else a
 /// string literal.
 pub fn property_key(name: &str) -> String {
+    let mut out = String::new();
+    push_property_key(&mut out, name);
+    out
+}
+
+/// [`property_key`], appended to `out`.
+pub fn push_property_key(out: &mut String, name: &str) {
     if is_es5_identifier_name(name) {
-        name.to_string()
+        out.push_str(name);
     } else {
-        string_literal(name)
+        push_string_literal(out, name);
     }
 }
 
@@ -664,10 +691,17 @@ pub fn property_key(name: &str) -> String {
 /// double than single quotes; backslashes, the quote, line terminators and control
 /// characters escaped.
 pub fn string_literal(s: &str) -> String {
-    let doubles = s.chars().filter(|&c| c == '"').count();
-    let singles = s.chars().filter(|&c| c == '\'').count();
-    let quote = if doubles > singles { '\'' } else { '"' };
     let mut out = String::with_capacity(s.len() + 2);
+    push_string_literal(&mut out, s);
+    out
+}
+
+/// [`string_literal`], appended to `out`.
+pub fn push_string_literal(out: &mut String, s: &str) {
+    let doubles = s.bytes().filter(|&c| c == b'"').count();
+    let singles = s.bytes().filter(|&c| c == b'\'').count();
+    let quote = if doubles > singles { '\'' } else { '"' };
+    out.reserve(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
         match c {
@@ -689,7 +723,6 @@ pub fn string_literal(s: &str) -> String {
         }
     }
     out.push(quote);
-    out
 }
 
 /// Invisible formatting characters that could make code read differently from what it
@@ -705,6 +738,22 @@ pub fn is_invisible(c: char) -> bool {
 /// or leading zeros in the exponent, no zero exponent, no trailing fraction zeros
 /// (one is kept after the dot).
 pub fn number(json: &str) -> String {
+    let mut out = String::new();
+    push_number(&mut out, json);
+    out
+}
+
+/// [`number`], appended to `out`.
+fn push_number(out: &mut String, json: &str) {
+    // Integers (enum values, most literals) are written as they are.
+    if json.bytes().all(|b| b.is_ascii_digit()) {
+        out.push_str(json);
+        return;
+    }
+    out.push_str(&number_text(json));
+}
+
+fn number_text(json: &str) -> String {
     let lower = json.to_ascii_lowercase();
     if lower.len() == 1 {
         return lower;
