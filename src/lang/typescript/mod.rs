@@ -371,12 +371,9 @@ struct ClientTs<'a> {
     imports: Vec<String>,
     servers: String,
     event_types: String,
-    namespaces: Vec<String>,
-    client_doc: Vec<String>,
-    children: Vec<ChildNamespace>,
-    methods: Vec<MethodCode>,
 }
 
+/// A namespace class through its constructor; its methods follow.
 #[derive(Template)]
 #[template(path = "typescript/namespace.ts.askama", escape = "none")]
 struct NamespaceTs<'a> {
@@ -384,7 +381,14 @@ struct NamespaceTs<'a> {
     name: &'a str,
     has_runtime: bool,
     children: Vec<ChildNamespace>,
-    methods: Vec<MethodCode>,
+}
+
+/// `RPCClient` through its own members; the schema's methods follow.
+#[derive(Template)]
+#[template(path = "typescript/rpc_client.ts.askama", escape = "none")]
+struct RpcClientTs {
+    doc: Vec<String>,
+    children: Vec<ChildNamespace>,
 }
 
 /// A namespace as a member of its parent.
@@ -396,25 +400,17 @@ struct ChildNamespace {
     assign: String,
 }
 
-struct MethodCode {
-    doc: Vec<String>,
-    /// Through the ` {` opening the body, at two columns.
-    head: String,
-    /// The `return` statement, at four columns.
-    body: String,
-}
-
-/// The members of one class, with a warning for every renamed one.
+/// Writes the methods of the class of `ns` into `out` and returns its child
+/// namespaces, with a warning for every renamed member.
 fn class_members(
     map: &TypeMap<'_>,
     ns: &Namespace,
     classes: &BTreeMap<Vec<String>, String>,
     warnings: &mut Vec<Warning>,
-    refs: &mut BTreeSet<String>,
-) -> (Vec<ChildNamespace>, Vec<MethodCode>) {
+    methods: &mut MethodWriter,
+) -> Vec<ChildNamespace> {
     let api = map.api;
     let (method_names, child_names) = names::members(api, ns);
-    let mut methods = Vec::new();
     for (&index, n) in ns.methods.iter().zip(method_names) {
         let method = &api.methods[index];
         if n.name != n.wanted {
@@ -426,7 +422,7 @@ fn class_members(
                 ),
             });
         }
-        methods.push(method_code(map, method, &n.name, refs));
+        methods.push(map, method, &n.name);
     }
     let mut children = Vec::new();
     for (child, n) in ns.children.iter().zip(child_names) {
@@ -454,56 +450,71 @@ fn class_members(
             class,
         });
     }
-    (children, methods)
+    children
 }
 
-fn method_code(
-    map: &TypeMap<'_>,
-    method: &Method,
-    name: &str,
-    refs: &mut BTreeSet<String>,
-) -> MethodCode {
-    let mut params = Vec::new();
-    let mut args = vec![print::string_literal(&method.wire_name)];
-    if let Some(p) = method.params {
-        map.refs(p, refs);
-        let optional = match map.api.types.kind(p) {
-            TypeKind::Object(o) => o.fields.iter().all(|f| !f.required),
-            _ => false,
-        };
-        params.push(format!(
-            "params{}: {}",
-            if optional { "?" } else { "" },
-            map.ts(p).flat()
-        ));
-        args.push("params".to_string());
-    } else {
-        args.push("undefined".to_string());
-    }
-    params.push("options?: CallOptions".to_string());
-    args.push("options".to_string());
-    let result = match method.result {
-        Some(r) => {
-            map.refs(r, refs);
-            map.ts(r)
+/// Writes methods of a class, each after an empty line, at two columns.
+#[derive(Default)]
+struct MethodWriter {
+    out: String,
+    doc: DocLines,
+    params: Vec<String>,
+    args: Vec<String>,
+}
+
+impl MethodWriter {
+    fn push(&mut self, map: &TypeMap<'_>, method: &Method, name: &str) {
+        self.params.clear();
+        self.args.clear();
+        self.args.push(print::string_literal(&method.wire_name));
+        if let Some(p) = method.params {
+            let optional = match map.api.types.kind(p) {
+                TypeKind::Object(o) => o.fields.iter().all(|f| !f.required),
+                _ => false,
+            };
+            self.params.push(format!(
+                "params{}: {}",
+                if optional { "?" } else { "" },
+                map.ts(p).flat()
+            ));
+            self.args.push("params".to_string());
+        } else {
+            self.args.push("undefined".to_string());
         }
-        None => TsType::Keyword("void"),
-    };
-    let docs = Docs {
-        title: method.summary.clone(),
-        description: method.description.clone(),
-        deprecated: method.deprecated,
-        examples: Vec::new(),
-    };
-    MethodCode {
-        doc: doc_lines(&docs, &format!("Calls `{}`.", method.wire_name)),
-        head: print::method_head(
+        self.params.push("options?: CallOptions".to_string());
+        self.args.push("options".to_string());
+        let result = match method.result {
+            Some(r) => map.ts(r),
+            None => TsType::Keyword("void"),
+        };
+        self.doc.fill_parts(
+            method.summary.as_deref(),
+            method.description.as_deref(),
+            &[],
+            method.deprecated,
+            |d| {
+                d.push_with(|t| {
+                    t.push_str("Calls `");
+                    t.push_str(&method.wire_name);
+                    t.push_str("`.");
+                    true
+                })
+            },
+            None,
+        );
+        let out = &mut self.out;
+        out.push_str("\n\n  ");
+        filters::push_jsdoc(out, &self.doc, 2);
+        print::push_method_head(
+            out,
             name,
-            &params,
+            &self.params,
             &TsType::Generic("Promise".into(), vec![result]),
             2,
-        ),
-        body: print::return_call("this.#runtime.call", &args, 4),
+        );
+        out.push_str("\n    ");
+        print::push_return_call(out, "this.#runtime.call", &self.args, 4);
+        out.push_str("\n  }");
     }
 }
 
@@ -515,23 +526,13 @@ fn render_client(
     warnings: &mut Vec<Warning>,
 ) -> anyhow::Result<String> {
     let api = map.api;
+    // The types the methods refer to, imported at the top.
     let mut refs = BTreeSet::new();
-    let mut namespaces = Vec::new();
-    for ns in tree.descendants() {
-        let (children, methods) = class_members(map, ns, classes, warnings, &mut refs);
-        namespaces.push(
-            NamespaceTs {
-                doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
-                name: &classes[&ns.path],
-                has_runtime: !methods.is_empty(),
-                children,
-                methods,
-            }
-            .render()?,
-        );
+    for method in &api.methods {
+        for id in method.params.iter().chain(&method.result) {
+            map.refs(*id, &mut refs);
+        }
     }
-    let (children, methods) = class_members(map, tree, classes, warnings, &mut refs);
-
     let runtime_types = [
         "CallOptions",
         "ClientOptions",
@@ -592,24 +593,65 @@ fn render_client(
         s
     };
 
+    // The classes are written straight into the file after its head; the methods of one
+    // class at a time are gathered in a reused text (the class head needs its child
+    // namespaces first).
+    let mut methods = MethodWriter {
+        out: String::with_capacity(4096),
+        ..MethodWriter::default()
+    };
+    let mut out = String::with_capacity(client_size_estimate(api));
+    ClientTs {
+        header,
+        imports,
+        servers,
+        event_types,
+    }
+    .render_into(&mut out)?;
+    for ns in tree.descendants() {
+        methods.out.clear();
+        let children = class_members(map, ns, classes, warnings, &mut methods);
+        out.push_str("\n\n");
+        NamespaceTs {
+            doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
+            name: &classes[&ns.path],
+            has_runtime: !ns.methods.is_empty(),
+            children,
+        }
+        .render_into(&mut out)?;
+        out.push_str(&methods.out);
+        out.push_str("\n}");
+    }
+    methods.out.clear();
+    let children = class_members(map, tree, classes, warnings, &mut methods);
     let docs = Docs {
         title: Some(api.title.clone()),
         description: api.description.clone(),
         ..Docs::default()
     };
-    let client_doc = doc_lines(&docs, &format!("API version {}.", api.version));
-
-    Ok(ClientTs {
-        header,
-        imports,
-        servers,
-        event_types,
-        namespaces,
-        client_doc,
+    out.push_str("\n\n");
+    RpcClientTs {
+        doc: doc_lines(&docs, &format!("API version {}.", api.version)),
         children,
-        methods,
     }
-    .render()?)
+    .render_into(&mut out)?;
+    out.push_str(&methods.out);
+    out.push_str("\n}");
+    Ok(out)
+}
+
+/// About the size of client.ts, so that it is allocated once.
+fn client_size_estimate(api: &Api) -> usize {
+    let per_method: usize = api
+        .methods
+        .iter()
+        .map(|m| {
+            400 + 3 * m.wire_name.len()
+                + m.summary.as_ref().map_or(0, String::len)
+                + m.description.as_ref().map_or(0, String::len)
+        })
+        .sum();
+    16_384 + per_method
 }
 
 /// A key of an object literal. `__proto__` must be computed there: written plainly it

@@ -490,7 +490,86 @@ fn index_signature_doc(ty: &TsType, o: &mut Objects) -> Doc {
 
 /// A method declaration's first line(s), through the ` {` that opens its body:
 /// `name(a: A, b?: B): Promise<R> {`, at `indent` columns.
+#[cfg(test)]
 pub fn method_head(name: &str, params: &[String], returns: &TsType, indent_width: usize) -> String {
+    let mut out = String::new();
+    push_method_head(&mut out, name, params, returns, indent_width);
+    out
+}
+
+/// [`method_head`], appended to `out`.
+pub fn push_method_head(
+    out: &mut String,
+    name: &str,
+    params: &[String],
+    returns: &TsType,
+    indent_width: usize,
+) {
+    // The two common layouts written directly, for `Promise<T>` of a type of names,
+    // keywords and literals: all on one line when it fits (the signature's group is
+    // flat, and so is everything in it), else one parameter a line when `T` prints as
+    // plain text (nothing else in the signature can break then).
+    if let TsType::Generic(generic, args) = returns
+        && let [arg] = args.as_slice()
+        && !params.is_empty()
+        && params.iter().all(|p| !p.is_empty() && !p.contains('\n'))
+    {
+        let start = out.len();
+        out.push_str(name);
+        out.push('(');
+        for (i, p) in params.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(p);
+        }
+        out.push_str("): ");
+        out.push_str(generic);
+        out.push('<');
+        if write_flat_simple(arg, out) {
+            out.push_str("> {");
+            let line = &out[start..];
+            // A character is never wider than its UTF-8 bytes.
+            if indent_width + line.len() <= doc::WIDTH
+                || indent_width + doc::str_width(line) <= doc::WIDTH
+            {
+                return;
+            }
+            if is_plain_type_arg(arg) {
+                out.truncate(start);
+                out.push_str(name);
+                out.push('(');
+                for p in params {
+                    out.push('\n');
+                    out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
+                    out.push_str(p);
+                    out.push(',');
+                }
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent_width));
+                out.push_str("): ");
+                out.push_str(generic);
+                out.push('<');
+                write_flat_simple(arg, out);
+                out.push_str("> {");
+                return;
+            }
+        }
+        out.truncate(start);
+    }
+    out.push_str(&method_head_doc(name, params, returns, indent_width));
+}
+
+/// A type argument whose document is text only (hugged by `<>`, nothing to break).
+fn is_plain_type_arg(t: &TsType) -> bool {
+    match t {
+        TsType::Union(members) => union_hugs(members) && members.iter().all(is_simple),
+        other => is_simple(other),
+    }
+}
+
+/// [`method_head`] through the layout document (any signature).
+fn method_head_doc(name: &str, params: &[String], returns: &TsType, indent_width: usize) -> String {
     print_stable(indent_width, |o| {
         let list = bracket_list(params);
         let return_type = type_doc(returns, Ctx::Annotation, o);
@@ -507,12 +586,20 @@ pub fn method_head(name: &str, params: &[String], returns: &TsType, indent_width
 }
 
 /// `return callee(arg, ...);` at `indent` columns; arguments are written as given.
+#[cfg(test)]
 pub fn return_call(callee: &str, args: &[String], indent_width: usize) -> String {
+    let mut out = String::new();
+    push_return_call(&mut out, callee, args, indent_width);
+    out
+}
+
+/// [`return_call`], appended to `out`.
+pub fn push_return_call(out: &mut String, callee: &str, args: &[String], indent_width: usize) {
     // The common case, the statement on one line, written directly: when it fits, the
     // outer group is flat and so is everything in it. Newlines and empty arguments (whose
     // separating space the measurement skips) go through the document.
     if !callee.contains('\n') && args.iter().all(|a| !a.is_empty() && !a.contains('\n')) {
-        let mut out = String::with_capacity(64);
+        let start = out.len();
         out.push_str("return ");
         out.push_str(callee);
         out.push('(');
@@ -523,11 +610,16 @@ pub fn return_call(callee: &str, args: &[String], indent_width: usize) -> String
             out.push_str(a);
         }
         out.push_str(");");
-        if indent_width + doc::str_width(&out) <= doc::WIDTH {
-            return out;
+        let line = &out[start..];
+        // A character is never wider than its UTF-8 bytes.
+        if indent_width + line.len() <= doc::WIDTH
+            || indent_width + doc::str_width(line) <= doc::WIDTH
+        {
+            return;
         }
+        out.truncate(start);
     }
-    return_call_doc(callee, args, indent_width)
+    out.push_str(&return_call_doc(callee, args, indent_width));
 }
 
 /// [`return_call`] through the layout document (any statement).
@@ -871,6 +963,65 @@ mod tests {
             flat += usize::from(!direct.contains('\n'));
         }
         assert!(flat > 1_000, "{flat}");
+    }
+
+    /// The direct method heads (on one line, or one parameter a line) are the document's.
+    #[test]
+    fn method_heads_match_the_document() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let leaf = |k: usize, len: usize| -> TsType {
+            let word = "abcdefghijklmnopqrstuvwxyz"[..1 + len % 26].to_string();
+            match k {
+                0 => TsType::Keyword(["void", "number", "null", "unknown"][len % 4]),
+                1 => TsType::Ref(format!("Result{word}")),
+                2 => TsType::StringLit(format!("{word} it's")),
+                3 => TsType::NumberLit(["-1.50", "1E+05", "0", "-7"][len % 4].to_string()),
+                4 => TsType::Array(Box::new(TsType::Ref(format!("Item{word}")))),
+                5 => TsType::Generic(
+                    "Record".into(),
+                    vec![TsType::Keyword("string"), TsType::Ref(word)],
+                ),
+                _ => TsType::IndexObject(Box::new(TsType::Ref(word))),
+            }
+        };
+        let mut counts = [0usize; 2];
+        for _ in 0..5_000 {
+            let inner = match below(4) {
+                0 | 1 => leaf(below(7), below(60)),
+                2 => TsType::union(vec![leaf(below(7), below(60)), TsType::Keyword("null")]),
+                _ => TsType::union(
+                    (0..2 + below(3))
+                        .map(|_| leaf(below(7), below(40)))
+                        .collect(),
+                ),
+            };
+            let returns = TsType::Generic("Promise".into(), vec![inner]);
+            let name = ["get", "searchAddress262", "größe", "x".repeat(40).leak()][below(4)];
+            let mut params: Vec<String> = Vec::new();
+            if below(4) > 0 {
+                params.push(format!(
+                    "params{}: {}Params",
+                    ["", "?"][below(2)],
+                    "P".repeat(below(50))
+                ));
+            }
+            params.push(["options?: CallOptions", "漢字: 漢字"][below(2)].to_string());
+            let indent = 2 * below(3);
+            let direct = method_head(name, &params, &returns, indent);
+            assert_eq!(
+                direct,
+                method_head_doc(name, &params, &returns, indent),
+                "{returns:?}"
+            );
+            counts[usize::from(direct.contains('\n'))] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 1_000), "{counts:?}");
     }
 
     /// The direct one-line return statements are the document's.

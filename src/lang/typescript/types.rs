@@ -411,23 +411,33 @@ impl DocLines {
     /// The doc comment of a type or field: title, description, `notes` (lines `notes`
     /// pushes: extra notes, facts), examples, default, deprecation.
     pub fn fill(&mut self, docs: &Docs, notes: impl FnOnce(&mut DocLines), default: Option<&str>) {
+        self.fill_parts(
+            docs.title.as_deref(),
+            docs.description.as_deref(),
+            &docs.examples,
+            docs.deprecated,
+            notes,
+            default,
+        );
+    }
+
+    /// [`DocLines::fill`] of the parts of [`Docs`].
+    pub fn fill_parts(
+        &mut self,
+        title: Option<&str>,
+        description: Option<&str>,
+        examples: &[String],
+        deprecated: bool,
+        notes: impl FnOnce(&mut DocLines),
+        default: Option<&str>,
+    ) {
         // Paragraphs (prose, notes, tags), an empty line before every paragraph but the
         // first: this runs for every interface member.
         self.clear();
-        if let Some(t) = docs
-            .title
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
             self.push(t);
         }
-        if let Some(d) = docs
-            .description
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
+        if let Some(d) = description.map(str::trim).filter(|d| !d.is_empty()) {
             if !self.is_empty() {
                 self.push("");
             }
@@ -442,11 +452,11 @@ impl DocLines {
         if separated && self.len() == before {
             self.pop();
         }
-        if !docs.examples.is_empty() || default.is_some() || docs.deprecated {
+        if !examples.is_empty() || default.is_some() || deprecated {
             if !self.is_empty() {
                 self.push("");
             }
-            for example in &docs.examples {
+            for example in examples {
                 self.push_with(|t| {
                     t.push_str("@example ");
                     t.push_str(example);
@@ -460,7 +470,7 @@ impl DocLines {
                     true
                 });
             }
-            if docs.deprecated {
+            if deprecated {
                 self.push("@deprecated");
             }
         }
