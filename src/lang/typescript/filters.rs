@@ -27,12 +27,33 @@ pub fn json_string(value: &str, _env: &dyn askama::Values) -> askama::Result<Str
 
 /// Text for a Markdown table cell or an HTML comment: one line, `|` escaped, no `--`.
 #[askama::filter_fn]
-pub fn md_inline(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+pub fn md_inline<'a>(
+    value: &'a str,
+    _env: &dyn askama::Values,
+) -> askama::Result<std::borrow::Cow<'a, str>> {
+    Ok(md_cell(value))
+}
+
+fn md_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    // Most cells (names, types, summaries) are printable ASCII with nothing to change.
+    let unchanged = value
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'|' && b != b'<')
+        && !value.starts_with(' ')
+        && !value.ends_with(' ')
+        && !value.contains("--")
+        && !value.contains("*/");
+    if unchanged {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    std::borrow::Cow::Owned(md_inline_text(value))
+}
+
+fn md_inline_text(value: &str) -> String {
     let one = clean(&crate::lang::one_line(value));
-    Ok(one
-        .replace('|', "\\|")
+    one.replace('|', "\\|")
         .replace("--", "- -")
-        .replace('<', "&lt;"))
+        .replace('<', "&lt;")
 }
 
 pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
@@ -218,6 +239,21 @@ mod tests {
                 jsdoc_block(&lines, indent),
                 reference(&lines, indent),
                 "{lines:?}"
+            );
+        }
+    }
+
+    /// Cells left as they are are those the escaping leaves as they are.
+    #[test]
+    fn plain_cells_are_kept_as_they_are() {
+        for value in [
+            "", "a b", " a", "a ", "a  b", "a|b", "a<b", "a--b", "a-b", "*/", "a\tb", "é",
+            "\u{2028}",
+        ] {
+            assert_eq!(
+                super::md_cell(value),
+                super::md_inline_text(value),
+                "{value:?}"
             );
         }
     }

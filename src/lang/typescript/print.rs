@@ -70,6 +70,10 @@ impl TsType {
 
     /// The type as one line (for READMEs and tests).
     pub fn flat(&self) -> String {
+        let mut out = String::new();
+        if write_flat_simple(self, &mut out) {
+            return out;
+        }
         let doc = type_doc(self, Ctx::Annotation, &mut Objects::default());
         doc::print_width(&doc, 0, usize::MAX / 2)
     }
@@ -408,8 +412,9 @@ pub fn push_property_signature(
 }
 
 /// Appends `t` as the document prints it on one line, when `t` is made only of names,
-/// keywords and literals, arrays of them and unions of those (whose documents hold no
-/// object types and no hard breaks); `false` for other types.
+/// keywords, literals, type arguments and tuples of them, arrays of them and unions of
+/// those (whose documents hold no object types and no hard breaks); `false` for other
+/// types (`out` then holds part of it).
 fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
     match t {
         TsType::Keyword(k) => out.push_str(k),
@@ -423,6 +428,7 @@ fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
             None => push_number(out, n),
         },
         TsType::BoolLit(b) => out.push_str(if *b { "true" } else { "false" }),
+        // A union element is parenthesized (and may break inside them).
         TsType::Array(elem) if !matches!(elem.as_ref(), TsType::Union(_)) => {
             if !write_flat_simple(elem, out) {
                 return false;
@@ -439,7 +445,46 @@ fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
                 }
             }
         }
-        _ => return false,
+        // Flat, a tuple's and type arguments' lists are `, `-separated, without the
+        // trailing comma or the parentheses a broken union element gets.
+        TsType::Tuple(items, rest) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if !write_flat_simple(item, out) {
+                    return false;
+                }
+            }
+            if let Some(rest) = rest {
+                if !items.is_empty() {
+                    out.push_str(", ");
+                }
+                out.push_str("...");
+                if matches!(rest.as_ref(), TsType::Union(_)) || !write_flat_simple(rest, out) {
+                    return false;
+                }
+                out.push_str("[]");
+            }
+            out.push(']');
+        }
+        TsType::Generic(name, args) => {
+            out.push_str(name);
+            if !args.is_empty() {
+                out.push('<');
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if !write_flat_simple(arg, out) {
+                        return false;
+                    }
+                }
+                out.push('>');
+            }
+        }
+        TsType::Array(_) | TsType::IndexObject(_) => return false,
     }
     true
 }
@@ -941,17 +986,38 @@ mod tests {
                 2 => TsType::StringLit(format!("{word} it's")),
                 3 => TsType::NumberLit(["-1.50", "1E+05", "0", "-7"][len % 4].to_string()),
                 4 => TsType::BoolLit(len.is_multiple_of(2)),
-                _ => TsType::Array(Box::new(leaf(len % 5, len / 2))),
+                5 => TsType::Array(Box::new(leaf(len % 5, len / 2))),
+                6 => TsType::Tuple(
+                    (0..len % 4).map(|i| leaf((len + i) % 6, len / 3)).collect(),
+                    len.is_multiple_of(3)
+                        .then(|| Box::new(leaf(len % 5, len / 4))),
+                ),
+                7 => TsType::Generic(
+                    ["Record", "Partial", "Map"][len % 3].to_string(),
+                    (0..len % 3)
+                        .map(|i| match (len + i) % 3 {
+                            0 => TsType::union(vec![leaf(i % 5, len), leaf(1, len / 2)]),
+                            _ => leaf((len + i) % 6, len / 2),
+                        })
+                        .collect(),
+                ),
+                _ => TsType::Tuple(
+                    vec![
+                        TsType::union(vec![leaf(1, len), TsType::Keyword("null")]),
+                        leaf(len % 5, len / 2),
+                    ],
+                    None,
+                ),
             }
         }
         let mut flat = 0;
         for _ in 0..5_000 {
             let ty = if below(3) == 0 {
-                leaf(below(6), below(40))
+                leaf(below(9), below(40))
             } else {
                 TsType::union(
                     (0..2 + below(5))
-                        .map(|_| leaf(below(6), below(40)))
+                        .map(|_| leaf(below(9), below(40)))
                         .collect(),
                 )
             };

@@ -384,13 +384,14 @@ impl DocLines {
     fn split_from(&mut self, start: usize) {
         let bytes = self.text.as_bytes();
         let mut line_start = start;
-        let mut i = start;
-        while i < bytes.len() {
+        let mut from = start;
+        // `\n`, `\r`, and the lead byte of U+2028 and U+2029 (E2 80 A8 / E2 80 A9).
+        while let Some(found) = memchr::memchr3(b'\n', b'\r', 0xe2, &bytes[from..]) {
+            let i = from + found;
             let terminator = match bytes[i] {
                 b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
                 b'\n' | b'\r' => 1,
-                // U+2028 and U+2029 are E2 80 A8 / E2 80 A9.
-                0xe2 if bytes.get(i + 1) == Some(&0x80)
+                _ if bytes.get(i + 1) == Some(&0x80)
                     && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) =>
                 {
                     3
@@ -398,11 +399,11 @@ impl DocLines {
                 _ => 0,
             };
             if terminator == 0 {
-                i += 1;
+                from = i + 1;
             } else {
                 self.lines.push(line_start..i);
-                i += terminator;
-                line_start = i;
+                from = i + terminator;
+                line_start = from;
             }
         }
         self.lines.push(line_start..bytes.len());
