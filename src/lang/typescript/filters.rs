@@ -88,7 +88,7 @@ fn push_clean_jsdoc<'a>(
     let end = (start..count)
         .rposition(|i| !line(i).is_empty())
         .map_or(start, |e| start + e + 1);
-    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', indent));
+    let pad = |out: &mut String| push_spaces(out, indent);
     if end - start == 1 {
         let only = line(start);
         // A character is never wider than its UTF-8 bytes: the width is needed only for
@@ -122,10 +122,27 @@ fn push_clean_jsdoc<'a>(
     pad(out);
 }
 
+fn push_spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                ";
+    if n <= SPACES.len() {
+        out.push_str(&SPACES[..n]);
+    } else {
+        out.extend(std::iter::repeat_n(' ', n));
+    }
+}
+
 /// Whether [`clean`] leaves `line` (without line terminators) as it is: printable ASCII,
 /// no comment terminator, no trailing space.
 fn is_plain(line: &str) -> bool {
-    line.bytes().all(|b| (b' '..=b'~').contains(&b)) && !line.contains("*/") && !line.ends_with(' ')
+    // One pass (this runs for every doc line).
+    let mut previous = 0;
+    for &b in line.as_bytes() {
+        if !(b' '..=b'~').contains(&b) || (previous == b'*' && b == b'/') {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b' '
 }
 
 /// One comment line: no comment terminator, no control characters, no trailing

@@ -13,7 +13,7 @@ mod names;
 mod print;
 mod types;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -42,7 +42,12 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
     };
 
     let types_ts = render_types(&map, &header, &mut warnings)?;
-    let client_ts = render_client(&map, &tree, &classes, &header, &mut warnings)?;
+    let mut members = ClassMembers {
+        by_path: FxHashMap::default(),
+        accessors: vec![String::new(); api.methods.len()],
+    };
+    members.collect(api, &tree, "client");
+    let client_ts = render_client(&map, &tree, &classes, &members, &header, &mut warnings)?;
     let package = package_info(api, options, &mut warnings);
 
     let mut files = vec![
@@ -62,7 +67,10 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         ),
         file("tsconfig.json", TsconfigJson.render()?),
         file(".gitignore", Gitignore.render()?),
-        file("README.md", render_readme(&map, &tree, &package, &header)?),
+        file(
+            "README.md",
+            render_readme(&map, members.accessors, &package, &header)?,
+        ),
     ];
     for f in &mut files {
         if !f.contents.ends_with('\n') {
@@ -402,15 +410,37 @@ struct ChildNamespace {
 
 /// Writes the methods of the class of `ns` into `out` and returns its child
 /// namespaces, with a warning for every renamed member.
+/// The member names of every class, by namespace path (computed once for the client
+/// and its README), and how each method is called.
+struct ClassMembers<'t> {
+    by_path: FxHashMap<&'t [String], (Vec<names::MemberName>, Vec<names::MemberName>)>,
+    /// `client.orders.getStatus`, by method index.
+    accessors: Vec<String>,
+}
+
+impl<'t> ClassMembers<'t> {
+    fn collect(&mut self, api: &Api, ns: &'t Namespace, prefix: &str) {
+        let (methods, children) = names::members(api, ns);
+        for (&index, n) in ns.methods.iter().zip(&methods) {
+            self.accessors[index] = format!("{prefix}.{}", n.name);
+        }
+        for (child, n) in ns.children.iter().zip(&children) {
+            self.collect(api, child, &format!("{prefix}.{}", n.name));
+        }
+        self.by_path.insert(&ns.path, (methods, children));
+    }
+}
+
 fn class_members(
     map: &TypeMap<'_>,
     ns: &Namespace,
     classes: &BTreeMap<Vec<String>, String>,
+    members: &ClassMembers<'_>,
     warnings: &mut Vec<Warning>,
     methods: &mut MethodWriter,
 ) -> Vec<ChildNamespace> {
     let api = map.api;
-    let (method_names, child_names) = names::members(api, ns);
+    let (method_names, child_names) = &members.by_path[ns.path.as_slice()];
     for (&index, n) in ns.methods.iter().zip(method_names) {
         let method = &api.methods[index];
         if n.name != n.wanted {
@@ -446,7 +476,7 @@ fn class_members(
                 &["runtime".to_string()],
                 4,
             ),
-            member: n.name,
+            member: n.name.clone(),
             class,
         });
     }
@@ -522,6 +552,7 @@ fn render_client(
     map: &TypeMap<'_>,
     tree: &Namespace,
     classes: &BTreeMap<Vec<String>, String>,
+    members: &ClassMembers<'_>,
     header: &str,
     warnings: &mut Vec<Warning>,
 ) -> anyhow::Result<String> {
@@ -610,7 +641,7 @@ fn render_client(
     .render_into(&mut out)?;
     for ns in tree.descendants() {
         methods.out.clear();
-        let children = class_members(map, ns, classes, warnings, &mut methods);
+        let children = class_members(map, ns, classes, members, warnings, &mut methods);
         out.push_str("\n\n");
         NamespaceTs {
             doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
@@ -623,7 +654,7 @@ fn render_client(
         out.push_str("\n}");
     }
     methods.out.clear();
-    let children = class_members(map, tree, classes, warnings, &mut methods);
+    let children = class_members(map, tree, classes, members, warnings, &mut methods);
     let docs = Docs {
         title: Some(api.title.clone()),
         description: api.description.clone(),
@@ -842,24 +873,22 @@ struct ReadmeEvent {
     description: String,
 }
 
+/// README.md; `accessors`: how each method is called, by index (the client's names).
 fn render_readme(
     map: &TypeMap<'_>,
-    tree: &Namespace,
+    accessors: Vec<String>,
     package: &PackageInfo,
     header: &str,
 ) -> anyhow::Result<String> {
     let api = map.api;
-    // The same member names the client uses (warnings were collected there already).
-    let mut accessors: Vec<(usize, String)> = Vec::new();
-    collect_accessors(api, tree, "client", &mut accessors);
-    accessors.sort_by_key(|(i, _)| *i);
     let example = api
         .methods
         .iter()
         .position(|m| m.params.is_none())
-        .map(|i| accessors[i].1.clone());
+        .map(|i| accessors[i].clone());
     let methods = accessors
         .into_iter()
+        .enumerate()
         .map(|(index, call)| {
             let m = &api.methods[index];
             ReadmeMethod {
@@ -920,17 +949,6 @@ fn render_readme(
         events,
     }
     .render()?)
-}
-
-/// `client.orders.getStatus` for every method, by method index.
-fn collect_accessors(api: &Api, ns: &Namespace, prefix: &str, out: &mut Vec<(usize, String)>) {
-    let (methods, children) = names::members(api, ns);
-    for (&index, n) in ns.methods.iter().zip(methods) {
-        out.push((index, format!("{prefix}.{}", n.name)));
-    }
-    for (child, n) in ns.children.iter().zip(children) {
-        collect_accessors(api, child, &format!("{prefix}.{}", n.name), out);
-    }
 }
 
 #[cfg(test)]

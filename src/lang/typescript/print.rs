@@ -712,6 +712,46 @@ fn bracket_list(items: &[String]) -> Doc {
 /// `import type { A, B } from "./module.js";` (`type_only`), or a value import.
 pub fn import(names: &[String], module: &str, type_only: bool) -> String {
     let keyword = if type_only { "import type " } else { "import " };
+    // Written directly (one line, or one name a line) for plain names: the client
+    // imports every type its methods use.
+    if names.len() > 1
+        && names
+            .iter()
+            .all(|n| !n.is_empty() && !n.contains(['\n', ' ']))
+    {
+        let mut out = String::with_capacity(names.iter().map(|n| n.len() + 4).sum::<usize>() + 64);
+        out.push_str(keyword);
+        out.push_str("{ ");
+        for (i, n) in names.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(n);
+        }
+        out.push_str(" } from ");
+        push_string_literal(&mut out, module);
+        out.push(';');
+        if out.len() <= doc::WIDTH || doc::str_width(&out) <= doc::WIDTH {
+            return out;
+        }
+        out.clear();
+        out.push_str(keyword);
+        out.push('{');
+        for n in names {
+            out.push_str("\n  ");
+            out.push_str(n);
+            out.push(',');
+        }
+        out.push_str("\n} from ");
+        push_string_literal(&mut out, module);
+        out.push(';');
+        return out;
+    }
+    import_doc(names, module, keyword)
+}
+
+/// [`import`] through the layout document (any names).
+fn import_doc(names: &[String], module: &str, keyword: &str) -> String {
     let specifiers = if names.len() == 1 {
         text(format!("{{ {} }}", names[0]))
     } else {
@@ -1088,6 +1128,34 @@ mod tests {
             counts[usize::from(direct.contains('\n'))] += 1;
         }
         assert!(counts.iter().all(|&c| c > 1_000), "{counts:?}");
+    }
+
+    /// The direct imports are the document's.
+    #[test]
+    fn imports_match_the_document() {
+        let mut seed = 0x0dd1_b1a5_e5e5_u64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let mut counts = [0usize; 2];
+        for _ in 0..2_000 {
+            let names: Vec<String> = (0..below(8))
+                .map(|_| ["A", "EventMap", "Größe", "漢字", "x"][below(5)].repeat(1 + below(6)))
+                .collect();
+            let type_only = below(2) == 0;
+            let keyword = if type_only { "import type " } else { "import " };
+            let direct = import(&names, "./types.js", type_only);
+            assert_eq!(
+                direct,
+                import_doc(&names, "./types.js", keyword),
+                "{names:?}"
+            );
+            counts[usize::from(direct.contains('\n'))] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 200), "{counts:?}");
     }
 
     /// The direct one-line return statements are the document's.
