@@ -162,13 +162,14 @@ fn render_types(
                             f.default.as_ref().map(|d| d.0.as_str()),
                         );
                         push_member(&mut out, &doc);
-                        print::push_property_signature(
+                        print::push_property_signature_with(
                             &mut out,
                             &f.wire_name,
                             !f.required && !tags.contains(&(id, f.wire_name.as_str())),
                             f.read_only,
-                            &map.ts(f.ty),
                             2,
+                            |out| map.push_flat(f.ty, out),
+                            || map.ts(f.ty),
                         );
                     }
                     if let AdditionalProperties::Typed(values) = object.additional {

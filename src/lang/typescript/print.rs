@@ -377,6 +377,38 @@ pub fn property_signature(
     out
 }
 
+/// [`property_signature`] of the type `ty()`, appended to `out`; `write_flat` writes the
+/// type on one line when it can (see [`write_flat_simple`]) without building it.
+pub fn push_property_signature_with(
+    out: &mut String,
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    indent: usize,
+    write_flat: impl FnOnce(&mut String) -> bool,
+    ty: impl FnOnce() -> TsType,
+) {
+    let start = out.len();
+    if read_only {
+        out.push_str("readonly ");
+    }
+    push_property_key(out, key);
+    if optional {
+        out.push('?');
+    }
+    out.push_str(": ");
+    if write_flat(out) {
+        out.push(';');
+        let line = &out[start..];
+        // A character is never wider than its UTF-8 bytes.
+        if indent + line.len() <= doc::WIDTH || indent + doc::str_width(line) <= doc::WIDTH {
+            return;
+        }
+    }
+    out.truncate(start);
+    push_property_signature(out, key, optional, read_only, &ty(), indent);
+}
+
 /// [`property_signature`], appended to `out`.
 pub fn push_property_signature(
     out: &mut String,
@@ -415,18 +447,12 @@ pub fn push_property_signature(
 /// keywords, literals, type arguments and tuples of them, arrays of them and unions of
 /// those (whose documents hold no object types and no hard breaks); `false` for other
 /// types (`out` then holds part of it).
-fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
+pub(super) fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
     match t {
         TsType::Keyword(k) => out.push_str(k),
         TsType::Ref(name) => out.push_str(name),
         TsType::StringLit(s) => push_string_literal(out, s),
-        TsType::NumberLit(n) => match n.strip_prefix('-') {
-            Some(abs) => {
-                out.push('-');
-                push_number(out, abs);
-            }
-            None => push_number(out, n),
-        },
+        TsType::NumberLit(n) => push_number_literal(out, n),
         TsType::BoolLit(b) => out.push_str(if *b { "true" } else { "false" }),
         // A union element is parenthesized (and may break inside them).
         TsType::Array(elem) if !matches!(elem.as_ref(), TsType::Union(_)) => {
@@ -918,6 +944,17 @@ pub fn number(json: &str) -> String {
     let mut out = String::new();
     push_number(&mut out, json);
     out
+}
+
+/// A number literal (a JSON number, possibly negative) as prettier prints it.
+pub fn push_number_literal(out: &mut String, n: &str) {
+    match n.strip_prefix('-') {
+        Some(abs) => {
+            out.push('-');
+            push_number(out, abs);
+        }
+        None => push_number(out, n),
+    }
 }
 
 /// [`number`], appended to `out`.

@@ -86,6 +86,66 @@ impl<'a> TypeMap<'a> {
         }
     }
 
+    /// Appends the one-line text of [`TypeMap::ts`] of `id` when it is a plain
+    /// expression (names, keywords, literals, arrays, `T | null`, `Record<string, T>`),
+    /// straight from the IR without building it; `false` for other types (`out` then
+    /// holds part of it). Only for types whose text needs no decisions.
+    pub fn push_flat(&self, id: TypeId, out: &mut String) -> bool {
+        self.push_flat_inner(id, out, 0).is_some()
+    }
+
+    fn push_flat_inner(&self, id: TypeId, out: &mut String, depth: usize) -> Option<Flat> {
+        if let Some(name) = self.names.get(&id) {
+            out.push_str(name);
+            return Some(Flat::Plain);
+        }
+        if depth > 16 {
+            return None;
+        }
+        let keyword = |out: &mut String, k: &str, flat: Flat| {
+            out.push_str(k);
+            Some(flat)
+        };
+        match self.api.types.kind(id) {
+            TypeKind::Any | TypeKind::Object(_) => keyword(out, "unknown", Flat::Special),
+            TypeKind::Never => keyword(out, "never", Flat::Special),
+            TypeKind::Null | TypeKind::Literal(Literal::Null) => {
+                keyword(out, "null", Flat::Special)
+            }
+            TypeKind::Boolean => keyword(out, "boolean", Flat::Plain),
+            TypeKind::Integer(_) | TypeKind::Number(_) => keyword(out, "number", Flat::Plain),
+            TypeKind::String(_) => keyword(out, "string", Flat::Plain),
+            TypeKind::Literal(Literal::String(s)) => {
+                super::print::push_string_literal(out, s);
+                Some(Flat::Plain)
+            }
+            TypeKind::Literal(Literal::Integer(n) | Literal::Number(n)) => {
+                super::print::push_number_literal(out, n);
+                Some(Flat::Plain)
+            }
+            TypeKind::Literal(Literal::Boolean(b)) => {
+                keyword(out, if *b { "true" } else { "false" }, Flat::Plain)
+            }
+            // A union element is parenthesized.
+            TypeKind::Array(a) => match self.push_flat_inner(a.items, out, depth + 1)? {
+                Flat::Union => None,
+                _ => keyword(out, "[]", Flat::Plain),
+            },
+            // `null`, `never` and `unknown` change a union; unions are flattened.
+            TypeKind::Nullable(inner) => match self.push_flat_inner(*inner, out, depth + 1)? {
+                Flat::Plain => keyword(out, " | null", Flat::Union),
+                _ => None,
+            },
+            TypeKind::Map(m) if m.keys.is_none() && !self.reaches_alias(m.values, 0) => {
+                out.push_str("Record<string, ");
+                self.push_flat_inner(m.values, out, depth + 1)?;
+                keyword(out, ">", Flat::Plain)
+            }
+            TypeKind::Alias(target) => self.push_flat_inner(*target, out, depth + 1),
+            _ => None,
+        }
+    }
+
     /// Whether `id` refers to a type alias through anonymous types and aliases (not
     /// through objects or enums, which TypeScript resolves lazily). A `Record` of such a
     /// type could close a circle of type aliases, which TypeScript rejects.
@@ -205,6 +265,16 @@ impl<'a> TypeMap<'a> {
         self.facts_into(id, prefix, out, depth + 1);
         prefix.truncate(len);
     }
+}
+
+/// What [`TypeMap::push_flat`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flat {
+    Plain,
+    /// `null`, `never` or `unknown`.
+    Special,
+    /// `T | null`.
+    Union,
 }
 
 fn literal(lit: &Literal) -> TsType {
@@ -493,4 +563,110 @@ pub fn doc_lines(docs: &Docs, note: &str) -> Vec<String> {
     (0..lines.len())
         .map(|i| lines.line(i).to_string())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{ArrayType, MapType, StringType, TupleType, TypeEntry, TypeName, UnionType};
+
+    /// The direct one-line types are those of the type expressions, on random types.
+    #[test]
+    fn flat_types_match_the_expressions() {
+        let mut seed = 0x7f4a_7c15_9e37_79b9u64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let mut api = Api {
+            title: String::new(),
+            version: String::new(),
+            description: None,
+            source_format: String::new(),
+            servers: Default::default(),
+            methods: Vec::new(),
+            events: Vec::new(),
+            types: Default::default(),
+        };
+        let mut names = FxHashMap::default();
+        for i in 0..3_000 {
+            let any = |below: &mut dyn FnMut(u64) -> usize| TypeId(below(i.max(1) as u64));
+            let kind = match if i < 10 { below(8) } else { below(17) } {
+                0 => TypeKind::Any,
+                1 => TypeKind::Never,
+                2 => TypeKind::Null,
+                3 => TypeKind::Boolean,
+                4 => TypeKind::Integer(Default::default()),
+                5 => TypeKind::String(StringType::plain(crate::ir::StringFormat::None)),
+                6 => TypeKind::Literal(match below(5) {
+                    0 => Literal::String("it's \"x\"".into()),
+                    1 => Literal::Integer("-12".into()),
+                    2 => Literal::Number("1.50E+3".into()),
+                    3 => Literal::Boolean(true),
+                    _ => Literal::Null,
+                }),
+                7 => TypeKind::Object(crate::ir::ObjectType {
+                    fields: Vec::new(),
+                    additional: crate::ir::AdditionalProperties::Allowed,
+                }),
+                8 | 9 => TypeKind::Array(ArrayType {
+                    items: any(&mut below),
+                    unique: false,
+                    min_items: None,
+                    max_items: None,
+                }),
+                10 | 11 => TypeKind::Nullable(any(&mut below)),
+                12 | 13 => TypeKind::Map(MapType {
+                    keys: (below(4) == 0).then(|| any(&mut below)),
+                    values: any(&mut below),
+                    min_properties: None,
+                    max_properties: None,
+                }),
+                14 => TypeKind::Alias(any(&mut below)),
+                15 => TypeKind::Union(UnionType {
+                    variants: vec![any(&mut below), any(&mut below)],
+                    discriminator: None,
+                }),
+                _ => TypeKind::Tuple(TupleType {
+                    items: vec![any(&mut below)],
+                    rest: None,
+                }),
+            };
+            let name = (below(5) == 0).then(|| format!("T{i}"));
+            if let Some(n) = &name {
+                names.insert(TypeId(i), n.clone());
+            }
+            api.types.types.push(TypeEntry {
+                name: name.map(|n| TypeName {
+                    name: n.clone(),
+                    source: n,
+                    priority: crate::ir::NamePriority::Definition,
+                }),
+                kind,
+                docs: Docs::default(),
+                pointer: String::new(),
+            });
+        }
+        let map = TypeMap {
+            api: &api,
+            names: &names,
+        };
+        let mut direct_count = 0;
+        for i in 0..api.types.types.len() {
+            let id = TypeId(i);
+            let mut direct = String::new();
+            if map.push_flat(id, &mut direct) {
+                let mut expected = String::new();
+                assert!(super::super::print::write_flat_simple(
+                    &map.ts(id),
+                    &mut expected
+                ));
+                assert_eq!(direct, expected, "{:?}", api.types.kind(id));
+                direct_count += 1;
+            }
+        }
+        assert!(direct_count > 1_000, "{direct_count}");
+    }
 }
