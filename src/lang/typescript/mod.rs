@@ -887,7 +887,7 @@ fn render_readme(
         .iter()
         .position(|m| m.params.is_none())
         .map(|i| accessors[i].clone());
-    let methods = accessors
+    let methods: Vec<ReadmeMethod> = accessors
         .into_iter()
         .enumerate()
         .map(|(index, call)| {
@@ -916,7 +916,7 @@ fn render_readme(
             }
         })
         .collect();
-    let events = api
+    let events: Vec<ReadmeEvent> = api
         .events
         .iter()
         .map(|e| ReadmeEvent {
@@ -933,7 +933,19 @@ fn render_readme(
     let server_url = servers
         .first()
         .map_or_else(|| "ws://localhost:8765".to_string(), |(_, url)| url.clone());
-    Ok(ReadmeMd {
+    // Sized once: a table row per method and event.
+    let rows: usize = methods
+        .iter()
+        .map(|m| {
+            m.call.len() + m.wire.len() + m.params.len() + m.result.len() + m.summary.len() + 32
+        })
+        .sum::<usize>()
+        + events
+            .iter()
+            .map(|e| e.wire.len() + e.payload.len() + e.description.len() + 32)
+            .sum::<usize>();
+    let mut out = String::with_capacity(rows + 8192);
+    ReadmeMd {
         header,
         title: &api.title,
         description: api
@@ -949,7 +961,8 @@ fn render_readme(
         methods,
         events,
     }
-    .render()?)
+    .render_into(&mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]
