@@ -35,13 +35,15 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
     let classes = names::namespace_classes(&tree, &mut warnings);
     let mut taken: FxHashSet<String> = names::PACKAGE_NAMES.iter().map(|s| s.to_string()).collect();
     taken.extend(classes.values().cloned());
-    let type_names = names::type_names(api, &taken, &mut warnings);
+    // Sorted by name: the order of the declarations in types.ts.
+    let named = api.types.named();
+    let type_names = names::type_names(api, &named, &taken, &mut warnings);
     let map = TypeMap {
         api,
         names: &type_names,
     };
 
-    let types_ts = render_types(&map, &header, &mut warnings)?;
+    let types_ts = render_types(&map, &named, &header, &mut warnings)?;
     let mut members = ClassMembers {
         by_path: FxHashMap::default(),
         accessors: vec![String::new(); api.methods.len()],
@@ -108,6 +110,7 @@ struct EnumTs<'a> {
 /// types.ts, written declaration by declaration into one text.
 fn render_types(
     map: &TypeMap<'_>,
+    named: &[TypeId],
     header: &str,
     warnings: &mut Vec<Warning>,
 ) -> anyhow::Result<String> {
@@ -119,7 +122,7 @@ fn render_types(
     TypesTs { header }.render_into(&mut out)?;
     // One doc comment's lines at a time, reused.
     let mut doc = DocLines::default();
-    for id in api.types.named() {
+    for &id in named {
         let entry = api.types.get(id);
         let name = map.name(id);
         let source = entry.name.as_ref().map_or(name, |n| n.source.as_str());
