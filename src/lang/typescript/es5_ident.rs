@@ -9,6 +9,14 @@
 
 /// Whether `name` is written without quotes as a property key.
 pub fn is_es5_identifier_name(name: &str) -> bool {
+    // Most keys are ASCII: decided byte by byte.
+    if name.is_ascii() {
+        let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'$' || *b == b'_';
+        return match name.as_bytes() {
+            [first, rest @ ..] => !first.is_ascii_digit() && ident(first) && rest.iter().all(ident),
+            [] => false,
+        };
+    }
     let mut chars = name.chars();
     match chars.next() {
         Some(c) if is_start(c) => chars.all(is_part),
@@ -179,6 +187,25 @@ const PART_ONLY: &[(u32, u32)] = &[
 #[cfg(test)]
 mod tests {
     use super::is_es5_identifier_name as ident;
+
+    /// The ASCII fast path agrees with the character tables.
+    #[test]
+    fn ascii_names_match_the_tables() {
+        let reference = |name: &str| {
+            let mut chars = name.chars();
+            match chars.next() {
+                Some(c) if super::is_start(c) => chars.all(super::is_part),
+                _ => false,
+            }
+        };
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                let name = String::from_utf8(vec![a, b]).unwrap();
+                assert_eq!(ident(&name), reference(&name), "{name:?}");
+                assert_eq!(ident(&name[..1]), reference(&name[..1]), "{name:?}");
+            }
+        }
+    }
 
     #[test]
     fn identifiers() {

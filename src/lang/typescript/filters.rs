@@ -1,8 +1,7 @@
 //! Askama filters of the TypeScript templates: escaping schema text for where it lands.
 
-use std::borrow::Cow;
-
 use super::doc::{WIDTH, str_width};
+use super::types::DocLines;
 
 /// A JSDoc comment of `lines` (raw schema text) for a declaration whose line is indented
 /// by `indent` columns, followed by a newline and that indentation; empty when there
@@ -28,59 +27,87 @@ pub fn json_string(value: &str, _env: &dyn askama::Values) -> askama::Result<Str
 
 /// Text for a Markdown table cell or an HTML comment: one line, `|` escaped, no `--`.
 #[askama::filter_fn]
-pub fn md_inline(value: &str, _env: &dyn askama::Values) -> askama::Result<String> {
+pub fn md_inline<'a>(
+    value: &'a str,
+    _env: &dyn askama::Values,
+) -> askama::Result<std::borrow::Cow<'a, str>> {
+    Ok(md_cell(value))
+}
+
+fn md_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    // Most cells (names, types, summaries) are printable ASCII with nothing to change.
+    let unchanged = value
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'|' && b != b'<')
+        && !value.starts_with(' ')
+        && !value.ends_with(' ')
+        && !value.contains("--")
+        && !value.contains("*/");
+    if unchanged {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    std::borrow::Cow::Owned(md_inline_text(value))
+}
+
+fn md_inline_text(value: &str) -> String {
     let one = clean(&crate::lang::one_line(value));
-    Ok(one
-        .replace('|', "\\|")
+    one.replace('|', "\\|")
         .replace("--", "- -")
-        .replace('<', "&lt;"))
+        .replace('<', "&lt;")
 }
 
 pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
     let mut out = String::new();
-    push_jsdoc_block(&mut out, lines, indent);
+    push_jsdoc(&mut out, &DocLines::of(lines), indent);
     out
 }
 
-/// [`jsdoc_block`], appended to `out` (interface members are written straight into the
-/// interface's text).
-pub fn push_jsdoc_block(out: &mut String, lines: &[String], indent: usize) {
-    let mut cleaned: Vec<Cow<str>> = Vec::with_capacity(lines.len());
-    for l in lines {
-        if l.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
-            cleaned.extend(
-                super::types::split_lines(l)
-                    .iter()
-                    .map(|part| Cow::Owned(clean(part))),
-            );
-        } else {
-            cleaned.push(clean_cow(l));
-        }
+/// [`jsdoc_block`] of `lines`, appended to `out` (declarations are written straight into
+/// their file's text).
+pub fn push_jsdoc(out: &mut String, lines: &DocLines, indent: usize) {
+    // Most doc lines are printable ASCII with nothing to escape: used as they are.
+    if (0..lines.len()).all(|i| is_plain(lines.line(i))) {
+        push_clean_jsdoc(out, lines.len(), |i| lines.line(i), indent);
+    } else {
+        let cleaned: Vec<String> = (0..lines.len()).map(|i| clean(lines.line(i))).collect();
+        push_clean_jsdoc(out, cleaned.len(), |i| &cleaned[i], indent);
     }
-    let lines = cleaned;
-    // Drop leading and trailing blank lines.
-    let start = lines.iter().position(|l| !l.is_empty());
-    let Some(start) = start else {
+}
+
+/// The comment of `count` lines, `line(i)` each, already cleaned.
+fn push_clean_jsdoc<'a>(
+    out: &mut String,
+    count: usize,
+    line: impl Fn(usize) -> &'a str,
+    indent: usize,
+) {
+    // Leading and trailing blank lines are dropped.
+    let Some(start) = (0..count).position(|i| !line(i).is_empty()) else {
         return;
     };
-    let end = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map_or(start, |e| e + 1);
-    let lines = &lines[start..end];
-    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', indent));
-    if lines.len() == 1 && indent + str_width(&lines[0]) + "/**  */".len() <= WIDTH {
-        out.reserve(lines[0].len() + indent + 8);
-        out.push_str("/** ");
-        out.push_str(&lines[0]);
-        out.push_str(" */\n");
-        pad(out);
-        return;
+    let end = (start..count)
+        .rposition(|i| !line(i).is_empty())
+        .map_or(start, |e| start + e + 1);
+    let pad = |out: &mut String| push_spaces(out, indent);
+    if end - start == 1 {
+        let only = line(start);
+        // A character is never wider than its UTF-8 bytes: the width is needed only for
+        // long lines.
+        let fits = |width: usize| indent + width + "/**  */".len() <= WIDTH;
+        if fits(only.len()) || fits(str_width(only)) {
+            out.reserve(only.len() + indent + 8);
+            out.push_str("/** ");
+            out.push_str(only);
+            out.push_str(" */\n");
+            pad(out);
+            return;
+        }
     }
-    let size: usize = lines.iter().map(|l| l.len() + indent + 4).sum();
+    let size: usize = (start..end).map(|i| line(i).len() + indent + 4).sum();
     out.reserve(size + 2 * indent + 8);
     out.push_str("/**\n");
-    for l in lines {
+    for i in start..end {
+        let l = line(i);
         pad(out);
         if l.is_empty() {
             out.push_str(" *\n");
@@ -95,17 +122,27 @@ pub fn push_jsdoc_block(out: &mut String, lines: &[String], indent: usize) {
     pad(out);
 }
 
-/// [`clean`], borrowing the line when it is printable ASCII with nothing to change (most
-/// doc lines).
-fn clean_cow(line: &str) -> Cow<'_, str> {
-    let plain = line.bytes().all(|b| (b' '..=b'~').contains(&b))
-        && !line.contains("*/")
-        && !line.ends_with(' ');
-    if plain {
-        Cow::Borrowed(line)
+fn push_spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                ";
+    if n <= SPACES.len() {
+        out.push_str(&SPACES[..n]);
     } else {
-        Cow::Owned(clean(line))
+        out.extend(std::iter::repeat_n(' ', n));
     }
+}
+
+/// Whether [`clean`] leaves `line` (without line terminators) as it is: printable ASCII,
+/// no comment terminator, no trailing space.
+fn is_plain(line: &str) -> bool {
+    // One pass (this runs for every doc line).
+    let mut previous = 0;
+    for &b in line.as_bytes() {
+        if !(b' '..=b'~').contains(&b) || (previous == b'*' && b == b'/') {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b' '
 }
 
 /// One comment line: no comment terminator, no control characters, no trailing
@@ -142,7 +179,99 @@ mod tests {
             "x*/y",
             "~",
         ] {
-            assert_eq!(super::clean_cow(line), super::clean(line), "{line:?}");
+            if super::is_plain(line) {
+                assert_eq!(super::clean(line), line, "{line:?}");
+            }
+        }
+    }
+
+    /// The comment as it was written before the lines were kept in one text: every line
+    /// split at line terminators (a CRLF being one), cleaned, blank lines around dropped.
+    fn reference(lines: &[String], indent: usize) -> String {
+        let mut cleaned: Vec<String> = Vec::new();
+        for l in lines {
+            let l = l.replace("\r\n", "\n");
+            cleaned.extend(
+                l.split(['\n', '\r', '\u{2028}', '\u{2029}'])
+                    .map(super::clean),
+            );
+        }
+        let Some(start) = cleaned.iter().position(|l| !l.is_empty()) else {
+            return String::new();
+        };
+        let end = cleaned.iter().rposition(|l| !l.is_empty()).unwrap() + 1;
+        let lines = &cleaned[start..end];
+        let pad = " ".repeat(indent);
+        if lines.len() == 1 && indent + super::str_width(&lines[0]) + 7 <= super::WIDTH {
+            return format!("/** {} */\n{pad}", lines[0]);
+        }
+        let mut out = "/**\n".to_string();
+        for l in lines {
+            if l.is_empty() {
+                out.push_str(&format!("{pad} *\n"));
+            } else {
+                out.push_str(&format!("{pad} * {l}\n"));
+            }
+        }
+        out.push_str(&format!("{pad} */\n{pad}"));
+        out
+    }
+
+    /// Random lines (terminators, control and wide characters, comment terminators,
+    /// trailing blanks, lengths around the print width) give the reference's comment.
+    #[test]
+    fn comments_match_the_reference() {
+        let mut seed = 0x51_7cc1_b727_220au64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let pieces = [
+            "word",
+            " ",
+            "",
+            "*/",
+            "\n",
+            "\r\n",
+            "\r",
+            "\u{2028}",
+            "\u{2029}",
+            "\t",
+            "\0",
+            "\u{202e}",
+            "\u{feff}",
+            "漢字",
+            "e\u{301}",
+            "café",
+            "x".repeat(30).leak(),
+        ];
+        for _ in 0..5_000 {
+            let lines: Vec<String> = (0..below(5))
+                .map(|_| (0..below(8)).map(|_| pieces[below(17)]).collect())
+                .collect();
+            let indent = 2 * below(3);
+            assert_eq!(
+                jsdoc_block(&lines, indent),
+                reference(&lines, indent),
+                "{lines:?}"
+            );
+        }
+    }
+
+    /// Cells left as they are are those the escaping leaves as they are.
+    #[test]
+    fn plain_cells_are_kept_as_they_are() {
+        for value in [
+            "", "a b", " a", "a ", "a  b", "a|b", "a<b", "a--b", "a-b", "*/", "a\tb", "é",
+            "\u{2028}",
+        ] {
+            assert_eq!(
+                super::md_cell(value),
+                super::md_inline_text(value),
+                "{value:?}"
+            );
         }
     }
 

@@ -13,7 +13,7 @@ mod names;
 mod print;
 mod types;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -24,7 +24,7 @@ use crate::lang::{GeneratedFile, Package, PackageOptions, header_text};
 
 use names::{Namespace, Scope};
 use print::{TsType, Value};
-use types::{TypeMap, doc_lines};
+use types::{DocLines, TypeMap, doc_lines};
 
 /// Renders the package's files, sorted by path.
 pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> {
@@ -35,14 +35,21 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
     let classes = names::namespace_classes(&tree, &mut warnings);
     let mut taken: FxHashSet<String> = names::PACKAGE_NAMES.iter().map(|s| s.to_string()).collect();
     taken.extend(classes.values().cloned());
-    let type_names = names::type_names(api, &taken, &mut warnings);
+    // Sorted by name: the order of the declarations in types.ts.
+    let named = api.types.named();
+    let type_names = names::type_names(api, &named, &taken, &mut warnings);
     let map = TypeMap {
         api,
         names: &type_names,
     };
 
-    let types_ts = render_types(&map, &header, &mut warnings)?;
-    let client_ts = render_client(&map, &tree, &classes, &header, &mut warnings)?;
+    let types_ts = render_types(&map, &named, &header, &mut warnings)?;
+    let mut members = ClassMembers {
+        by_path: FxHashMap::default(),
+        accessors: vec![String::new(); api.methods.len()],
+    };
+    members.collect(api, &tree, "client");
+    let client_ts = render_client(&map, &tree, &classes, &members, &header, &mut warnings)?;
     let package = package_info(api, options, &mut warnings);
 
     let mut files = vec![
@@ -62,7 +69,10 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
         ),
         file("tsconfig.json", TsconfigJson.render()?),
         file(".gitignore", Gitignore.render()?),
-        file("README.md", render_readme(&map, &tree, &package, &header)?),
+        file(
+            "README.md",
+            render_readme(&map, members.accessors, &package, &header)?,
+        ),
     ];
     for f in &mut files {
         if !f.contents.ends_with('\n') {
@@ -87,144 +97,100 @@ fn file(path: &str, contents: String) -> GeneratedFile {
 #[template(path = "typescript/types.ts.askama", escape = "none")]
 struct TypesTs<'a> {
     header: &'a str,
-    blocks: Vec<String>,
-}
-
-/// The member lines of an interface (properties, the index signature), written straight
-/// into one text: its doc comment and its code per member, each on a new line indented by
-/// two columns.
-#[derive(Default)]
-struct Members {
-    body: String,
-}
-
-impl Members {
-    /// `code` is laid out at two columns of indentation, without it.
-    fn push(&mut self, doc: &[String], code: &str) {
-        self.body.push_str("\n  ");
-        filters::push_jsdoc_block(&mut self.body, doc, 2);
-        self.body.push_str(code);
-    }
-
-    fn is_empty(&self) -> bool {
-        self.body.is_empty()
-    }
-}
-
-#[derive(Template)]
-#[template(path = "typescript/interface.ts.askama", escape = "none")]
-struct InterfaceTs<'a> {
-    doc: Vec<String>,
-    name: &'a str,
-    members: Members,
 }
 
 #[derive(Template)]
 #[template(path = "typescript/enum.ts.askama", escape = "none")]
 struct EnumTs<'a> {
-    doc: Vec<String>,
     name: &'a str,
     type_code: String,
     const_code: String,
 }
 
-#[derive(Template)]
-#[template(path = "typescript/alias.ts.askama", escape = "none")]
-struct AliasTs {
-    doc: Vec<String>,
-    code: String,
-}
-
+/// types.ts, written declaration by declaration into one text.
 fn render_types(
     map: &TypeMap<'_>,
+    named: &[TypeId],
     header: &str,
     warnings: &mut Vec<Warning>,
 ) -> anyhow::Result<String> {
     let api = map.api;
     let tags = discriminator_tags(api);
-    let mut blocks = Vec::new();
-    for id in api.types.named() {
+    // Megabytes on large schemas: reserved once instead of grown by doubling (pages
+    // reserved beyond the end are never touched).
+    let mut out = String::with_capacity(types_size_estimate(api));
+    TypesTs { header }.render_into(&mut out)?;
+    // One doc comment's lines at a time, reused.
+    let mut doc = DocLines::default();
+    for &id in named {
         let entry = api.types.get(id);
         let name = map.name(id);
-        let mut extra = Vec::new();
-        if let Some(n) = &entry.name
-            && n.source != name
-        {
-            extra.push(format!("Schema name: `{}`.", n.source));
-        }
-        let block = match &entry.kind {
+        let source = entry.name.as_ref().map_or(name, |n| n.source.as_str());
+        out.push_str("\n\n");
+        match &entry.kind {
             TypeKind::Object(object) => {
-                let doc = doc_lines(&entry.docs, Vec::new(), None, &extra);
+                doc.fill(&entry.docs, |d| schema_name(d, source, name), None);
+                filters::push_jsdoc(&mut out, &doc, 0);
                 if object.fields.is_empty() {
                     match object.additional {
-                        AdditionalProperties::Forbidden => AliasTs {
-                            doc,
-                            code: print::type_alias(
-                                name,
-                                &TsType::Generic(
-                                    "Record".into(),
-                                    vec![TsType::Keyword("string"), TsType::Keyword("never")],
-                                ),
-                            ),
-                        }
-                        .render()?,
-                        AdditionalProperties::Allowed => InterfaceTs {
-                            doc,
+                        AdditionalProperties::Forbidden => out.push_str(&print::type_alias(
                             name,
-                            members: {
-                                let mut members = Members::default();
-                                members.push(
-                                    &["Any other properties.".to_string()],
-                                    &print::index_signature(&TsType::Keyword("unknown"), 2),
-                                );
-                                members
-                            },
-                        }
-                        .render()?,
-                        AdditionalProperties::Typed(values) => AliasTs {
-                            doc,
-                            code: print::type_alias(
-                                name,
-                                &TsType::Generic(
-                                    "Record".into(),
-                                    vec![TsType::Keyword("string"), map.ts(values)],
-                                ),
+                            &TsType::Generic(
+                                "Record".into(),
+                                vec![TsType::Keyword("string"), TsType::Keyword("never")],
                             ),
+                        )),
+                        AdditionalProperties::Allowed => {
+                            push_interface_head(&mut out, name);
+                            doc.clear();
+                            doc.push("Any other properties.");
+                            push_member(&mut out, &doc);
+                            out.push_str(&print::index_signature(&TsType::Keyword("unknown"), 2));
+                            out.push_str("\n}");
                         }
-                        .render()?,
+                        AdditionalProperties::Typed(values) => out.push_str(&print::type_alias(
+                            name,
+                            &TsType::Generic(
+                                "Record".into(),
+                                vec![TsType::Keyword("string"), map.ts(values)],
+                            ),
+                        )),
                     }
                 } else {
-                    let mut members = Members::default();
+                    push_interface_head(&mut out, name);
                     for f in &object.fields {
-                        members.push(
-                            &doc_lines(
-                                &f.docs,
-                                map.facts(f.ty),
-                                f.default.as_ref().map(|d| d.0.as_str()),
-                                &[],
-                            ),
-                            &print::property_signature(
-                                &f.wire_name,
-                                !f.required && !tags.contains(&(id, f.wire_name.as_str())),
-                                f.read_only,
-                                &map.ts(f.ty),
-                                2,
-                            ),
+                        doc.fill(
+                            &f.docs,
+                            |d| map.facts(f.ty, d),
+                            f.default.as_ref().map(|d| d.0.as_str()),
+                        );
+                        push_member(&mut out, &doc);
+                        print::push_property_signature_with(
+                            &mut out,
+                            &f.wire_name,
+                            !f.required && !tags.contains(&(id, f.wire_name.as_str())),
+                            f.read_only,
+                            2,
+                            |out| map.push_flat(f.ty, out),
+                            || map.ts(f.ty),
                         );
                     }
                     if let AdditionalProperties::Typed(values) = object.additional {
-                        let mut doc = vec!["Other properties.".to_string()];
-                        doc.extend(map.facts(values));
-                        members.push(
-                            &doc,
-                            &print::index_signature(&map.index_type(values, &object.fields), 2),
-                        );
+                        doc.clear();
+                        doc.push("Other properties.");
+                        map.facts(values, &mut doc);
+                        push_member(&mut out, &doc);
+                        out.push_str(&print::index_signature(
+                            &map.index_type(values, &object.fields),
+                            2,
+                        ));
                     }
-                    InterfaceTs { doc, name, members }.render()?
+                    out.push_str("\n}");
                 }
             }
             TypeKind::Enum(e) => {
-                let doc = doc_lines(&entry.docs, Vec::new(), None, &extra);
+                doc.fill(&entry.docs, |d| schema_name(d, source, name), None);
+                filters::push_jsdoc(&mut out, &doc, 0);
                 let mut scope = Scope::new(&[]);
                 let mut properties = Vec::new();
                 for v in &e.values {
@@ -249,28 +215,35 @@ fn render_types(
                     properties.push((key, value));
                 }
                 EnumTs {
-                    doc,
                     name,
                     type_code: print::type_alias(name, &map.structure(id)),
                     const_code: print::const_object(name, &properties),
                 }
-                .render()?
+                .render_into(&mut out)?;
             }
             _ => {
-                let doc = doc_lines(&entry.docs, map.facts(id), None, &extra);
-                AliasTs {
-                    doc,
-                    code: print::type_alias(name, &map.structure(id)),
-                }
-                .render()?
+                doc.fill(
+                    &entry.docs,
+                    |d| {
+                        schema_name(d, source, name);
+                        map.facts(id, d);
+                    },
+                    None,
+                );
+                filters::push_jsdoc(&mut out, &doc, 0);
+                out.push_str(&print::type_alias(name, &map.structure(id)));
             }
-        };
-        blocks.push(block);
+        }
     }
 
     // The payload type of every event, by wire name.
+    out.push_str("\n\n");
+    doc.clear();
+    doc.push("The payload type of each push the server may send, by its `type`.");
+    doc.push("Subscribe with `client.on(type, handler)`.");
+    filters::push_jsdoc(&mut out, &doc, 0);
+    push_interface_head(&mut out, "EventMap");
     let mut seen = FxHashSet::default();
-    let mut members = Members::default();
     for event in &api.events {
         if !seen.insert(event.wire_name.as_str()) {
             warnings.push(Warning {
@@ -286,34 +259,74 @@ fn render_types(
             description: event.description.clone(),
             ..Docs::default()
         };
-        members.push(
-            &doc_lines(&docs, map.facts(event.payload), None, &[]),
-            &print::property_signature(&event.wire_name, false, false, &map.ts(event.payload), 2),
+        doc.fill(&docs, |d| map.facts(event.payload, d), None);
+        push_member(&mut out, &doc);
+        print::push_property_signature(
+            &mut out,
+            &event.wire_name,
+            false,
+            false,
+            &map.ts(event.payload),
+            2,
         );
     }
-    let doc = vec![
-        "The payload type of each push the server may send, by its `type`.".to_string(),
-        "Subscribe with `client.on(type, handler)`.".to_string(),
-    ];
-    blocks.push(if members.is_empty() {
-        format!(
-            "{}export interface EventMap {{}}",
-            filters::jsdoc_block(&doc, 0)
-        )
+    if seen.is_empty() {
+        out.push('}');
     } else {
-        InterfaceTs {
-            doc,
-            name: "EventMap",
-            members,
-        }
-        .render()?
-    });
-
-    // Megabytes on large schemas: sized once instead of grown by doubling.
-    let size = blocks.iter().map(|b| b.len() + 2).sum::<usize>() + 4096;
-    let mut out = String::with_capacity(size);
-    TypesTs { header, blocks }.render_into(&mut out)?;
+        out.push_str("\n}");
+    }
     Ok(out)
+}
+
+/// The note on a type renamed in TypeScript.
+fn schema_name(doc: &mut DocLines, source: &str, name: &str) {
+    if source != name {
+        doc.push_with(|t| {
+            t.push_str("Schema name: `");
+            t.push_str(source);
+            t.push_str("`.");
+            true
+        });
+    }
+}
+
+/// `export interface Name {`; its members follow, each on a new line.
+fn push_interface_head(out: &mut String, name: &str) {
+    out.push_str("export interface ");
+    out.push_str(name);
+    out.push_str(" {");
+}
+
+/// Starts an interface member: a new line at two columns, its doc comment; its code
+/// (laid out at two columns) follows.
+fn push_member(out: &mut String, doc: &DocLines) {
+    out.push_str("\n  ");
+    filters::push_jsdoc(out, doc, 2);
+}
+
+/// About the size of types.ts: enough for the usual declarations, so that the text is
+/// allocated once.
+fn types_size_estimate(api: &Api) -> usize {
+    let docs_len = |d: &Docs| {
+        d.title.as_ref().map_or(0, String::len)
+            + d.description.as_ref().map_or(0, String::len)
+            + d.examples.iter().map(|e| e.len() + 16).sum::<usize>()
+    };
+    let mut size = 4096;
+    for entry in &api.types.types {
+        if let Some(name) = &entry.name {
+            size += 160 + 2 * name.source.len() + docs_len(&entry.docs);
+        }
+        if let TypeKind::Object(object) = &entry.kind {
+            for f in &object.fields {
+                size += 160
+                    + f.wire_name.len()
+                    + docs_len(&f.docs)
+                    + f.default.as_ref().map_or(0, |d| d.0.len());
+            }
+        }
+    }
+    size + api.events.len() * 160
 }
 
 /// The tag fields of discriminated-union variants. They are required in TypeScript even
@@ -370,12 +383,9 @@ struct ClientTs<'a> {
     imports: Vec<String>,
     servers: String,
     event_types: String,
-    namespaces: Vec<String>,
-    client_doc: Vec<String>,
-    children: Vec<ChildNamespace>,
-    methods: Vec<MethodCode>,
 }
 
+/// A namespace class through its constructor; its methods follow.
 #[derive(Template)]
 #[template(path = "typescript/namespace.ts.askama", escape = "none")]
 struct NamespaceTs<'a> {
@@ -383,7 +393,14 @@ struct NamespaceTs<'a> {
     name: &'a str,
     has_runtime: bool,
     children: Vec<ChildNamespace>,
-    methods: Vec<MethodCode>,
+}
+
+/// `RPCClient` through its own members; the schema's methods follow.
+#[derive(Template)]
+#[template(path = "typescript/rpc_client.ts.askama", escape = "none")]
+struct RpcClientTs {
+    doc: Vec<String>,
+    children: Vec<ChildNamespace>,
 }
 
 /// A namespace as a member of its parent.
@@ -395,25 +412,39 @@ struct ChildNamespace {
     assign: String,
 }
 
-struct MethodCode {
-    doc: Vec<String>,
-    /// Through the ` {` opening the body, at two columns.
-    head: String,
-    /// The `return` statement, at four columns.
-    body: String,
+/// Writes the methods of the class of `ns` into `out` and returns its child
+/// namespaces, with a warning for every renamed member.
+/// The member names of every class, by namespace path (computed once for the client
+/// and its README), and how each method is called.
+struct ClassMembers<'t> {
+    by_path: FxHashMap<&'t [String], (Vec<names::MemberName>, Vec<names::MemberName>)>,
+    /// `client.orders.getStatus`, by method index.
+    accessors: Vec<String>,
 }
 
-/// The members of one class, with a warning for every renamed one.
+impl<'t> ClassMembers<'t> {
+    fn collect(&mut self, api: &Api, ns: &'t Namespace, prefix: &str) {
+        let (methods, children) = names::members(api, ns);
+        for (&index, n) in ns.methods.iter().zip(&methods) {
+            self.accessors[index] = format!("{prefix}.{}", n.name);
+        }
+        for (child, n) in ns.children.iter().zip(&children) {
+            self.collect(api, child, &format!("{prefix}.{}", n.name));
+        }
+        self.by_path.insert(&ns.path, (methods, children));
+    }
+}
+
 fn class_members(
     map: &TypeMap<'_>,
     ns: &Namespace,
     classes: &BTreeMap<Vec<String>, String>,
+    members: &ClassMembers<'_>,
     warnings: &mut Vec<Warning>,
-    refs: &mut BTreeSet<String>,
-) -> (Vec<ChildNamespace>, Vec<MethodCode>) {
+    methods: &mut MethodWriter,
+) -> Vec<ChildNamespace> {
     let api = map.api;
-    let (method_names, child_names) = names::members(api, ns);
-    let mut methods = Vec::new();
+    let (method_names, child_names) = &members.by_path[ns.path.as_slice()];
     for (&index, n) in ns.methods.iter().zip(method_names) {
         let method = &api.methods[index];
         if n.name != n.wanted {
@@ -425,7 +456,7 @@ fn class_members(
                 ),
             });
         }
-        methods.push(method_code(map, method, &n.name, refs));
+        methods.push(map, method, &n.name);
     }
     let mut children = Vec::new();
     for (child, n) in ns.children.iter().zip(child_names) {
@@ -449,65 +480,75 @@ fn class_members(
                 &["runtime".to_string()],
                 4,
             ),
-            member: n.name,
+            member: n.name.clone(),
             class,
         });
     }
-    (children, methods)
+    children
 }
 
-fn method_code(
-    map: &TypeMap<'_>,
-    method: &Method,
-    name: &str,
-    refs: &mut BTreeSet<String>,
-) -> MethodCode {
-    let mut params = Vec::new();
-    let mut args = vec![print::string_literal(&method.wire_name)];
-    if let Some(p) = method.params {
-        map.refs(p, refs);
-        let optional = match map.api.types.kind(p) {
-            TypeKind::Object(o) => o.fields.iter().all(|f| !f.required),
-            _ => false,
-        };
-        params.push(format!(
-            "params{}: {}",
-            if optional { "?" } else { "" },
-            map.ts(p).flat()
-        ));
-        args.push("params".to_string());
-    } else {
-        args.push("undefined".to_string());
-    }
-    params.push("options?: CallOptions".to_string());
-    args.push("options".to_string());
-    let result = match method.result {
-        Some(r) => {
-            map.refs(r, refs);
-            map.ts(r)
+/// Writes methods of a class, each after an empty line, at two columns.
+#[derive(Default)]
+struct MethodWriter {
+    out: String,
+    doc: DocLines,
+    params: Vec<String>,
+    args: Vec<String>,
+}
+
+impl MethodWriter {
+    fn push(&mut self, map: &TypeMap<'_>, method: &Method, name: &str) {
+        self.params.clear();
+        self.args.clear();
+        self.args.push(print::string_literal(&method.wire_name));
+        if let Some(p) = method.params {
+            let optional = match map.api.types.kind(p) {
+                TypeKind::Object(o) => o.fields.iter().all(|f| !f.required),
+                _ => false,
+            };
+            self.params.push(format!(
+                "params{}: {}",
+                if optional { "?" } else { "" },
+                map.ts(p).flat()
+            ));
+            self.args.push("params".to_string());
+        } else {
+            self.args.push("undefined".to_string());
         }
-        None => TsType::Keyword("void"),
-    };
-    let docs = Docs {
-        title: method.summary.clone(),
-        description: method.description.clone(),
-        deprecated: method.deprecated,
-        examples: Vec::new(),
-    };
-    MethodCode {
-        doc: doc_lines(
-            &docs,
-            Vec::new(),
+        self.params.push("options?: CallOptions".to_string());
+        self.args.push("options".to_string());
+        let result = match method.result {
+            Some(r) => map.ts(r),
+            None => TsType::Keyword("void"),
+        };
+        self.doc.fill_parts(
+            method.summary.as_deref(),
+            method.description.as_deref(),
+            &[],
+            method.deprecated,
+            |d| {
+                d.push_with(|t| {
+                    t.push_str("Calls `");
+                    t.push_str(&method.wire_name);
+                    t.push_str("`.");
+                    true
+                })
+            },
             None,
-            &[format!("Calls `{}`.", method.wire_name)],
-        ),
-        head: print::method_head(
+        );
+        let out = &mut self.out;
+        out.push_str("\n\n  ");
+        filters::push_jsdoc(out, &self.doc, 2);
+        print::push_method_head(
+            out,
             name,
-            &params,
+            &self.params,
             &TsType::Generic("Promise".into(), vec![result]),
             2,
-        ),
-        body: print::return_call("this.#runtime.call", &args, 4),
+        );
+        out.push_str("\n    ");
+        print::push_return_call(out, "this.#runtime.call", &self.args, 4);
+        out.push_str("\n  }");
     }
 }
 
@@ -515,27 +556,18 @@ fn render_client(
     map: &TypeMap<'_>,
     tree: &Namespace,
     classes: &BTreeMap<Vec<String>, String>,
+    members: &ClassMembers<'_>,
     header: &str,
     warnings: &mut Vec<Warning>,
 ) -> anyhow::Result<String> {
     let api = map.api;
+    // The types the methods refer to, imported at the top.
     let mut refs = BTreeSet::new();
-    let mut namespaces = Vec::new();
-    for ns in tree.descendants() {
-        let (children, methods) = class_members(map, ns, classes, warnings, &mut refs);
-        namespaces.push(
-            NamespaceTs {
-                doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
-                name: &classes[&ns.path],
-                has_runtime: !methods.is_empty(),
-                children,
-                methods,
-            }
-            .render()?,
-        );
+    for method in &api.methods {
+        for id in method.params.iter().chain(&method.result) {
+            map.refs(*id, &mut refs);
+        }
     }
-    let (children, methods) = class_members(map, tree, classes, warnings, &mut refs);
-
     let runtime_types = [
         "CallOptions",
         "ClientOptions",
@@ -596,29 +628,65 @@ fn render_client(
         s
     };
 
+    // The classes are written straight into the file after its head; the methods of one
+    // class at a time are gathered in a reused text (the class head needs its child
+    // namespaces first).
+    let mut methods = MethodWriter {
+        out: String::with_capacity(4096),
+        ..MethodWriter::default()
+    };
+    let mut out = String::with_capacity(client_size_estimate(api));
+    ClientTs {
+        header,
+        imports,
+        servers,
+        event_types,
+    }
+    .render_into(&mut out)?;
+    for ns in tree.descendants() {
+        methods.out.clear();
+        let children = class_members(map, ns, classes, members, warnings, &mut methods);
+        out.push_str("\n\n");
+        NamespaceTs {
+            doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
+            name: &classes[&ns.path],
+            has_runtime: !ns.methods.is_empty(),
+            children,
+        }
+        .render_into(&mut out)?;
+        out.push_str(&methods.out);
+        out.push_str("\n}");
+    }
+    methods.out.clear();
+    let children = class_members(map, tree, classes, members, warnings, &mut methods);
     let docs = Docs {
         title: Some(api.title.clone()),
         description: api.description.clone(),
         ..Docs::default()
     };
-    let client_doc = doc_lines(
-        &docs,
-        Vec::new(),
-        None,
-        &[format!("API version {}.", api.version)],
-    );
-
-    Ok(ClientTs {
-        header,
-        imports,
-        servers,
-        event_types,
-        namespaces,
-        client_doc,
+    out.push_str("\n\n");
+    RpcClientTs {
+        doc: doc_lines(&docs, &format!("API version {}.", api.version)),
         children,
-        methods,
     }
-    .render()?)
+    .render_into(&mut out)?;
+    out.push_str(&methods.out);
+    out.push_str("\n}");
+    Ok(out)
+}
+
+/// About the size of client.ts, so that it is allocated once.
+fn client_size_estimate(api: &Api) -> usize {
+    let per_method: usize = api
+        .methods
+        .iter()
+        .map(|m| {
+            400 + 3 * m.wire_name.len()
+                + m.summary.as_ref().map_or(0, String::len)
+                + m.description.as_ref().map_or(0, String::len)
+        })
+        .sum();
+    16_384 + per_method
 }
 
 /// A key of an object literal. `__proto__` must be computed there: written plainly it
@@ -809,24 +877,22 @@ struct ReadmeEvent {
     description: String,
 }
 
+/// README.md; `accessors`: how each method is called, by index (the client's names).
 fn render_readme(
     map: &TypeMap<'_>,
-    tree: &Namespace,
+    accessors: Vec<String>,
     package: &PackageInfo,
     header: &str,
 ) -> anyhow::Result<String> {
     let api = map.api;
-    // The same member names the client uses (warnings were collected there already).
-    let mut accessors: Vec<(usize, String)> = Vec::new();
-    collect_accessors(api, tree, "client", &mut accessors);
-    accessors.sort_by_key(|(i, _)| *i);
     let example = api
         .methods
         .iter()
         .position(|m| m.params.is_none())
-        .map(|i| accessors[i].1.clone());
-    let methods = accessors
+        .map(|i| accessors[i].clone());
+    let methods: Vec<ReadmeMethod> = accessors
         .into_iter()
+        .enumerate()
         .map(|(index, call)| {
             let m = &api.methods[index];
             ReadmeMethod {
@@ -853,7 +919,7 @@ fn render_readme(
             }
         })
         .collect();
-    let events = api
+    let events: Vec<ReadmeEvent> = api
         .events
         .iter()
         .map(|e| ReadmeEvent {
@@ -870,7 +936,19 @@ fn render_readme(
     let server_url = servers
         .first()
         .map_or_else(|| "ws://localhost:8765".to_string(), |(_, url)| url.clone());
-    Ok(ReadmeMd {
+    // Sized once: a table row per method and event.
+    let rows: usize = methods
+        .iter()
+        .map(|m| {
+            m.call.len() + m.wire.len() + m.params.len() + m.result.len() + m.summary.len() + 32
+        })
+        .sum::<usize>()
+        + events
+            .iter()
+            .map(|e| e.wire.len() + e.payload.len() + e.description.len() + 32)
+            .sum::<usize>();
+    let mut out = String::with_capacity(rows + 8192);
+    ReadmeMd {
         header,
         title: &api.title,
         description: api
@@ -886,18 +964,8 @@ fn render_readme(
         methods,
         events,
     }
-    .render()?)
-}
-
-/// `client.orders.getStatus` for every method, by method index.
-fn collect_accessors(api: &Api, ns: &Namespace, prefix: &str, out: &mut Vec<(usize, String)>) {
-    let (methods, children) = names::members(api, ns);
-    for (&index, n) in ns.methods.iter().zip(methods) {
-        out.push((index, format!("{prefix}.{}", n.name)));
-    }
-    for (child, n) in ns.children.iter().zip(children) {
-        collect_accessors(api, child, &format!("{prefix}.{}", n.name), out);
-    }
+    .render_into(&mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -286,27 +286,28 @@ fn sanitize_type_name(name: &str) -> String {
 /// one of them or with a global gets `Model` appended (then a number, if needed).
 pub fn type_names(
     api: &Api,
+    named: &[TypeId],
     taken: &FxHashSet<String>,
     warnings: &mut Vec<Warning>,
 ) -> FxHashMap<TypeId, String> {
-    let named = api.types.named();
-    // Names the IR gave; a renamed type must not take another one's name.
-    let ir_names: FxHashSet<String> = named
+    let bases: Vec<String> = named
         .iter()
         .map(|id| sanitize_type_name(api.types.name_of(*id)))
         .collect();
+    // Names the IR gave; a renamed type must not take another one's name.
+    let ir_names: FxHashSet<&str> = bases.iter().map(String::as_str).collect();
+    let globals: FxHashSet<&str> = ES_GLOBALS.iter().copied().collect();
     let mut used: FxHashSet<String> = FxHashSet::default();
     let mut out = FxHashMap::default();
-    for id in named {
+    for (&id, base) in named.iter().zip(&bases) {
         let ir_name = api.types.name_of(id);
-        let base = sanitize_type_name(ir_name);
-        let clashes = |n: &str| taken.contains(n) || ES_GLOBALS.contains(&n) || used.contains(n);
+        let clashes = |n: &str| taken.contains(n) || globals.contains(n) || used.contains(n);
         let mut name = base.clone();
         if clashes(&name) {
             let stem = format!("{base}Model");
             name = stem.clone();
             let mut n = 2;
-            while clashes(&name) || (ir_names.contains(&name) && name != base) {
+            while clashes(&name) || (ir_names.contains(name.as_str()) && name != *base) {
                 name = format!("{stem}{n}");
                 n += 1;
             }

@@ -70,6 +70,10 @@ impl TsType {
 
     /// The type as one line (for READMEs and tests).
     pub fn flat(&self) -> String {
+        let mut out = String::new();
+        if write_flat_simple(self, &mut out) {
+            return out;
+        }
         let doc = type_doc(self, Ctx::Annotation, &mut Objects::default());
         doc::print_width(&doc, 0, usize::MAX / 2)
     }
@@ -360,6 +364,7 @@ pub fn type_alias(name: &str, rhs: &TsType) -> String {
 }
 
 /// `readonly key?: T;` inside an interface, at `indent` columns.
+#[cfg(test)]
 pub fn property_signature(
     key: &str,
     optional: bool,
@@ -367,42 +372,89 @@ pub fn property_signature(
     ty: &TsType,
     indent: usize,
 ) -> String {
-    // Most properties have a short type of names, keywords and literals: on one line it
-    // is what the document prints, without building, measuring and dropping it.
-    let mut line = String::with_capacity(64);
+    let mut out = String::new();
+    push_property_signature(&mut out, key, optional, read_only, ty, indent);
+    out
+}
+
+/// [`property_signature`] of the type `ty()`, appended to `out`; `write_flat` writes the
+/// type on one line when it can (see [`write_flat_simple`]) without building it.
+pub fn push_property_signature_with(
+    out: &mut String,
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    indent: usize,
+    write_flat: impl FnOnce(&mut String) -> bool,
+    ty: impl FnOnce() -> TsType,
+) {
+    let start = out.len();
     if read_only {
-        line.push_str("readonly ");
+        out.push_str("readonly ");
     }
-    line.push_str(&property_key(key));
+    push_property_key(out, key);
     if optional {
-        line.push('?');
+        out.push('?');
     }
-    line.push_str(": ");
-    if write_flat_simple(ty, &mut line) {
-        line.push(';');
-        if indent + doc::str_width(&line) <= doc::WIDTH {
-            return line;
+    out.push_str(": ");
+    if write_flat(out) {
+        out.push(';');
+        let line = &out[start..];
+        // A character is never wider than its UTF-8 bytes.
+        if indent + line.len() <= doc::WIDTH || indent + doc::str_width(line) <= doc::WIDTH {
+            return;
         }
     }
-    property_signature_doc(key, optional, read_only, ty, indent)
+    out.truncate(start);
+    push_property_signature(out, key, optional, read_only, &ty(), indent);
+}
+
+/// [`property_signature`], appended to `out`.
+pub fn push_property_signature(
+    out: &mut String,
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    ty: &TsType,
+    indent: usize,
+) {
+    // Most properties have a short type of names, keywords and literals: on one line it
+    // is what the document prints, without building, measuring and dropping it.
+    let start = out.len();
+    if read_only {
+        out.push_str("readonly ");
+    }
+    push_property_key(out, key);
+    if optional {
+        out.push('?');
+    }
+    out.push_str(": ");
+    if write_flat_simple(ty, out) {
+        out.push(';');
+        let line = &out[start..];
+        // A character is never wider than its UTF-8 bytes.
+        if indent + line.len() <= doc::WIDTH || indent + doc::str_width(line) <= doc::WIDTH {
+            return;
+        }
+    }
+    out.truncate(start);
+    out.push_str(&property_signature_doc(
+        key, optional, read_only, ty, indent,
+    ));
 }
 
 /// Appends `t` as the document prints it on one line, when `t` is made only of names,
-/// keywords and literals, arrays of them and unions of those (whose documents hold no
-/// object types and no hard breaks); `false` for other types.
-fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
+/// keywords, literals, type arguments and tuples of them, arrays of them and unions of
+/// those (whose documents hold no object types and no hard breaks); `false` for other
+/// types (`out` then holds part of it).
+pub(super) fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
     match t {
         TsType::Keyword(k) => out.push_str(k),
         TsType::Ref(name) => out.push_str(name),
-        TsType::StringLit(s) => out.push_str(&string_literal(s)),
-        TsType::NumberLit(n) => match n.strip_prefix('-') {
-            Some(abs) => {
-                out.push('-');
-                out.push_str(&number(abs));
-            }
-            None => out.push_str(&number(n)),
-        },
+        TsType::StringLit(s) => push_string_literal(out, s),
+        TsType::NumberLit(n) => push_number_literal(out, n),
         TsType::BoolLit(b) => out.push_str(if *b { "true" } else { "false" }),
+        // A union element is parenthesized (and may break inside them).
         TsType::Array(elem) if !matches!(elem.as_ref(), TsType::Union(_)) => {
             if !write_flat_simple(elem, out) {
                 return false;
@@ -419,7 +471,46 @@ fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
                 }
             }
         }
-        _ => return false,
+        // Flat, a tuple's and type arguments' lists are `, `-separated, without the
+        // trailing comma or the parentheses a broken union element gets.
+        TsType::Tuple(items, rest) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if !write_flat_simple(item, out) {
+                    return false;
+                }
+            }
+            if let Some(rest) = rest {
+                if !items.is_empty() {
+                    out.push_str(", ");
+                }
+                out.push_str("...");
+                if matches!(rest.as_ref(), TsType::Union(_)) || !write_flat_simple(rest, out) {
+                    return false;
+                }
+                out.push_str("[]");
+            }
+            out.push(']');
+        }
+        TsType::Generic(name, args) => {
+            out.push_str(name);
+            if !args.is_empty() {
+                out.push('<');
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if !write_flat_simple(arg, out) {
+                        return false;
+                    }
+                }
+                out.push('>');
+            }
+        }
+        TsType::Array(_) | TsType::IndexObject(_) => return false,
     }
     true
 }
@@ -470,7 +561,86 @@ fn index_signature_doc(ty: &TsType, o: &mut Objects) -> Doc {
 
 /// A method declaration's first line(s), through the ` {` that opens its body:
 /// `name(a: A, b?: B): Promise<R> {`, at `indent` columns.
+#[cfg(test)]
 pub fn method_head(name: &str, params: &[String], returns: &TsType, indent_width: usize) -> String {
+    let mut out = String::new();
+    push_method_head(&mut out, name, params, returns, indent_width);
+    out
+}
+
+/// [`method_head`], appended to `out`.
+pub fn push_method_head(
+    out: &mut String,
+    name: &str,
+    params: &[String],
+    returns: &TsType,
+    indent_width: usize,
+) {
+    // The two common layouts written directly, for `Promise<T>` of a type of names,
+    // keywords and literals: all on one line when it fits (the signature's group is
+    // flat, and so is everything in it), else one parameter a line when `T` prints as
+    // plain text (nothing else in the signature can break then).
+    if let TsType::Generic(generic, args) = returns
+        && let [arg] = args.as_slice()
+        && !params.is_empty()
+        && params.iter().all(|p| !p.is_empty() && !p.contains('\n'))
+    {
+        let start = out.len();
+        out.push_str(name);
+        out.push('(');
+        for (i, p) in params.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(p);
+        }
+        out.push_str("): ");
+        out.push_str(generic);
+        out.push('<');
+        if write_flat_simple(arg, out) {
+            out.push_str("> {");
+            let line = &out[start..];
+            // A character is never wider than its UTF-8 bytes.
+            if indent_width + line.len() <= doc::WIDTH
+                || indent_width + doc::str_width(line) <= doc::WIDTH
+            {
+                return;
+            }
+            if is_plain_type_arg(arg) {
+                out.truncate(start);
+                out.push_str(name);
+                out.push('(');
+                for p in params {
+                    out.push('\n');
+                    out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
+                    out.push_str(p);
+                    out.push(',');
+                }
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent_width));
+                out.push_str("): ");
+                out.push_str(generic);
+                out.push('<');
+                write_flat_simple(arg, out);
+                out.push_str("> {");
+                return;
+            }
+        }
+        out.truncate(start);
+    }
+    out.push_str(&method_head_doc(name, params, returns, indent_width));
+}
+
+/// A type argument whose document is text only (hugged by `<>`, nothing to break).
+fn is_plain_type_arg(t: &TsType) -> bool {
+    match t {
+        TsType::Union(members) => union_hugs(members) && members.iter().all(is_simple),
+        other => is_simple(other),
+    }
+}
+
+/// [`method_head`] through the layout document (any signature).
+fn method_head_doc(name: &str, params: &[String], returns: &TsType, indent_width: usize) -> String {
     print_stable(indent_width, |o| {
         let list = bracket_list(params);
         let return_type = type_doc(returns, Ctx::Annotation, o);
@@ -487,12 +657,20 @@ pub fn method_head(name: &str, params: &[String], returns: &TsType, indent_width
 }
 
 /// `return callee(arg, ...);` at `indent` columns; arguments are written as given.
+#[cfg(test)]
 pub fn return_call(callee: &str, args: &[String], indent_width: usize) -> String {
+    let mut out = String::new();
+    push_return_call(&mut out, callee, args, indent_width);
+    out
+}
+
+/// [`return_call`], appended to `out`.
+pub fn push_return_call(out: &mut String, callee: &str, args: &[String], indent_width: usize) {
     // The common case, the statement on one line, written directly: when it fits, the
     // outer group is flat and so is everything in it. Newlines and empty arguments (whose
     // separating space the measurement skips) go through the document.
     if !callee.contains('\n') && args.iter().all(|a| !a.is_empty() && !a.contains('\n')) {
-        let mut out = String::with_capacity(64);
+        let start = out.len();
         out.push_str("return ");
         out.push_str(callee);
         out.push('(');
@@ -503,11 +681,16 @@ pub fn return_call(callee: &str, args: &[String], indent_width: usize) -> String
             out.push_str(a);
         }
         out.push_str(");");
-        if indent_width + doc::str_width(&out) <= doc::WIDTH {
-            return out;
+        let line = &out[start..];
+        // A character is never wider than its UTF-8 bytes.
+        if indent_width + line.len() <= doc::WIDTH
+            || indent_width + doc::str_width(line) <= doc::WIDTH
+        {
+            return;
         }
+        out.truncate(start);
     }
-    return_call_doc(callee, args, indent_width)
+    out.push_str(&return_call_doc(callee, args, indent_width));
 }
 
 /// [`return_call`] through the layout document (any statement).
@@ -555,6 +738,46 @@ fn bracket_list(items: &[String]) -> Doc {
 /// `import type { A, B } from "./module.js";` (`type_only`), or a value import.
 pub fn import(names: &[String], module: &str, type_only: bool) -> String {
     let keyword = if type_only { "import type " } else { "import " };
+    // Written directly (one line, or one name a line) for plain names: the client
+    // imports every type its methods use.
+    if names.len() > 1
+        && names
+            .iter()
+            .all(|n| !n.is_empty() && !n.contains(['\n', ' ']))
+    {
+        let mut out = String::with_capacity(names.iter().map(|n| n.len() + 4).sum::<usize>() + 64);
+        out.push_str(keyword);
+        out.push_str("{ ");
+        for (i, n) in names.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(n);
+        }
+        out.push_str(" } from ");
+        push_string_literal(&mut out, module);
+        out.push(';');
+        if out.len() <= doc::WIDTH || doc::str_width(&out) <= doc::WIDTH {
+            return out;
+        }
+        out.clear();
+        out.push_str(keyword);
+        out.push('{');
+        for n in names {
+            out.push_str("\n  ");
+            out.push_str(n);
+            out.push(',');
+        }
+        out.push_str("\n} from ");
+        push_string_literal(&mut out, module);
+        out.push(';');
+        return out;
+    }
+    import_doc(names, module, keyword)
+}
+
+/// [`import`] through the layout document (any names).
+fn import_doc(names: &[String], module: &str, keyword: &str) -> String {
     let specifiers = if names.len() == 1 {
         text(format!("{{ {} }}", names[0]))
     } else {
@@ -653,10 +876,17 @@ fn value_doc(value: &Value) -> Doc {
 /// A property key as prettier writes it: bare when it is an identifier name, else a
 /// string literal.
 pub fn property_key(name: &str) -> String {
+    let mut out = String::new();
+    push_property_key(&mut out, name);
+    out
+}
+
+/// [`property_key`], appended to `out`.
+pub fn push_property_key(out: &mut String, name: &str) {
     if is_es5_identifier_name(name) {
-        name.to_string()
+        out.push_str(name);
     } else {
-        string_literal(name)
+        push_string_literal(out, name);
     }
 }
 
@@ -664,10 +894,17 @@ pub fn property_key(name: &str) -> String {
 /// double than single quotes; backslashes, the quote, line terminators and control
 /// characters escaped.
 pub fn string_literal(s: &str) -> String {
-    let doubles = s.chars().filter(|&c| c == '"').count();
-    let singles = s.chars().filter(|&c| c == '\'').count();
-    let quote = if doubles > singles { '\'' } else { '"' };
     let mut out = String::with_capacity(s.len() + 2);
+    push_string_literal(&mut out, s);
+    out
+}
+
+/// [`string_literal`], appended to `out`.
+pub fn push_string_literal(out: &mut String, s: &str) {
+    let doubles = s.bytes().filter(|&c| c == b'"').count();
+    let singles = s.bytes().filter(|&c| c == b'\'').count();
+    let quote = if doubles > singles { '\'' } else { '"' };
+    out.reserve(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
         match c {
@@ -689,7 +926,6 @@ pub fn string_literal(s: &str) -> String {
         }
     }
     out.push(quote);
-    out
 }
 
 /// Invisible formatting characters that could make code read differently from what it
@@ -705,6 +941,33 @@ pub fn is_invisible(c: char) -> bool {
 /// or leading zeros in the exponent, no zero exponent, no trailing fraction zeros
 /// (one is kept after the dot).
 pub fn number(json: &str) -> String {
+    let mut out = String::new();
+    push_number(&mut out, json);
+    out
+}
+
+/// A number literal (a JSON number, possibly negative) as prettier prints it.
+pub fn push_number_literal(out: &mut String, n: &str) {
+    match n.strip_prefix('-') {
+        Some(abs) => {
+            out.push('-');
+            push_number(out, abs);
+        }
+        None => push_number(out, n),
+    }
+}
+
+/// [`number`], appended to `out`.
+fn push_number(out: &mut String, json: &str) {
+    // Integers (enum values, most literals) are written as they are.
+    if json.bytes().all(|b| b.is_ascii_digit()) {
+        out.push_str(json);
+        return;
+    }
+    out.push_str(&number_text(json));
+}
+
+fn number_text(json: &str) -> String {
     let lower = json.to_ascii_lowercase();
     if lower.len() == 1 {
         return lower;
@@ -800,17 +1063,38 @@ mod tests {
                 2 => TsType::StringLit(format!("{word} it's")),
                 3 => TsType::NumberLit(["-1.50", "1E+05", "0", "-7"][len % 4].to_string()),
                 4 => TsType::BoolLit(len.is_multiple_of(2)),
-                _ => TsType::Array(Box::new(leaf(len % 5, len / 2))),
+                5 => TsType::Array(Box::new(leaf(len % 5, len / 2))),
+                6 => TsType::Tuple(
+                    (0..len % 4).map(|i| leaf((len + i) % 6, len / 3)).collect(),
+                    len.is_multiple_of(3)
+                        .then(|| Box::new(leaf(len % 5, len / 4))),
+                ),
+                7 => TsType::Generic(
+                    ["Record", "Partial", "Map"][len % 3].to_string(),
+                    (0..len % 3)
+                        .map(|i| match (len + i) % 3 {
+                            0 => TsType::union(vec![leaf(i % 5, len), leaf(1, len / 2)]),
+                            _ => leaf((len + i) % 6, len / 2),
+                        })
+                        .collect(),
+                ),
+                _ => TsType::Tuple(
+                    vec![
+                        TsType::union(vec![leaf(1, len), TsType::Keyword("null")]),
+                        leaf(len % 5, len / 2),
+                    ],
+                    None,
+                ),
             }
         }
         let mut flat = 0;
         for _ in 0..5_000 {
             let ty = if below(3) == 0 {
-                leaf(below(6), below(40))
+                leaf(below(9), below(40))
             } else {
                 TsType::union(
                     (0..2 + below(5))
-                        .map(|_| leaf(below(6), below(40)))
+                        .map(|_| leaf(below(9), below(40)))
                         .collect(),
                 )
             };
@@ -822,6 +1106,93 @@ mod tests {
             flat += usize::from(!direct.contains('\n'));
         }
         assert!(flat > 1_000, "{flat}");
+    }
+
+    /// The direct method heads (on one line, or one parameter a line) are the document's.
+    #[test]
+    fn method_heads_match_the_document() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let leaf = |k: usize, len: usize| -> TsType {
+            let word = "abcdefghijklmnopqrstuvwxyz"[..1 + len % 26].to_string();
+            match k {
+                0 => TsType::Keyword(["void", "number", "null", "unknown"][len % 4]),
+                1 => TsType::Ref(format!("Result{word}")),
+                2 => TsType::StringLit(format!("{word} it's")),
+                3 => TsType::NumberLit(["-1.50", "1E+05", "0", "-7"][len % 4].to_string()),
+                4 => TsType::Array(Box::new(TsType::Ref(format!("Item{word}")))),
+                5 => TsType::Generic(
+                    "Record".into(),
+                    vec![TsType::Keyword("string"), TsType::Ref(word)],
+                ),
+                _ => TsType::IndexObject(Box::new(TsType::Ref(word))),
+            }
+        };
+        let mut counts = [0usize; 2];
+        for _ in 0..5_000 {
+            let inner = match below(4) {
+                0 | 1 => leaf(below(7), below(60)),
+                2 => TsType::union(vec![leaf(below(7), below(60)), TsType::Keyword("null")]),
+                _ => TsType::union(
+                    (0..2 + below(3))
+                        .map(|_| leaf(below(7), below(40)))
+                        .collect(),
+                ),
+            };
+            let returns = TsType::Generic("Promise".into(), vec![inner]);
+            let name = ["get", "searchAddress262", "größe", "x".repeat(40).leak()][below(4)];
+            let mut params: Vec<String> = Vec::new();
+            if below(4) > 0 {
+                params.push(format!(
+                    "params{}: {}Params",
+                    ["", "?"][below(2)],
+                    "P".repeat(below(50))
+                ));
+            }
+            params.push(["options?: CallOptions", "漢字: 漢字"][below(2)].to_string());
+            let indent = 2 * below(3);
+            let direct = method_head(name, &params, &returns, indent);
+            assert_eq!(
+                direct,
+                method_head_doc(name, &params, &returns, indent),
+                "{returns:?}"
+            );
+            counts[usize::from(direct.contains('\n'))] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 1_000), "{counts:?}");
+    }
+
+    /// The direct imports are the document's.
+    #[test]
+    fn imports_match_the_document() {
+        let mut seed = 0x0dd1_b1a5_e5e5_u64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let mut counts = [0usize; 2];
+        for _ in 0..2_000 {
+            let names: Vec<String> = (0..below(8))
+                .map(|_| ["A", "EventMap", "Größe", "漢字", "x"][below(5)].repeat(1 + below(6)))
+                .collect();
+            let type_only = below(2) == 0;
+            let keyword = if type_only { "import type " } else { "import " };
+            let direct = import(&names, "./types.js", type_only);
+            assert_eq!(
+                direct,
+                import_doc(&names, "./types.js", keyword),
+                "{names:?}"
+            );
+            counts[usize::from(direct.contains('\n'))] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 200), "{counts:?}");
     }
 
     /// The direct one-line return statements are the document's.

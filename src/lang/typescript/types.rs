@@ -86,6 +86,66 @@ impl<'a> TypeMap<'a> {
         }
     }
 
+    /// Appends the one-line text of [`TypeMap::ts`] of `id` when it is a plain
+    /// expression (names, keywords, literals, arrays, `T | null`, `Record<string, T>`),
+    /// straight from the IR without building it; `false` for other types (`out` then
+    /// holds part of it). Only for types whose text needs no decisions.
+    pub fn push_flat(&self, id: TypeId, out: &mut String) -> bool {
+        self.push_flat_inner(id, out, 0).is_some()
+    }
+
+    fn push_flat_inner(&self, id: TypeId, out: &mut String, depth: usize) -> Option<Flat> {
+        if let Some(name) = self.names.get(&id) {
+            out.push_str(name);
+            return Some(Flat::Plain);
+        }
+        if depth > 16 {
+            return None;
+        }
+        let keyword = |out: &mut String, k: &str, flat: Flat| {
+            out.push_str(k);
+            Some(flat)
+        };
+        match self.api.types.kind(id) {
+            TypeKind::Any | TypeKind::Object(_) => keyword(out, "unknown", Flat::Special),
+            TypeKind::Never => keyword(out, "never", Flat::Special),
+            TypeKind::Null | TypeKind::Literal(Literal::Null) => {
+                keyword(out, "null", Flat::Special)
+            }
+            TypeKind::Boolean => keyword(out, "boolean", Flat::Plain),
+            TypeKind::Integer(_) | TypeKind::Number(_) => keyword(out, "number", Flat::Plain),
+            TypeKind::String(_) => keyword(out, "string", Flat::Plain),
+            TypeKind::Literal(Literal::String(s)) => {
+                super::print::push_string_literal(out, s);
+                Some(Flat::Plain)
+            }
+            TypeKind::Literal(Literal::Integer(n) | Literal::Number(n)) => {
+                super::print::push_number_literal(out, n);
+                Some(Flat::Plain)
+            }
+            TypeKind::Literal(Literal::Boolean(b)) => {
+                keyword(out, if *b { "true" } else { "false" }, Flat::Plain)
+            }
+            // A union element is parenthesized.
+            TypeKind::Array(a) => match self.push_flat_inner(a.items, out, depth + 1)? {
+                Flat::Union => None,
+                _ => keyword(out, "[]", Flat::Plain),
+            },
+            // `null`, `never` and `unknown` change a union; unions are flattened.
+            TypeKind::Nullable(inner) => match self.push_flat_inner(*inner, out, depth + 1)? {
+                Flat::Plain => keyword(out, " | null", Flat::Union),
+                _ => None,
+            },
+            TypeKind::Map(m) if m.keys.is_none() && !self.reaches_alias(m.values, 0) => {
+                out.push_str("Record<string, ");
+                self.push_flat_inner(m.values, out, depth + 1)?;
+                keyword(out, ">", Flat::Plain)
+            }
+            TypeKind::Alias(target) => self.push_flat_inner(*target, out, depth + 1),
+            _ => None,
+        }
+    }
+
     /// Whether `id` refers to a type alias through anonymous types and aliases (not
     /// through objects or enums, which TypeScript resolves lazily). A `Record` of such a
     /// type could close a circle of type aliases, which TypeScript rejects.
@@ -127,58 +187,49 @@ impl<'a> TypeMap<'a> {
     /// Doc lines about `id` that its TypeScript type does not show: the string format,
     /// constraints of strings, numbers, arrays and maps (also of array items and map
     /// values), and whether a number must be an integer.
-    pub fn facts(&self, id: TypeId) -> Vec<String> {
-        let mut out = Vec::new();
-        self.facts_into(id, "", &mut out, 0);
-        out
+    pub fn facts(&self, id: TypeId, out: &mut DocLines) {
+        let mut prefix = String::new();
+        self.facts_into(id, &mut prefix, out, 0);
     }
 
-    fn facts_into(&self, id: TypeId, prefix: &str, out: &mut Vec<String>, depth: usize) {
+    fn facts_into(&self, id: TypeId, prefix: &mut String, out: &mut DocLines, depth: usize) {
         if depth > 3 || (depth > 0 && self.names.contains_key(&id)) {
             // Named types are documented where they are declared.
             return;
         }
         match self.api.types.kind(id) {
             TypeKind::String(s) => string_facts(s, prefix, out),
-            TypeKind::Integer(n) => {
-                let mut parts = vec!["integer".to_string()];
-                parts.extend(number_constraints(n));
-                out.push(format!("{prefix}Constraints: {}", parts.join(", ")));
-            }
+            TypeKind::Integer(n) => constraints(out, prefix, |parts| {
+                parts.push(format_args!("integer"));
+                number_constraints(n, parts);
+            }),
             TypeKind::Number(n) if !n.is_empty() => {
-                out.push(format!(
-                    "{prefix}Constraints: {}",
-                    number_constraints(n).join(", ")
-                ));
+                constraints(out, prefix, |parts| number_constraints(n, parts))
             }
             TypeKind::Array(a) => {
-                let mut parts = Vec::new();
-                if let Some(n) = a.min_items {
-                    parts.push(format!("minItems {n}"));
-                }
-                if let Some(n) = a.max_items {
-                    parts.push(format!("maxItems {n}"));
-                }
-                if a.unique {
-                    parts.push("uniqueItems".to_string());
-                }
-                if !parts.is_empty() {
-                    out.push(format!("{prefix}Constraints: {}", parts.join(", ")));
-                }
-                self.facts_into(a.items, &format!("{prefix}Items: "), out, depth + 1);
+                constraints(out, prefix, |parts| {
+                    if let Some(n) = a.min_items {
+                        parts.push(format_args!("minItems {n}"));
+                    }
+                    if let Some(n) = a.max_items {
+                        parts.push(format_args!("maxItems {n}"));
+                    }
+                    if a.unique {
+                        parts.push(format_args!("uniqueItems"));
+                    }
+                });
+                self.nested_facts(a.items, "Items: ", prefix, out, depth);
             }
             TypeKind::Map(m) => {
-                let mut parts = Vec::new();
-                if let Some(n) = m.min_properties {
-                    parts.push(format!("minProperties {n}"));
-                }
-                if let Some(n) = m.max_properties {
-                    parts.push(format!("maxProperties {n}"));
-                }
-                if !parts.is_empty() {
-                    out.push(format!("{prefix}Constraints: {}", parts.join(", ")));
-                }
-                self.facts_into(m.values, &format!("{prefix}Values: "), out, depth + 1);
+                constraints(out, prefix, |parts| {
+                    if let Some(n) = m.min_properties {
+                        parts.push(format_args!("minProperties {n}"));
+                    }
+                    if let Some(n) = m.max_properties {
+                        parts.push(format_args!("maxProperties {n}"));
+                    }
+                });
+                self.nested_facts(m.values, "Values: ", prefix, out, depth);
             }
             TypeKind::Nullable(inner) => self.facts_into(*inner, prefix, out, depth + 1),
             // A named alias of an anonymous type is documented with that type's facts.
@@ -187,12 +238,43 @@ impl<'a> TypeMap<'a> {
             }
             TypeKind::Union(u) if depth == 0 => {
                 if let Some(d) = &u.discriminator {
-                    out.push(format!("{prefix}Discriminated by `{}`.", d.property));
+                    out.push_with(|t| {
+                        t.push_str(prefix);
+                        t.push_str("Discriminated by `");
+                        t.push_str(&d.property);
+                        t.push_str("`.");
+                        true
+                    });
                 }
             }
             _ => {}
         }
     }
+
+    /// The facts of array items or map values, each line led by `label`.
+    fn nested_facts(
+        &self,
+        id: TypeId,
+        label: &str,
+        prefix: &mut String,
+        out: &mut DocLines,
+        depth: usize,
+    ) {
+        let len = prefix.len();
+        prefix.push_str(label);
+        self.facts_into(id, prefix, out, depth + 1);
+        prefix.truncate(len);
+    }
+}
+
+/// What [`TypeMap::push_flat`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flat {
+    Plain,
+    /// `null`, `never` or `unknown`.
+    Special,
+    /// `T | null`.
+    Union,
 }
 
 fn literal(lit: &Literal) -> TsType {
@@ -224,7 +306,7 @@ fn collect_refs(t: &TsType, out: &mut BTreeSet<String>) {
 }
 
 /// What a format means for the string's content.
-fn format_note(format: &StringFormat) -> Option<String> {
+fn format_note(format: &StringFormat) -> Option<&str> {
     let note = match format {
         StringFormat::None => return None,
         StringFormat::DateTime => "date-time (ISO 8601, e.g. 2024-01-31T12:00:00Z)",
@@ -236,35 +318,65 @@ fn format_note(format: &StringFormat) -> Option<String> {
         StringFormat::Decimal => "decimal (a decimal number as a string, e.g. \"12.50\")",
         StringFormat::Email => "email",
         StringFormat::Uri => "uri",
-        StringFormat::Other(other) => return Some(other.clone()),
+        StringFormat::Other(other) => other,
     };
-    Some(note.to_string())
+    Some(note)
 }
 
-fn string_facts(s: &StringType, prefix: &str, out: &mut Vec<String>) {
+fn string_facts(s: &StringType, prefix: &str, out: &mut DocLines) {
     if let Some(note) = format_note(&s.format) {
-        out.push(format!("{prefix}Format: {note}"));
+        out.push_with(|t| {
+            t.push_str(prefix);
+            t.push_str("Format: ");
+            t.push_str(note);
+            true
+        });
     }
-    let mut parts = Vec::new();
-    if let Some(n) = s.min_length {
-        parts.push(format!("minLength {n}"));
-    }
-    if let Some(n) = s.max_length {
-        parts.push(format!("maxLength {n}"));
-    }
-    if let Some(p) = &s.pattern {
-        parts.push(format!("pattern `{p}`"));
-    }
-    if !parts.is_empty() {
-        out.push(format!("{prefix}Constraints: {}", parts.join(", ")));
+    constraints(out, prefix, |parts| {
+        if let Some(n) = s.min_length {
+            parts.push(format_args!("minLength {n}"));
+        }
+        if let Some(n) = s.max_length {
+            parts.push(format_args!("maxLength {n}"));
+        }
+        if let Some(p) = &s.pattern {
+            parts.push(format_args!("pattern `{p}`"));
+        }
+    });
+}
+
+/// Comma-separated parts of one line.
+struct Parts<'a> {
+    text: &'a mut String,
+    count: usize,
+}
+
+impl Parts<'_> {
+    fn push(&mut self, part: std::fmt::Arguments<'_>) {
+        use std::fmt::Write;
+        if self.count > 0 {
+            self.text.push_str(", ");
+        }
+        self.count += 1;
+        self.text.write_fmt(part).expect("writing to a String");
     }
 }
 
-fn number_constraints(n: &NumberConstraints) -> Vec<String> {
-    let mut parts = Vec::new();
+/// A `{prefix}Constraints: a, b` line of the parts `write` gives, none without parts.
+fn constraints(out: &mut DocLines, prefix: &str, write: impl FnOnce(&mut Parts<'_>)) {
+    out.push_with(|t| {
+        t.push_str(prefix);
+        t.push_str("Constraints: ");
+        let mut parts = Parts { text: t, count: 0 };
+        write(&mut parts);
+        parts.count > 0
+    });
+}
+
+fn number_constraints(n: &NumberConstraints, parts: &mut Parts<'_>) {
     let mut push = |label: &str, v: &Option<String>| {
         if let Some(v) = v {
-            parts.push(format!("{label} {v}"));
+            parts.push(format_args!("{label} {v}"));
         }
     };
     push("minimum", &n.minimum);
@@ -272,70 +384,289 @@ fn number_constraints(n: &NumberConstraints) -> Vec<String> {
     push("maximum", &n.maximum);
     push("exclusiveMaximum", &n.exclusive_maximum);
     push("multipleOf", &n.multiple_of);
-    parts
 }
 
-/// The doc-comment lines of a type or field: title, description, facts, examples,
-/// default, deprecation. Raw text: the JSDoc filter escapes it.
-pub fn doc_lines(
-    docs: &Docs,
-    facts: Vec<String>,
-    default: Option<&str>,
-    extra: &[String],
-) -> Vec<String> {
-    // Paragraphs (prose, notes, tags) go straight into one vector, an empty line before
-    // every paragraph but the first: this runs for every interface member.
-    let mut out: Vec<String> = Vec::new();
-    if let Some(t) = docs.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        out.push(t.trim().to_string());
+/// The lines of one doc comment (raw schema text, split at every line terminator
+/// JavaScript knows; the JSDoc writer escapes it), kept in one text that is reused from
+/// member to member: no allocation per line or per member.
+#[derive(Debug, Default)]
+pub struct DocLines {
+    text: String,
+    /// Each line's range in `text` (line terminators are left out).
+    lines: Vec<std::ops::Range<usize>>,
+}
+
+impl DocLines {
+    /// Doc lines of `lines`, each split at line terminators.
+    pub fn of<S: AsRef<str>>(lines: &[S]) -> DocLines {
+        let mut out = DocLines::default();
+        for l in lines {
+            out.push(l.as_ref());
+        }
+        out
     }
-    if let Some(d) = docs.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        if !out.is_empty() {
-            out.push(String::new());
-        }
-        push_lines(&mut out, d.trim());
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.lines.clear();
     }
-    if !extra.is_empty() || !facts.is_empty() {
-        if !out.is_empty() {
-            out.push(String::new());
-        }
-        out.extend_from_slice(extra);
-        out.extend(facts);
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
     }
-    if !docs.examples.is_empty() || default.is_some() || docs.deprecated {
-        if !out.is_empty() {
-            out.push(String::new());
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn line(&self, i: usize) -> &str {
+        &self.text[self.lines[i].clone()]
+    }
+
+    /// Appends `s`, a line per line of it.
+    pub fn push(&mut self, s: &str) {
+        self.push_with(|t| {
+            t.push_str(s);
+            true
+        });
+    }
+
+    /// Appends the text `write` appends to the given text (a line per line of it), when
+    /// it returns `true`.
+    pub fn push_with(&mut self, write: impl FnOnce(&mut String) -> bool) {
+        let start = self.text.len();
+        if !write(&mut self.text) {
+            self.text.truncate(start);
+            return;
         }
-        for example in &docs.examples {
-            out.push(format!("@example {example}"));
-        }
-        if let Some(d) = default {
-            out.push(format!("@default {d}"));
-        }
-        if docs.deprecated {
-            out.push("@deprecated".to_string());
+        self.split_from(start);
+    }
+
+    /// Removes the last line.
+    fn pop(&mut self) {
+        if let Some(last) = self.lines.pop() {
+            self.text.truncate(last.start);
         }
     }
-    out
+
+    /// Records the lines of `text[start..]`: split at `\n`, `\r`, U+2028 and U+2029, a
+    /// CRLF being one terminator.
+    fn split_from(&mut self, start: usize) {
+        let bytes = self.text.as_bytes();
+        let mut line_start = start;
+        let mut from = start;
+        // `\n`, `\r`, and the lead byte of U+2028 and U+2029 (E2 80 A8 / E2 80 A9).
+        while let Some(found) = memchr::memchr3(b'\n', b'\r', 0xe2, &bytes[from..]) {
+            let i = from + found;
+            let terminator = match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+                b'\n' | b'\r' => 1,
+                _ if bytes.get(i + 1) == Some(&0x80)
+                    && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) =>
+                {
+                    3
+                }
+                _ => 0,
+            };
+            if terminator == 0 {
+                from = i + 1;
+            } else {
+                self.lines.push(line_start..i);
+                from = i + terminator;
+                line_start = from;
+            }
+        }
+        self.lines.push(line_start..bytes.len());
+    }
+
+    /// The doc comment of a type or field: title, description, `notes` (lines `notes`
+    /// pushes: extra notes, facts), examples, default, deprecation.
+    pub fn fill(&mut self, docs: &Docs, notes: impl FnOnce(&mut DocLines), default: Option<&str>) {
+        self.fill_parts(
+            docs.title.as_deref(),
+            docs.description.as_deref(),
+            &docs.examples,
+            docs.deprecated,
+            notes,
+            default,
+        );
+    }
+
+    /// [`DocLines::fill`] of the parts of [`Docs`].
+    pub fn fill_parts(
+        &mut self,
+        title: Option<&str>,
+        description: Option<&str>,
+        examples: &[String],
+        deprecated: bool,
+        notes: impl FnOnce(&mut DocLines),
+        default: Option<&str>,
+    ) {
+        // Paragraphs (prose, notes, tags), an empty line before every paragraph but the
+        // first: this runs for every interface member.
+        self.clear();
+        if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
+            self.push(t);
+        }
+        if let Some(d) = description.map(str::trim).filter(|d| !d.is_empty()) {
+            if !self.is_empty() {
+                self.push("");
+            }
+            self.push(d);
+        }
+        let separated = !self.is_empty();
+        if separated {
+            self.push("");
+        }
+        let before = self.len();
+        notes(self);
+        if separated && self.len() == before {
+            self.pop();
+        }
+        if !examples.is_empty() || default.is_some() || deprecated {
+            if !self.is_empty() {
+                self.push("");
+            }
+            for example in examples {
+                self.push_with(|t| {
+                    t.push_str("@example ");
+                    t.push_str(example);
+                    true
+                });
+            }
+            if let Some(d) = default {
+                self.push_with(|t| {
+                    t.push_str("@default ");
+                    t.push_str(d);
+                    true
+                });
+            }
+            if deprecated {
+                self.push("@deprecated");
+            }
+        }
+    }
 }
 
 /// Splits text at every line terminator JavaScript knows.
 pub fn split_lines(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    push_lines(&mut out, s);
-    out
+    let lines = DocLines::of(&[s]);
+    (0..lines.len())
+        .map(|i| lines.line(i).to_string())
+        .collect()
 }
 
-/// [`split_lines`], appending to `out`; copies the text only when it holds a CRLF.
-fn push_lines(out: &mut Vec<String>, s: &str) {
-    let terminators = ['\n', '\r', '\u{2028}', '\u{2029}'];
-    if s.contains("\r\n") {
-        out.extend(
-            s.replace("\r\n", "\n")
-                .split(terminators)
-                .map(str::to_string),
-        );
-    } else {
-        out.extend(s.split(terminators).map(str::to_string));
+/// The doc-comment lines of a method or class: title, description, one note.
+pub fn doc_lines(docs: &Docs, note: &str) -> Vec<String> {
+    let mut lines = DocLines::default();
+    lines.fill(docs, |d| d.push(note), None);
+    (0..lines.len())
+        .map(|i| lines.line(i).to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{ArrayType, MapType, StringType, TupleType, TypeEntry, TypeName, UnionType};
+
+    /// The direct one-line types are those of the type expressions, on random types.
+    #[test]
+    fn flat_types_match_the_expressions() {
+        let mut seed = 0x7f4a_7c15_9e37_79b9u64;
+        let mut below = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let mut api = Api {
+            title: String::new(),
+            version: String::new(),
+            description: None,
+            source_format: String::new(),
+            servers: Default::default(),
+            methods: Vec::new(),
+            events: Vec::new(),
+            types: Default::default(),
+        };
+        let mut names = FxHashMap::default();
+        for i in 0..3_000 {
+            let any = |below: &mut dyn FnMut(u64) -> usize| TypeId(below(i.max(1) as u64));
+            let kind = match if i < 10 { below(8) } else { below(17) } {
+                0 => TypeKind::Any,
+                1 => TypeKind::Never,
+                2 => TypeKind::Null,
+                3 => TypeKind::Boolean,
+                4 => TypeKind::Integer(Default::default()),
+                5 => TypeKind::String(StringType::plain(crate::ir::StringFormat::None)),
+                6 => TypeKind::Literal(match below(5) {
+                    0 => Literal::String("it's \"x\"".into()),
+                    1 => Literal::Integer("-12".into()),
+                    2 => Literal::Number("1.50E+3".into()),
+                    3 => Literal::Boolean(true),
+                    _ => Literal::Null,
+                }),
+                7 => TypeKind::Object(crate::ir::ObjectType {
+                    fields: Vec::new(),
+                    additional: crate::ir::AdditionalProperties::Allowed,
+                }),
+                8 | 9 => TypeKind::Array(ArrayType {
+                    items: any(&mut below),
+                    unique: false,
+                    min_items: None,
+                    max_items: None,
+                }),
+                10 | 11 => TypeKind::Nullable(any(&mut below)),
+                12 | 13 => TypeKind::Map(MapType {
+                    keys: (below(4) == 0).then(|| any(&mut below)),
+                    values: any(&mut below),
+                    min_properties: None,
+                    max_properties: None,
+                }),
+                14 => TypeKind::Alias(any(&mut below)),
+                15 => TypeKind::Union(UnionType {
+                    variants: vec![any(&mut below), any(&mut below)],
+                    discriminator: None,
+                }),
+                _ => TypeKind::Tuple(TupleType {
+                    items: vec![any(&mut below)],
+                    rest: None,
+                }),
+            };
+            let name = (below(5) == 0).then(|| format!("T{i}"));
+            if let Some(n) = &name {
+                names.insert(TypeId(i), n.clone());
+            }
+            api.types.types.push(TypeEntry {
+                name: name.map(|n| TypeName {
+                    name: n.clone(),
+                    source: n,
+                    priority: crate::ir::NamePriority::Definition,
+                }),
+                kind,
+                docs: Docs::default(),
+                pointer: String::new(),
+            });
+        }
+        let map = TypeMap {
+            api: &api,
+            names: &names,
+        };
+        let mut direct_count = 0;
+        for i in 0..api.types.types.len() {
+            let id = TypeId(i);
+            let mut direct = String::new();
+            if map.push_flat(id, &mut direct) {
+                let mut expected = String::new();
+                assert!(super::super::print::write_flat_simple(
+                    &map.ts(id),
+                    &mut expected
+                ));
+                assert_eq!(direct, expected, "{:?}", api.types.kind(id));
+                direct_count += 1;
+            }
+        }
+        assert!(direct_count > 1_000, "{direct_count}");
     }
 }
