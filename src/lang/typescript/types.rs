@@ -645,7 +645,7 @@ mod tests {
                     priority: crate::ir::NamePriority::Definition,
                 }),
                 kind,
-                docs: Docs::default(),
+                docs: Docs::default().into(),
                 pointer: String::new(),
             });
         }
