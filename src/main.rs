@@ -76,6 +76,16 @@ fn main() -> std::process::ExitCode {
     // reuses the kept pages for the next run, so keep them.
     // SAFETY: sets a process-wide option before any other thread exists.
     unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // No transparent huge pages: mimalloc asks for them on its arenas (already mapped
+    // when main starts, hence the process-wide switch), and a 2 MiB page is faulted in
+    // whole where a few KiB of it are used. At N=5000 methods peak memory is 129 instead
+    // of 157 MB, for about 6% more CPU in page faults (README "Performance").
+    // SAFETY: a prctl with plain integer arguments; it only changes how later page faults
+    // of this process are served.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    };
     rpcforge::cli::main()
 }
 
