@@ -9,13 +9,110 @@
 /// each key's JSON text (with its quotes) and its value's text; and the position after
 /// the closing brace. `None` where the object's punctuation is not as JSON has it.
 pub(crate) fn object_members(text: &str) -> Option<(Vec<(&str, &str)>, usize)> {
+    let bytes = text.as_bytes();
+    let open = skip_ws(bytes, 0);
+    if *bytes.get(open)? != b'{' {
+        return None;
+    }
+    let first = skip_ws(bytes, open + 1);
     let mut members = Vec::new();
-    let end = for_each_member(text, |key, value_text| {
-        let end = value_end(value_text.as_bytes(), 0)?;
-        members.push((key, &value_text[..end]));
-        Some(end)
-    })?;
-    Some((members, end))
+    let Some(split) = split_point(bytes, first) else {
+        return match members_from(text, first, None, &mut members)? {
+            MembersEnd::Closed(end) => Some((members, end)),
+            MembersEnd::AtStop => unreachable!("no stop was given"),
+        };
+    };
+    // Large and pretty-printed (the `$defs` of a big document): the second half is scanned
+    // on another thread from a guessed member boundary. The guess is only used when the
+    // scan of the first half arrives exactly there; otherwise that scan simply goes on.
+    std::thread::scope(|s| {
+        let second = s.spawn(|| {
+            let mut rest = Vec::new();
+            let end = members_from(text, split, None, &mut rest);
+            (rest, end)
+        });
+        match members_from(text, first, Some(split), &mut members)? {
+            MembersEnd::Closed(end) => Some((members, end)),
+            MembersEnd::AtStop => {
+                let (rest, end) = second
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                members.extend(rest);
+                match end? {
+                    MembersEnd::Closed(end) => Some((members, end)),
+                    MembersEnd::AtStop => unreachable!("no stop was given"),
+                }
+            }
+        }
+    })
+}
+
+/// Objects smaller than this are scanned on one thread.
+const SPLIT_MIN_LEN: usize = 1 << 20;
+
+/// A likely member boundary near the middle of the object whose first member starts at
+/// `first`: a key at the first member's indentation, right after a comma and a line break
+/// (`},\n    "Name": {`). `None` for small or one-line objects.
+fn split_point(bytes: &[u8], first: usize) -> Option<usize> {
+    if bytes.len() < SPLIT_MIN_LEN || bytes.get(first) != Some(&b'"') {
+        return None;
+    }
+    let line_start = bytes[..first].iter().rposition(|&b| b == b'\n')? + 1;
+    let indent = &bytes[line_start..first];
+    if !indent.iter().all(|&b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    let mut pattern = b",\n".to_vec();
+    pattern.extend_from_slice(indent);
+    pattern.push(b'"');
+    let from = bytes.len() / 2;
+    let at = memchr::memmem::find(&bytes[from..], &pattern)?;
+    // The key must be at exactly that indentation, not deeper.
+    Some(from + at + pattern.len() - 1)
+}
+
+enum MembersEnd {
+    /// The position after the closing brace.
+    Closed(usize),
+    /// The next member starts at the stop position.
+    AtStop,
+}
+
+/// The members from `pos` (a key, or the closing brace of an empty object) on, as
+/// [`for_each_member`] reads them, into `out`; stops where a member starts at `stop`.
+fn members_from<'a>(
+    text: &'a str,
+    mut pos: usize,
+    stop: Option<usize>,
+    out: &mut Vec<(&'a str, &'a str)>,
+) -> Option<MembersEnd> {
+    let bytes = text.as_bytes();
+    if *bytes.get(pos)? == b'}' && out.is_empty() && stop.is_none() {
+        return Some(MembersEnd::Closed(pos + 1));
+    }
+    loop {
+        if Some(pos) == stop {
+            return Some(MembersEnd::AtStop);
+        }
+        if *bytes.get(pos)? != b'"' {
+            return None;
+        }
+        let key_end = string_end(bytes, pos)?;
+        let key = &text[pos..key_end];
+        pos = skip_ws(bytes, key_end);
+        if *bytes.get(pos)? != b':' {
+            return None;
+        }
+        let value_start = skip_ws(bytes, pos + 1);
+        let value_end = value_end(bytes, value_start)?;
+        out.push((key, &text[value_start..value_end]));
+        pos = skip_ws(bytes, value_end);
+        match *bytes.get(pos)? {
+            b',' => pos = skip_ws(bytes, pos + 1),
+            b'}' => return Some(MembersEnd::Closed(pos + 1)),
+            _ => return None,
+        }
+    }
 }
 
 /// Walks the members of the JSON object that `text` starts with (after optional
@@ -238,6 +335,71 @@ mod tests {
         }
         assert_eq!(string_end(b"\"abc", 0), None);
         assert_eq!(string_end(b"\"ab\\", 0), None);
+    }
+
+    /// The members as the one-thread walk reads them.
+    fn members_one_by_one(text: &str) -> Option<(Vec<(&str, &str)>, usize)> {
+        let mut members = Vec::new();
+        let end = for_each_member(text, |key, value_text| {
+            let end = value_end(value_text.as_bytes(), 0)?;
+            members.push((key, &value_text[..end]));
+            Some(end)
+        })?;
+        Some((members, end))
+    }
+
+    /// A pretty-printed object of `n` members (over the size split in two halves), each
+    /// member's value made by `value`.
+    fn big_object(n: usize, value: impl Fn(usize) -> String) -> String {
+        let members: Vec<String> = (0..n)
+            .map(|i| format!("    \"M{i}\": {}", value(i)))
+            .collect();
+        format!("{{\n{}\n}}", members.join(",\n"))
+    }
+
+    #[test]
+    fn large_objects_split_in_two_read_as_one_by_one() {
+        let nested = |i: usize| {
+            format!(
+                "{{\n        \"type\": \"object\",\n        \"description\": \"{}\",\n        \
+                 \"properties\": {{\"a\": [1, {{\"b\": \"}}\"}}]}}\n    }}",
+                "x".repeat(i % 97)
+            )
+        };
+        let pretty = big_object(12_000, nested);
+        assert!(pretty.len() > SPLIT_MIN_LEN);
+        assert!(split_point(pretty.as_bytes(), skip_ws(pretty.as_bytes(), 1)).is_some());
+        // Followed by more of the document, as `$defs` is.
+        for text in [pretty.clone(), format!("{pretty},\n  \"events\": []\n}}")] {
+            let (members, end) = object_members(&text).unwrap();
+            assert_eq!((members.clone(), end), members_one_by_one(&text).unwrap());
+            assert_eq!(members.len(), 12_000);
+        }
+        // A guessed boundary inside a member (a nested object written at the outer
+        // indentation): the first half's scan passes it by and reads on by itself.
+        let odd = big_object(2_000, |i| {
+            if i == 1_000 {
+                // Long enough that the middle of the text falls inside it, before `y`.
+                format!(
+                    "{{\n    \"x\": \"{}\",\n    \"y\": 2}}",
+                    "p".repeat(3 << 20)
+                )
+            } else {
+                format!("{i}")
+            }
+        });
+        let inner = odd.find("\"y\": 2").unwrap();
+        let first = skip_ws(odd.as_bytes(), 1);
+        assert_eq!(split_point(odd.as_bytes(), first), Some(inner));
+        assert_eq!(object_members(&odd), members_one_by_one(&odd));
+        // A missing comma between members in either half is refused as one by one
+        // refuses it.
+        for at in [pretty.len() / 4, pretty.len() * 3 / 4] {
+            let comma = at + pretty[at..].find(",\n    \"M").unwrap();
+            let broken = format!("{}{}", &pretty[..comma], &pretty[comma + 1..]);
+            assert_eq!(object_members(&broken), None);
+            assert_eq!(members_one_by_one(&broken), None);
+        }
     }
 
     #[test]
