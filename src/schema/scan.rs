@@ -15,12 +15,13 @@ pub(crate) fn object_members(text: &str) -> Option<(Vec<(&str, &str)>, usize)> {
         return None;
     }
     let first = skip_ws(bytes, open + 1);
+    if *bytes.get(first)? == b'}' {
+        return Some((Vec::new(), first + 1));
+    }
     let mut members = Vec::new();
     let Some(split) = split_point(bytes, first) else {
-        return match members_from(text, first, None, &mut members)? {
-            MembersEnd::Closed(end) => Some((members, end)),
-            MembersEnd::AtStop => unreachable!("no stop was given"),
-        };
+        let end = walk_members(text, first, None, collect(&mut members))?;
+        return Some((members, end.closed()));
     };
     // Large and pretty-printed (the `$defs` of a big document): the second half is scanned
     // on another thread from a guessed member boundary. The guess is only used when the
@@ -28,23 +29,31 @@ pub(crate) fn object_members(text: &str) -> Option<(Vec<(&str, &str)>, usize)> {
     std::thread::scope(|s| {
         let second = s.spawn(|| {
             let mut rest = Vec::new();
-            let end = members_from(text, split, None, &mut rest);
+            let end = walk_members(text, split, None, collect(&mut rest));
             (rest, end)
         });
-        match members_from(text, first, Some(split), &mut members)? {
+        match walk_members(text, first, Some(split), collect(&mut members))? {
             MembersEnd::Closed(end) => Some((members, end)),
             MembersEnd::AtStop => {
                 let (rest, end) = second
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 members.extend(rest);
-                match end? {
-                    MembersEnd::Closed(end) => Some((members, end)),
-                    MembersEnd::AtStop => unreachable!("no stop was given"),
-                }
+                Some((members, end?.closed()))
             }
         }
     })
+}
+
+/// A member callback of [`walk_members`] that collects each key and value text.
+fn collect<'a, 'v>(
+    out: &'v mut Vec<(&'a str, &'a str)>,
+) -> impl FnMut(&'a str, &'a str) -> Option<usize> + 'v {
+    |key, value_text| {
+        let end = value_end(value_text.as_bytes(), 0)?;
+        out.push((key, &value_text[..end]));
+        Some(end)
+    }
 }
 
 /// Objects smaller than this are scanned on one thread.
@@ -78,18 +87,24 @@ enum MembersEnd {
     AtStop,
 }
 
-/// The members from `pos` (a key, or the closing brace of an empty object) on, as
-/// [`for_each_member`] reads them, into `out`; stops where a member starts at `stop`.
-fn members_from<'a>(
+impl MembersEnd {
+    fn closed(self) -> usize {
+        match self {
+            MembersEnd::Closed(end) => end,
+            MembersEnd::AtStop => unreachable!("only a walk given a stop ends at it"),
+        }
+    }
+}
+
+/// The members from `pos` (a key) on, as [`for_each_member`] walks them; stops before a
+/// member that starts at `stop`.
+fn walk_members<'a>(
     text: &'a str,
     mut pos: usize,
     stop: Option<usize>,
-    out: &mut Vec<(&'a str, &'a str)>,
+    mut member: impl FnMut(&'a str, &'a str) -> Option<usize>,
 ) -> Option<MembersEnd> {
     let bytes = text.as_bytes();
-    if *bytes.get(pos)? == b'}' && out.is_empty() && stop.is_none() {
-        return Some(MembersEnd::Closed(pos + 1));
-    }
     loop {
         if Some(pos) == stop {
             return Some(MembersEnd::AtStop);
@@ -104,8 +119,7 @@ fn members_from<'a>(
             return None;
         }
         let value_start = skip_ws(bytes, pos + 1);
-        let value_end = value_end(bytes, value_start)?;
-        out.push((key, &text[value_start..value_end]));
+        let value_end = value_start + member(key, &text[value_start..])?;
         pos = skip_ws(bytes, value_end);
         match *bytes.get(pos)? {
             b',' => pos = skip_ws(bytes, pos + 1),
@@ -122,7 +136,7 @@ fn members_from<'a>(
 /// not as JSON has it.
 pub(crate) fn for_each_member<'a>(
     text: &'a str,
-    mut member: impl FnMut(&'a str, &'a str) -> Option<usize>,
+    member: impl FnMut(&'a str, &'a str) -> Option<usize>,
 ) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut pos = skip_ws(bytes, 0);
@@ -133,25 +147,7 @@ pub(crate) fn for_each_member<'a>(
     if *bytes.get(pos)? == b'}' {
         return Some(pos + 1);
     }
-    loop {
-        if *bytes.get(pos)? != b'"' {
-            return None;
-        }
-        let key_end = string_end(bytes, pos)?;
-        let key = &text[pos..key_end];
-        pos = skip_ws(bytes, key_end);
-        if *bytes.get(pos)? != b':' {
-            return None;
-        }
-        let value_start = skip_ws(bytes, pos + 1);
-        let value_end = value_start + member(key, &text[value_start..])?;
-        pos = skip_ws(bytes, value_end);
-        match *bytes.get(pos)? {
-            b',' => pos = skip_ws(bytes, pos + 1),
-            b'}' => return Some(pos + 1),
-            _ => return None,
-        }
-    }
+    Some(walk_members(text, pos, None, member)?.closed())
 }
 
 /// The length of the value that `text` starts with (see [`for_each_member`]).
