@@ -221,13 +221,7 @@ mod tests {
     /// trailing blanks, lengths around the print width) give the reference's comment.
     #[test]
     fn comments_match_the_reference() {
-        let mut seed = 0x51_7cc1_b727_220au64;
-        let mut below = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut below = crate::lang::typescript::fuzz::below_from(0x51_7cc1_b727_220au64);
         let pieces = [
             "word",
             " ",

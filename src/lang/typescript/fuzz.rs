@@ -8,6 +8,12 @@ use super::print::{self, TsType, Value};
 /// A small deterministic generator (xorshift).
 struct Rng(u64);
 
+/// `below(n)`: numbers in `0..n` from the same generator, for the randomized tests.
+pub(super) fn below_from(seed: u64) -> impl FnMut(u64) -> usize {
+    let mut rng = Rng(seed);
+    move |n| (rng.next() % n) as usize
+}
+
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;

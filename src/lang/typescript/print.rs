@@ -1048,13 +1048,7 @@ mod tests {
     /// The direct one-line property signatures are the document's.
     #[test]
     fn flat_property_signatures_match_the_document() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut below = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut below = crate::lang::typescript::fuzz::below_from(0x2545_f491_4f6c_dd1du64);
         fn leaf(k: usize, len: usize) -> TsType {
             let word = "abcdefghijklmnopqrstuvwxyz"[..1 + len % 26].to_string();
             match k {
@@ -1111,13 +1105,7 @@ mod tests {
     /// The direct method heads (on one line, or one parameter a line) are the document's.
     #[test]
     fn method_heads_match_the_document() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut below = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut below = crate::lang::typescript::fuzz::below_from(0x1234_5678_9abc_def1u64);
         let leaf = |k: usize, len: usize| -> TsType {
             let word = "abcdefghijklmnopqrstuvwxyz"[..1 + len % 26].to_string();
             match k {
@@ -1170,13 +1158,7 @@ mod tests {
     /// The direct imports are the document's.
     #[test]
     fn imports_match_the_document() {
-        let mut seed = 0x0dd1_b1a5_e5e5_u64;
-        let mut below = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut below = crate::lang::typescript::fuzz::below_from(0x0dd1_b1a5_e5e5_u64);
         let mut counts = [0usize; 2];
         for _ in 0..2_000 {
             let names: Vec<String> = (0..below(8))
@@ -1198,13 +1180,7 @@ mod tests {
     /// The direct one-line return statements are the document's.
     #[test]
     fn flat_return_calls_match_the_document() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut below = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut below = crate::lang::typescript::fuzz::below_from(0x9e37_79b9_7f4a_7c15u64);
         let words = [
             "params",
             "options",

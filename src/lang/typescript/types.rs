@@ -573,13 +573,7 @@ mod tests {
     /// The direct one-line types are those of the type expressions, on random types.
     #[test]
     fn flat_types_match_the_expressions() {
-        let mut seed = 0x7f4a_7c15_9e37_79b9u64;
-        let mut below = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut below = crate::lang::typescript::fuzz::below_from(0x7f4a_7c15_9e37_79b9u64);
         let mut api = Api {
             title: String::new(),
             version: String::new(),
