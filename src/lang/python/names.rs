@@ -6,6 +6,7 @@
 //! underscore (pydantic treats `_x` fields as private), and moved off keywords and names that
 //! would shadow something the generated code relies on.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashSet;
@@ -181,8 +182,11 @@ pub fn is_keyword(s: &str) -> bool {
     SET.contains(s)
 }
 
-fn is_field_reserved(s: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| name_set(FIELD_RESERVED));
+/// Whether a field must not be named `s`: a keyword or a reserved name (one set: this is
+/// asked once per field).
+fn is_field_taken(s: &str) -> bool {
+    static SET: LazyLock<FxHashSet<&str>> =
+        LazyLock::new(|| KEYWORDS.iter().chain(FIELD_RESERVED).copied().collect());
     SET.contains(s)
 }
 
@@ -290,11 +294,16 @@ fn is_plain_snake(s: &str) -> bool {
         && !b.windows(2).any(|w| w == b"__")
 }
 
-/// The Python name of an object field (before de-duplication).
-pub fn field_name(wire: &str) -> String {
-    let mut name = snake_ident(wire, "field", "field");
-    if is_keyword(&name) || is_field_reserved(&name) {
-        name.push('_');
+/// The Python name of an object field (before de-duplication): borrowed when it is the
+/// wire name (most are), which saves an allocation per field.
+pub fn field_name(wire: &str) -> Cow<'_, str> {
+    let mut name = if is_plain_snake(wire) {
+        Cow::Borrowed(wire)
+    } else {
+        Cow::Owned(snake_ident(wire, "field", "field"))
+    };
+    if is_field_taken(&name) {
+        name.to_mut().push('_');
     }
     name
 }
