@@ -226,6 +226,13 @@ fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut Fx
 /// Paragraphs of a docstring: the title (when it says more than the name), the
 /// description, examples, and a deprecation note.
 fn doc_text(docs: &Docs, title: Option<&str>, names: &[&str], extra: &[String]) -> String {
+    // Most fields have a description at most: no parts to gather and join.
+    if title.is_none() && extra.is_empty() && docs.examples.is_empty() && !docs.deprecated {
+        return match &docs.description {
+            Some(d) if !d.trim().is_empty() => d.clone(),
+            _ => String::new(),
+        };
+    }
     let mut parts = Vec::new();
     if let Some(t) = title {
         let squashed = |s: &str| {
