@@ -446,7 +446,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 return None;
             }
             if f.required {
-                out.push(Param::typed(py.clone(), ty));
+                out.push(Param::typed(py.to_string(), ty));
                 continue;
             }
             // A `null` default lets the caller pass None; without a default, leaving the
@@ -455,7 +455,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             if null_default && !accepts_none(&ty) {
                 ty = Expr::or(vec![ty, Expr::atom("None")]);
             }
-            out.push(Param::with_default(py.clone(), ty, Expr::atom("...")));
+            out.push(Param::with_default(py.to_string(), ty, Expr::atom("...")));
         }
         for (module, names) in imp.from {
             for n in names {

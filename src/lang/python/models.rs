@@ -7,6 +7,7 @@
 //! pass through a class become `TypeAliasType("Name", "...")`, evaluated lazily.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use askama::Template;
@@ -225,6 +226,13 @@ fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut Fx
 /// Paragraphs of a docstring: the title (when it says more than the name), the
 /// description, examples, and a deprecation note.
 fn doc_text(docs: &Docs, title: Option<&str>, names: &[&str], extra: &[String]) -> String {
+    // Most fields have a description at most: no parts to gather and join.
+    if title.is_none() && extra.is_empty() && docs.examples.is_empty() && !docs.deprecated {
+        return match &docs.description {
+            Some(d) if !d.trim().is_empty() => d.clone(),
+            _ => String::new(),
+        };
+    }
     let mut parts = Vec::new();
     if let Some(t) = title {
         let squashed = |s: &str| {
@@ -301,11 +309,11 @@ fn enum_member_lines(e: &EnumType, members: &[String]) -> Vec<String> {
 
 /// Python names of an object's fields, in field order (shared with the type mapper, which
 /// needs the discriminator's Python name).
-pub(crate) fn field_names(
-    o: &ObjectType,
+pub(crate) fn field_names<'a>(
+    o: &'a ObjectType,
     object_pointer: &str,
     warnings: &mut Vec<Warning>,
-) -> Vec<String> {
+) -> Vec<Cow<'a, str>> {
     // Every wire name is reserved for its own field. With `populate_by_name`, pydantic fills
     // a field from its Python name as well as from its alias, so a Python name equal to
     // another field's wire key would let that key fill the wrong field (`userId` ->
@@ -323,12 +331,12 @@ pub(crate) fn field_names(
             let scope = scope.get_or_insert_with(|| {
                 names::Scope::with_taken(o.fields.iter().map(|f| f.wire_name.as_str()))
             });
-            scope.claim_with(
+            Cow::Owned(scope.claim_with(
                 &wanted,
                 "field",
                 || field_pointer(object_pointer, &f.wire_name),
                 warnings,
-            )
+            ))
         })
         .collect()
 }
@@ -432,7 +440,7 @@ fn write_object(
     // Constant fields (a single literal, e.g. a union tag) left at their default would be
     // missing from `model_dump(exclude_unset=True)`, so the server could not tell the
     // variant: mark them as set.
-    let constants: Vec<&String> = o
+    let constants: Vec<&Cow<str>> = o
         .fields
         .iter()
         .zip(&py_names)

@@ -6,6 +6,7 @@
 //! underscore (pydantic treats `_x` fields as private), and moved off keywords and names that
 //! would shadow something the generated code relies on.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashSet;
@@ -181,8 +182,11 @@ pub fn is_keyword(s: &str) -> bool {
     SET.contains(s)
 }
 
-fn is_field_reserved(s: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| name_set(FIELD_RESERVED));
+/// Whether a field must not be named `s`: a keyword or a reserved name (one set: this is
+/// asked once per field).
+fn is_field_taken(s: &str) -> bool {
+    static SET: LazyLock<FxHashSet<&str>> =
+        LazyLock::new(|| KEYWORDS.iter().chain(FIELD_RESERVED).copied().collect());
     SET.contains(s)
 }
 
@@ -211,12 +215,67 @@ fn snake_ident(s: &str, fallback: &str, prefix: &str) -> String {
     if is_plain_snake(s) {
         return s.to_string();
     }
-    let mut out = ascii_ident(&s.to_snake_case()).to_ascii_lowercase();
+    let mut out = if s.is_ascii() {
+        ascii_snake(s)
+    } else {
+        ascii_ident(&s.to_snake_case()).to_ascii_lowercase()
+    };
     if out.is_empty() {
         out = fallback.to_string();
     }
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out = format!("{prefix}_{out}");
+    }
+    out
+}
+
+/// `ascii_ident(&s.to_snake_case()).to_ascii_lowercase()` for an ASCII `s`, in one pass
+/// over its bytes (heck's Unicode-aware conversion through a formatter was most of the cost
+/// of naming a camelCase field). The same word splitting as heck's: words are runs of
+/// letters and digits, and a word splits after a lower-case letter (or digits following
+/// one) that is followed by an upper-case letter, and before the last of several upper-case
+/// letters followed by a lower-case one (`HTTPServer` -> `http_server`).
+fn ascii_snake(s: &str) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mode {
+        Boundary,
+        Lower,
+        Upper,
+    }
+    fn push_word(out: &mut String, word: &[u8]) {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.iter().map(|c| c.to_ascii_lowercase() as char));
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    for word in s.as_bytes().split(|c| !c.is_ascii_alphanumeric()) {
+        let mut init = 0;
+        let mut mode = Mode::Boundary;
+        for (i, &c) in word.iter().enumerate() {
+            let Some(&next) = word.get(i + 1) else {
+                push_word(&mut out, &word[init..]);
+                break;
+            };
+            let next_mode = if c.is_ascii_lowercase() {
+                Mode::Lower
+            } else if c.is_ascii_uppercase() {
+                Mode::Upper
+            } else {
+                mode
+            };
+            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
+                push_word(&mut out, &word[init..=i]);
+                init = i + 1;
+                mode = Mode::Boundary;
+            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                push_word(&mut out, &word[init..i]);
+                init = i;
+                mode = Mode::Boundary;
+            } else {
+                mode = next_mode;
+            }
+        }
     }
     out
 }
@@ -230,14 +289,21 @@ fn is_plain_snake(s: &str) -> bool {
         && b.last() != Some(&b'_')
         && b.iter()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
-        && !s.contains("__")
+        // Byte pairs, not `str::contains`: building its substring searcher cost more than
+        // the rest of the check.
+        && !b.windows(2).any(|w| w == b"__")
 }
 
-/// The Python name of an object field (before de-duplication).
-pub fn field_name(wire: &str) -> String {
-    let mut name = snake_ident(wire, "field", "field");
-    if is_keyword(&name) || is_field_reserved(&name) {
-        name.push('_');
+/// The Python name of an object field (before de-duplication): borrowed when it is the
+/// wire name (most are), which saves an allocation per field.
+pub fn field_name(wire: &str) -> Cow<'_, str> {
+    let mut name = if is_plain_snake(wire) {
+        Cow::Borrowed(wire)
+    } else {
+        Cow::Owned(snake_ident(wire, "field", "field"))
+    };
+    if is_field_taken(&name) {
+        name.to_mut().push('_');
     }
     name
 }
@@ -456,6 +522,38 @@ mod tests {
                 let general = ascii_ident(&w.to_snake_case()).to_ascii_lowercase();
                 assert_eq!(general, *w);
             }
+        }
+    }
+
+    #[test]
+    fn ascii_snake_matches_heck() {
+        let mut words: Vec<String> = [
+            "HTTPServer",
+            "userID",
+            "getHTTP2Response",
+            "ABCdef",
+            "a1B",
+            "__proto__",
+            "first-Name",
+            "X",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every string of up to six characters over an alphabet with each class of byte.
+        let alphabet = ['a', 'B', 'C', 'z', '0', '_', '-'];
+        let mut frontier = vec![String::new()];
+        for _ in 0..6 {
+            frontier = frontier
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            words.extend(frontier.iter().cloned());
+        }
+        for w in &words {
+            let general = ascii_ident(&w.to_snake_case()).to_ascii_lowercase();
+            assert_eq!(ascii_snake(w), general, "{w:?}");
         }
     }
 

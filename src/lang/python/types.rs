@@ -2,6 +2,7 @@
 //! values → Python values of the right type, and hashability for `set[T]`.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,7 +66,7 @@ pub struct TypeMapper<'a> {
     /// Set when a pattern needs Python's `re` (lookaround, backreferences).
     pub needs_python_re: RefCell<bool>,
     /// Python field names of the objects [`TypeMapper::field_name_of`] looked at.
-    field_names: RefCell<FxHashMap<TypeId, Vec<String>>>,
+    field_names: RefCell<FxHashMap<TypeId, Vec<Cow<'a, str>>>>,
     /// [`TypeMapper::field_type`] of the anonymous types met so far, with what computing
     /// it did besides (a type is used many times: `str`, `list[str]`, `int | None`).
     cache: RefCell<FxHashMap<TypeId, Cached<'a>>>,
@@ -435,7 +436,7 @@ impl<'a> TypeMapper<'a> {
         let names = cache
             .entry(id)
             .or_insert_with(|| super::models::field_names(o, "", &mut Vec::new()));
-        Some(names[index].clone())
+        Some(names[index].to_string())
     }
 
     fn string_type(
