@@ -23,8 +23,9 @@ pub struct PackageOutput {
     pub dir: PathBuf,
     pub files: Vec<GeneratedFile>,
     /// [`Manifest::of`] the files, computed with them (hashing tens of MB is best done on
-    /// the thread that rendered them, beside the other package's rendering).
-    pub manifest: Manifest,
+    /// the thread that rendered them, beside the other package's rendering). Private, so
+    /// that it always is the files' (made by [`PackageOutput::new`]).
+    manifest: Manifest,
 }
 
 impl PackageOutput {
