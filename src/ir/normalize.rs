@@ -46,10 +46,15 @@ pub fn normalize_text(text: &str, file: &str) -> Result<Normalized, InputError> 
         let normalized = if raw_defs.len() >= prefetch::MIN_DEFS {
             let prefetch = Prefetch::new(&raw_defs);
             std::thread::scope(|s| {
-                s.spawn(|| prefetch.run(&doc));
+                // The main thread's stack size: decoding recurses as deep as the schema.
+                // Without the thread (none could be started) the builder decodes alone.
+                let started = std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(s, || prefetch.run(&doc))
+                    .is_ok();
                 // Stops the decoder also when normalizing panics (the scope joins it).
                 let _stop = StopOnDrop(&prefetch);
-                normalize_inner(&doc, defs, file, Some(&prefetch))
+                normalize_inner(&doc, defs, file, started.then_some(&prefetch))
             })
         } else {
             normalize_inner(&doc, defs, file, None)

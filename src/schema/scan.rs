@@ -27,15 +27,20 @@ pub(crate) fn object_members(text: &str) -> Option<(Vec<(&str, &str)>, usize)> {
     // on another thread from a guessed member boundary. The guess is only used when the
     // scan of the first half arrives exactly there; otherwise that scan simply goes on.
     std::thread::scope(|s| {
-        let second = s.spawn(|| {
-            let mut rest = Vec::new();
-            let end = walk_members(text, split, None, collect(&mut rest));
-            (rest, end)
-        });
-        match walk_members(text, first, Some(split), collect(&mut members))? {
+        // Without the thread (none could be started) this one reads it all.
+        let second = std::thread::Builder::new()
+            .spawn_scoped(s, || {
+                let mut rest = Vec::new();
+                let end = walk_members(text, split, None, collect(&mut rest));
+                (rest, end)
+            })
+            .ok();
+        let stop = second.is_some().then_some(split);
+        match walk_members(text, first, stop, collect(&mut members))? {
             MembersEnd::Closed(end) => Some((members, end)),
             MembersEnd::AtStop => {
                 let (rest, end) = second
+                    .expect("a stop only with the second thread")
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 members.extend(rest);
