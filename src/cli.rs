@@ -203,7 +203,23 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    exit(run(&cli))
+    // On a thread with a large stack: the normalizer follows `$ref`s recursively, and
+    // the main thread's 8 MiB held a chain of only about 2,000 definitions (each referring
+    // to the next); the builder refuses chains deeper than `ir::MAX_REF_DEPTH` with an
+    // input error. Pages of the stack that are never touched cost no memory.
+    let worker = std::thread::Builder::new()
+        .name("rpcforge".to_string())
+        .stack_size(256 << 20)
+        .spawn(move || exit(run(&cli)));
+    match worker {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(e) => {
+            eprintln!("error: cannot start a thread: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn exit(result: Result<ExitCode, Failure>) -> ExitCode {

@@ -193,3 +193,47 @@ fn unknown_flag_is_usage_error() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// A chain of `$ref`s (each definition has a property of the next one's type) is followed
+/// recursively: up to `MAX_REF_DEPTH` definitions deep it generates; deeper, it is an input
+/// error (exit 2, nothing written), never a stack overflow.
+#[test]
+fn ref_chains_deeper_than_the_limit_are_an_input_error() {
+    let depth = rpcforge::ir::MAX_REF_DEPTH;
+    let dir = tempfile::tempdir().unwrap();
+    for (length, expected) in [(depth, 0), (depth + 1, 2), (4 * depth, 2)] {
+        let mut defs = serde_json::Map::new();
+        for i in 0..length {
+            let next = if i + 1 < length {
+                serde_json::json!({"anyOf": [{"$ref": format!("#/$defs/M{}", i + 1)}, {"type": "null"}]})
+            } else {
+                serde_json::json!({"type": "integer"})
+            };
+            defs.insert(
+                format!("M{i}"),
+                serde_json::json!({"type": "object", "properties": {"next": next}}),
+            );
+        }
+        let doc = serde_json::json!({
+            "rpcSchema": "1",
+            "info": {"title": "Chain", "version": "1.0.0"},
+            "methods": [{"name": "chain.get", "result": {"$ref": "#/$defs/M0"}}],
+            "$defs": defs
+        });
+        let input = dir.path().join(format!("chain{length}.rpc.json"));
+        std::fs::write(&input, serde_json::to_string(&doc).unwrap()).unwrap();
+        let out = dir.path().join(format!("out{length}"));
+        let run = Command::new(env!("CARGO_BIN_EXE_rpcforge"))
+            .args(["generate-clients", input.to_str().unwrap(), "--output"])
+            .arg(&out)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(expected), "{length}: {stderr}");
+        if expected == 2 {
+            assert!(stderr.contains("references nested too deeply"), "{stderr}");
+            assert!(!out.exists(), "nothing written");
+        }
+    }
+}

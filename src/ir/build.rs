@@ -58,6 +58,12 @@ impl<'a> DefSource<'a> {
 /// `number` in an `anyOf` in validation mode).
 const DECIMAL_PATTERN_PREFIX: &str = "^(?!^[-+.]*$)";
 
+/// How many definitions may be converted one inside another (`A` has a property of type
+/// `B`, which has one of type `C`...): the conversion recurses, and deeper chains would
+/// overflow the stack (the CLI's thread has 256 MiB; a level takes a few KiB in a release
+/// build, tens in a debug one). No real schema comes near it.
+pub const MAX_REF_DEPTH: usize = 2_000;
+
 /// The state of one `$defs` entry while building.
 #[derive(Clone, Copy)]
 enum DefState {
@@ -159,6 +165,8 @@ pub(crate) struct Builder<'a> {
     pub warnings: Vec<Warning>,
     /// Definitions being converted: their entries read `Any` until they are done.
     defs_in_progress: HashSet<TypeId, FxBuildHasher>,
+    /// Definitions being converted inside one another (see [`MAX_REF_DEPTH`]).
+    ref_depth: usize,
     /// Discriminated unions met while a variant was still being converted (a recursive
     /// tree: `BinOp.left: Expr`, `Expr = BinOp | Lit`): checked once every definition is
     /// done, see [`Builder::check_deferred_discriminators`].
@@ -201,6 +209,7 @@ impl<'a> Builder<'a> {
             interned: HashMap::default(),
             warnings: Vec::new(),
             defs_in_progress: HashSet::default(),
+            ref_depth: 0,
             deferred_discriminators: Vec::new(),
             prefetch,
         })
@@ -377,8 +386,21 @@ impl<'a> Builder<'a> {
         let id = self.push(TypeKind::Any, Docs::default(), def.pointer, Some(name));
         self.def_state[index] = DefState::Done(id);
         let hint = Hint::Pascal(def.name);
+        if self.ref_depth >= MAX_REF_DEPTH {
+            return Err(self.error(
+                pointer,
+                format!(
+                    "references nested too deeply: expected at most {MAX_REF_DEPTH} definitions \
+                 reached one through another (a chain of $ref), found more at {:?}",
+                    def.name
+                ),
+            ));
+        }
+        self.ref_depth += 1;
         self.defs_in_progress.insert(id);
-        let (kind, docs) = self.convert_named(&schema, def.pointer, &hint, def.name)?;
+        let converted = self.convert_named(&schema, def.pointer, &hint, def.name);
+        self.ref_depth -= 1;
+        let (kind, docs) = converted?;
         self.defs_in_progress.remove(&id);
         self.entries[id.0].kind = kind;
         self.entries[id.0].docs = docs.into();
