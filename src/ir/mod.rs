@@ -16,5 +16,5 @@ mod prefetch;
 pub use build::is_integer_text;
 pub use build::{FxBuildHasher, FxHasher, MAX_REF_DEPTH};
 pub use model::*;
-pub use naming::pascal_case;
+pub use naming::{ascii_words, pascal_case};
 pub use normalize::{Normalized, normalize, normalize_text};

@@ -41,29 +41,33 @@ pub fn pascal_case(source: &str) -> String {
     String::from_utf8(name).expect("ASCII letters and digits")
 }
 
-/// Appends the words of `part` (ASCII letters and digits), each capitalized. A word ends
-/// before an uppercase letter that follows a lowercase one (`getStatus`), and before the
-/// last of a run of uppercase letters that a lowercase one follows (`HTTPResponse`);
-/// digits take the case of what precedes them.
+/// Appends the words of `part` (ASCII letters and digits), each capitalized.
 fn push_words(part: &[u8], out: &mut Vec<u8>) {
+    ascii_words(part, |word| {
+        if let Some((first, rest)) = word.split_first() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(rest.iter().map(u8::to_ascii_lowercase));
+        }
+    });
+}
+
+/// The words of `part` (ASCII letters and digits), as heck splits them: a word ends before
+/// an uppercase letter that follows a lowercase one (`getStatus`), and before the last of a
+/// run of uppercase letters that a lowercase one follows (`HTTPResponse`); digits take the
+/// case of what precedes them. (Backends' byte-wise case conversions share it.)
+pub fn ascii_words(part: &[u8], mut word: impl FnMut(&[u8])) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mode {
         Boundary,
         Lower,
         Upper,
     }
-    let mut push_word = |word: &[u8]| {
-        if let Some((first, rest)) = word.split_first() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(rest.iter().map(u8::to_ascii_lowercase));
-        }
-    };
     let mut start = 0;
     let mut mode = Mode::Boundary;
     for i in 0..part.len() {
         let c = part[i];
         let Some(&next) = part.get(i + 1) else {
-            push_word(&part[start..]);
+            word(&part[start..]);
             break;
         };
         let next_mode = if c.is_ascii_lowercase() {
@@ -74,11 +78,11 @@ fn push_words(part: &[u8], out: &mut Vec<u8>) {
             mode
         };
         if next_mode == Mode::Lower && next.is_ascii_uppercase() {
-            push_word(&part[start..=i]);
+            word(&part[start..=i]);
             start = i + 1;
             mode = Mode::Boundary;
         } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
-            push_word(&part[start..i]);
+            word(&part[start..i]);
             start = i;
             mode = Mode::Boundary;
         } else {

@@ -231,51 +231,17 @@ fn snake_ident(s: &str, fallback: &str, prefix: &str) -> String {
 
 /// `ascii_ident(&s.to_snake_case()).to_ascii_lowercase()` for an ASCII `s`, in one pass
 /// over its bytes (heck's Unicode-aware conversion through a formatter was most of the cost
-/// of naming a camelCase field). The same word splitting as heck's: words are runs of
-/// letters and digits, and a word splits after a lower-case letter (or digits following
-/// one) that is followed by an upper-case letter, and before the last of several upper-case
-/// letters followed by a lower-case one (`HTTPServer` -> `http_server`).
+/// of naming a camelCase field), with heck's word splitting ([`crate::ir::ascii_words`]:
+/// `HTTPServer` -> `http_server`).
 fn ascii_snake(s: &str) -> String {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mode {
-        Boundary,
-        Lower,
-        Upper,
-    }
-    fn push_word(out: &mut String, word: &[u8]) {
-        if !out.is_empty() {
-            out.push('_');
-        }
-        out.extend(word.iter().map(|c| c.to_ascii_lowercase() as char));
-    }
     let mut out = String::with_capacity(s.len() + 4);
-    for word in s.as_bytes().split(|c| !c.is_ascii_alphanumeric()) {
-        let mut init = 0;
-        let mut mode = Mode::Boundary;
-        for (i, &c) in word.iter().enumerate() {
-            let Some(&next) = word.get(i + 1) else {
-                push_word(&mut out, &word[init..]);
-                break;
-            };
-            let next_mode = if c.is_ascii_lowercase() {
-                Mode::Lower
-            } else if c.is_ascii_uppercase() {
-                Mode::Upper
-            } else {
-                mode
-            };
-            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
-                push_word(&mut out, &word[init..=i]);
-                init = i + 1;
-                mode = Mode::Boundary;
-            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
-                push_word(&mut out, &word[init..i]);
-                init = i;
-                mode = Mode::Boundary;
-            } else {
-                mode = next_mode;
+    for part in s.as_bytes().split(|c| !c.is_ascii_alphanumeric()) {
+        crate::ir::ascii_words(part, |word| {
+            if !out.is_empty() {
+                out.push('_');
             }
-        }
+            out.extend(word.iter().map(|c| c.to_ascii_lowercase() as char));
+        });
     }
     out
 }
