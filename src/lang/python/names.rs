@@ -473,22 +473,27 @@ mod tests {
             "v2_api",
         ];
         let mut words: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
-        // Every string of up to four characters over a small alphabet.
-        let alphabet = ['a', 'z', '0', '9', '_', 'B', '-'];
-        let mut frontier = vec![String::new()];
-        for _ in 0..4 {
-            frontier = frontier
-                .iter()
-                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
-                .collect();
-            words.extend(frontier.iter().cloned());
-        }
+        words.extend(all_strings(&['a', 'z', '0', '9', '_', 'B', '-'], 4));
         for w in &words {
             if is_plain_snake(w) {
                 let general = ascii_ident(&w.to_snake_case()).to_ascii_lowercase();
                 assert_eq!(general, *w);
             }
         }
+    }
+
+    /// Every non-empty string of up to `max_len` characters over `alphabet`.
+    fn all_strings(alphabet: &[char], max_len: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        let mut frontier = vec![String::new()];
+        for _ in 0..max_len {
+            frontier = frontier
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            all.extend(frontier.iter().cloned());
+        }
+        all
     }
 
     #[test]
@@ -507,16 +512,8 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        // Every string of up to six characters over an alphabet with each class of byte.
-        let alphabet = ['a', 'B', 'C', 'z', '0', '_', '-'];
-        let mut frontier = vec![String::new()];
-        for _ in 0..6 {
-            frontier = frontier
-                .iter()
-                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
-                .collect();
-            words.extend(frontier.iter().cloned());
-        }
+        // An alphabet with each class of byte.
+        words.extend(all_strings(&['a', 'B', 'C', 'z', '0', '_', '-'], 6));
         for w in &words {
             let general = ascii_ident(&w.to_snake_case()).to_ascii_lowercase();
             assert_eq!(ascii_snake(w), general, "{w:?}");
