@@ -13,7 +13,7 @@ use super::prefetch::Prefetch;
 use super::{all_of, discriminator};
 use crate::schema::InputError;
 use crate::schema::decode_raw_def;
-use crate::schema::error::pointer_push;
+use crate::schema::error::{pointer_push, push_token};
 use crate::schema::json_schema::{
     DiscriminatorObject, Items, Schema, SchemaExtra, SchemaObject, TypeName as JsonType, TypeSet,
 };
@@ -317,16 +317,17 @@ impl<'a> Builder<'a> {
     }
 
     fn def_index(&self, reference: &str, pointer: &str) -> Result<usize, InputError> {
-        let at = pointer_push(pointer, "$ref");
+        // (The pointer of the `$ref` is made only for an error: this runs for every one.)
+        let at = || pointer_push(pointer, "$ref");
         if !reference.starts_with('#') {
-            return Err(self.error(&at, format!(
+            return Err(self.error(&at(), format!(
                 "expected a reference inside this document (#/$defs/<name>), found {reference:?}: \
                  references to other files are not supported"
             )));
         }
         let decoded = percent_decode(reference);
         self.def_by_ref.get(&*decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
-            self.error(&at, format!(
+            self.error(&at(), format!(
                 "unresolvable reference {reference:?}: expected the name of an entry of $defs or definitions"
             ))
         })
@@ -367,12 +368,30 @@ impl<'a> Builder<'a> {
             }
             DefState::Unvisited => {}
         }
-        let schema = match self.prefetch.and_then(|p| p.take(index)) {
-            Some(schema) => Cow::Owned(schema),
-            None => self.decode_def(index)?,
-        };
+        match self.prefetch.and_then(|p| Some((p, p.take(index)?))) {
+            Some((prefetch, schema)) => {
+                let id = self.convert_def(index, &schema, pointer);
+                // Dropped on the thread that decoded it (see `Prefetch::give_back`).
+                prefetch.give_back(schema);
+                id
+            }
+            None => {
+                let schema = self.decode_def(index)?;
+                self.convert_def(index, &schema, pointer)
+            }
+        }
+    }
+
+    /// [`Builder::def_type`] of an unvisited definition, given its schema.
+    fn convert_def(
+        &mut self,
+        index: usize,
+        schema: &Schema,
+        pointer: &str,
+    ) -> Result<TypeId, InputError> {
+        let def = self.defs[index];
         // A definition that only points at another one is the same type.
-        if let Schema::Object(o) = &*schema
+        if let Schema::Object(o) = schema
             && let Some(target) = &o.reference
             && !has_structure_besides_ref(o)
         {
@@ -398,7 +417,7 @@ impl<'a> Builder<'a> {
         }
         self.ref_depth += 1;
         self.defs_in_progress.insert(id);
-        let converted = self.convert_named(&schema, def.pointer, &hint, def.name);
+        let converted = self.convert_named(schema, def.pointer, &hint, def.name);
         self.ref_depth -= 1;
         let (kind, docs) = converted?;
         self.defs_in_progress.remove(&id);
@@ -636,17 +655,21 @@ impl<'a> Builder<'a> {
                 pointer,
             ));
         }
-        let base = pointer_push(pointer, keyword);
-        let mut ids = Vec::new();
+        let mut at = pointer_push(pointer, keyword);
+        let base_len = at.len();
+        let mut ids = Vec::with_capacity(variants.len());
         for (i, variant) in variants.iter().enumerate() {
             let variant_hint = match variant.as_object().and_then(|v| v.title.as_deref()) {
                 Some(title) => Hint::Pascal(title),
                 None => Hint::Numbered(hint, "Variant", i + 1),
             };
-            ids.push(self.convert(variant, &concat_number(&base, "/", i), &variant_hint)?);
+            at.truncate(base_len);
+            at.push('/');
+            push_number(&mut at, i);
+            ids.push(self.convert(variant, &at, &variant_hint)?);
         }
         if ids.is_empty() {
-            self.warn(&base, format!("an empty {keyword} allows no value"));
+            self.warn(&at, format!("an empty {keyword} allows no value"));
             return Ok(self.intern(TypeKind::Never, pointer));
         }
         let Some(d) = &o.discriminator else {
@@ -964,8 +987,8 @@ impl<'a> Builder<'a> {
         let Some(properties) = o.properties.as_ref().filter(|p| !p.is_empty()) else {
             return Ok(None);
         };
-        let required = o.required.clone().unwrap_or_default();
-        for key in &required {
+        let required: &[String] = o.required.as_deref().unwrap_or_default();
+        for key in required {
             if !properties.contains_key(key) {
                 self.warn(
                     &pointer_push(pointer, "required"),
@@ -973,10 +996,12 @@ impl<'a> Builder<'a> {
                 );
             }
         }
-        let base = pointer_push(pointer, "properties");
+        let mut at = pointer_push(pointer, "properties");
+        let base_len = at.len();
         let mut fields = Vec::with_capacity(properties.len());
         for (key, schema) in properties {
-            let at = pointer_push(&base, key);
+            at.truncate(base_len);
+            push_token(&mut at, key);
             let ty = self.convert(schema, &at, &Hint::Property(hint, key))?;
             let (mut docs, default, read_only) = match schema {
                 Schema::Object(p) => (
@@ -1198,8 +1223,8 @@ fn literal(v: &Value) -> Option<Literal> {
         Value::Null => Literal::Null,
         Value::Bool(b) => Literal::Boolean(*b),
         Value::String(s) => Literal::String(s.clone()),
-        Value::Number(n) if is_integer_text(&n.to_string()) => Literal::Integer(n.to_string()),
-        Value::Number(n) => Literal::Number(n.to_string()),
+        Value::Number(n) if is_integer_text(n.as_str()) => Literal::Integer(n.as_str().to_owned()),
+        Value::Number(n) => Literal::Number(n.as_str().to_owned()),
         Value::Array(_) | Value::Object(_) => return None,
     })
 }
@@ -1213,7 +1238,22 @@ pub fn is_integer_text(text: &str) -> bool {
 /// Numbers whose text does not fit a 64-bit float (`1e999`) have no faithful rendering in
 /// either language: an input error. Large integers are fine (they are exact).
 fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &str) -> Result<(), InputError> {
-    let mut numbers: Vec<(String, String)> = Vec::new();
+    // Checked in place, without copying any text: this runs for every schema. A number's
+    // pointer is its keyword (with the index of an enum value), made only for an error.
+    let check = |keyword: &str, index: Option<usize>, n: &serde_json::Number| {
+        let text = n.as_str();
+        if is_integer_text(text) || text.parse::<f64>().is_ok_and(f64::is_finite) {
+            return Ok(());
+        }
+        let at = match index {
+            Some(i) => format!("{pointer}/{keyword}/{i}"),
+            None => format!("{pointer}/{keyword}"),
+        };
+        Err(b.error(
+            &at,
+            format!("expected a number within the range of a 64-bit float, found {text}"),
+        ))
+    };
     for (keyword, n) in [
         ("minimum", &o.minimum),
         ("maximum", &o.maximum),
@@ -1222,50 +1262,40 @@ fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &str) -> Result<(), Inp
         ("multipleOf", &o.multiple_of),
     ] {
         if let Some(n) = n {
-            numbers.push((keyword.to_string(), n.to_string()));
+            check(keyword, None, n)?;
         }
     }
-    let mut stack: Vec<(String, &Value)> = Vec::new();
+    if o.default.is_none() && o.const_value.is_none() && o.enum_values.is_none() {
+        return Ok(());
+    }
+    let mut stack: Vec<(&str, Option<usize>, &Value)> = Vec::new();
     if let Some(v) = &o.default {
-        stack.push(("default".into(), v));
+        stack.push(("default", None, v));
     }
     if let Some(v) = &o.const_value {
-        stack.push(("const".into(), v));
+        stack.push(("const", None, v));
     }
     if let Some(values) = &o.enum_values {
-        stack.extend(
-            values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (format!("enum/{i}"), v)),
-        );
+        stack.extend(values.iter().enumerate().map(|(i, v)| ("enum", Some(i), v)));
         // (a number nested inside a default or enum value is reported at that value)
     }
-    while let Some((at, v)) = stack.pop() {
+    while let Some((keyword, index, v)) = stack.pop() {
         match v {
-            Value::Number(n) => numbers.push((at, n.to_string())),
-            Value::Array(items) => stack.extend(items.iter().map(|item| (at.clone(), item))),
-            Value::Object(map) => stack.extend(map.values().map(|item| (at.clone(), item))),
+            Value::Number(n) => check(keyword, index, n)?,
+            Value::Array(items) => stack.extend(items.iter().map(|item| (keyword, index, item))),
+            Value::Object(map) => stack.extend(map.values().map(|item| (keyword, index, item))),
             _ => {}
-        }
-    }
-    for (keyword, text) in numbers {
-        if !is_integer_text(&text) && !text.parse::<f64>().is_ok_and(f64::is_finite) {
-            return Err(b.error(
-                &format!("{pointer}/{keyword}"),
-                format!("expected a number within the range of a 64-bit float, found {text}"),
-            ));
         }
     }
     Ok(())
 }
 
 fn is_integer(v: &Value) -> bool {
-    matches!(v, Value::Number(n) if is_integer_text(&n.to_string()))
+    matches!(v, Value::Number(n) if is_integer_text(n.as_str()))
 }
 
 fn number_constraints(o: &SchemaObject) -> NumberConstraints {
-    let text = |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string());
+    let text = |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.as_str().to_owned());
     NumberConstraints {
         minimum: text(&o.minimum),
         maximum: text(&o.maximum),
@@ -1356,6 +1386,15 @@ impl std::fmt::Display for Hint<'_> {
 
 /// `a`, `b`, then `n` in decimal (`/anyOf` `/` `2`), allocated once.
 pub(crate) fn concat_number(a: &str, b: &str, n: usize) -> String {
+    let mut out = String::with_capacity(a.len() + b.len() + 20);
+    out.push_str(a);
+    out.push_str(b);
+    push_number(&mut out, n);
+    out
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn push_number(out: &mut String, n: usize) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     let mut rest = n;
@@ -1367,12 +1406,7 @@ pub(crate) fn concat_number(a: &str, b: &str, n: usize) -> String {
             break;
         }
     }
-    let digits = std::str::from_utf8(&digits[start..]).expect("ASCII digits");
-    let mut out = String::with_capacity(a.len() + b.len() + digits.len());
-    out.push_str(a);
-    out.push_str(b);
-    out.push_str(digits);
-    out
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
 }
 
 /// Decodes `%XX` escapes of a URI fragment (`#/$defs/Page%5BUser%5D`).

@@ -7,7 +7,10 @@
 //! does this), and hands each over when asked. It only predicts: an entry not decoded yet
 //! when asked for is decoded by the builder itself, as without prefetching, so the result
 //! never depends on the timing. It stays at most [`AHEAD`] entries ahead, so decoded
-//! schemas waiting to be converted take little memory.
+//! schemas waiting to be converted take little memory. The builder hands each decoded
+//! schema back when it is done with it, and this thread drops it: a block freed by the
+//! thread that did not allocate it is slow to free in mimalloc, and slow again for the
+//! allocating thread to collect (together about a third of this thread's time).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -31,9 +34,8 @@ enum Slot {
     Pending,
     /// The decoder is at it.
     Decoding,
-    /// Boxed: a slot per definition is made up front (15,000 at N=5000 methods), and an
-    /// inline schema would make each 180 bytes.
-    Ready(Box<Schema>),
+    /// (A schema object is boxed already: not boxed again, which the builder would free.)
+    Ready(Schema),
     /// Handed over (or asked for before it was ready, and decoded by the builder).
     Taken,
 }
@@ -42,10 +44,19 @@ pub(crate) struct Prefetch<'a> {
     defs: &'a [RawDef<'a>],
     by_ref: FxHashMap<&'a str, usize>,
     slots: Vec<Mutex<Slot>>,
-    /// Decoded entries not yet taken; the decoder waits on `room` while there are `AHEAD`.
-    waiting: Mutex<usize>,
+    /// The decoder waits on `room` while `AHEAD` decoded entries wait for the builder, and
+    /// for schemas to drop once every entry is decoded.
+    shared: Mutex<Shared>,
     room: Condvar,
     stop: AtomicBool,
+}
+
+#[derive(Default)]
+struct Shared {
+    /// Decoded entries not yet taken.
+    waiting: usize,
+    /// Schemas the builder is done with, for the decoder to drop.
+    done: Vec<Schema>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -63,7 +74,7 @@ impl<'a> Prefetch<'a> {
                 .collect(),
             slots: defs.iter().map(|_| Mutex::new(Slot::Pending)).collect(),
             defs,
-            waiting: Mutex::new(0),
+            shared: Mutex::default(),
             room: Condvar::new(),
             stop: AtomicBool::new(false),
         }
@@ -76,19 +87,30 @@ impl<'a> Prefetch<'a> {
         match std::mem::replace(&mut *slot, Slot::Taken) {
             Slot::Ready(schema) => {
                 drop(slot);
-                *lock(&self.waiting) -= 1;
+                lock(&self.shared).waiting -= 1;
                 self.room.notify_one();
-                Some(*schema)
+                Some(schema)
             }
             Slot::Pending | Slot::Decoding | Slot::Taken => None,
         }
     }
 
-    /// Ends [`Prefetch::run`] early (the builder is done, or failed).
+    /// Hands a schema from [`Prefetch::take`] back, for the decoder to drop.
+    pub fn give_back(&self, schema: Schema) {
+        lock(&self.shared).done.push(schema);
+    }
+
+    /// Ends [`Prefetch::run`] (the builder is done, or failed).
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
-        let _guard = lock(&self.waiting);
+        let _guard = lock(&self.shared);
         self.room.notify_all();
+    }
+
+    /// Drops the schemas handed back so far (outside the lock).
+    fn drop_given_back(&self) {
+        let done = std::mem::take(&mut lock(&self.shared).done);
+        drop(done);
     }
 
     /// The decoder thread: the entries the methods and events refer to, in document order,
@@ -133,6 +155,19 @@ impl<'a> Prefetch<'a> {
             }
             self.decode(i);
         }
+        // Every entry is decoded: drop what the builder hands back until it is done.
+        loop {
+            self.drop_given_back();
+            let shared = lock(&self.shared);
+            if self.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            drop(
+                self.room
+                    .wait(shared)
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+        }
     }
 
     fn index_of(&self, reference: &str) -> Option<usize> {
@@ -152,12 +187,13 @@ impl<'a> Prefetch<'a> {
             }
             *slot = Slot::Decoding;
         }
+        self.drop_given_back();
         {
-            let mut waiting = lock(&self.waiting);
-            while *waiting >= AHEAD && !self.stop.load(Ordering::Relaxed) {
-                waiting = self
+            let mut shared = lock(&self.shared);
+            while shared.waiting >= AHEAD && !self.stop.load(Ordering::Relaxed) {
+                shared = self
                     .room
-                    .wait(waiting)
+                    .wait(shared)
                     .unwrap_or_else(PoisonError::into_inner);
             }
         }
@@ -167,9 +203,9 @@ impl<'a> Prefetch<'a> {
         };
         let mut slot = lock(&self.slots[i]);
         if matches!(*slot, Slot::Decoding) {
-            *slot = Slot::Ready(Box::new(schema));
+            *slot = Slot::Ready(schema);
             drop(slot);
-            *lock(&self.waiting) += 1;
+            lock(&self.shared).waiting += 1;
         }
         true
     }

@@ -55,12 +55,18 @@ pub fn unescape_token(token: &str) -> String {
 pub fn pointer_push(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + token.len() + 1);
     out.push_str(base);
-    out.push('/');
-    // Nearly every token needs no escape; the normalizer makes a pointer for every schema.
-    if token.contains(['~', '/']) {
-        out.push_str(&escape_token(token));
-    } else {
-        out.push_str(token);
-    }
+    push_token(&mut out, token);
     out
+}
+
+/// Appends `/` and the escaped `token` to a pointer (a buffer reused for the members of
+/// one schema: the normalizer makes a pointer for every schema it reads).
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    // Nearly every token needs no escape.
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_token(token));
+    } else {
+        pointer.push_str(token);
+    }
 }
