@@ -2,6 +2,7 @@
 //! interning, and the keyword-by-keyword conversion.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -161,7 +162,7 @@ pub(crate) struct Builder<'a> {
     /// Anonymous types and inline objects, by structure: the hash of `(kind, docs)` → the
     /// entries with that hash. The entries are the keys (an interned entry never changes),
     /// so no kind is cloned into the map.
-    interned: HashMap<u64, Vec<TypeId>, BuildHasherDefault<PrehashedKey>>,
+    interned: HashMap<u64, Interned, BuildHasherDefault<PrehashedKey>>,
     pub warnings: Vec<Warning>,
     /// Definitions being converted: their entries read `Any` until they are done.
     defs_in_progress: HashSet<TypeId, FxBuildHasher>,
@@ -173,6 +174,21 @@ pub(crate) struct Builder<'a> {
     deferred_discriminators: Vec<DeferredDiscriminator>,
     /// Definitions decoded ahead on another thread (large documents read lazily).
     prefetch: Option<&'a Prefetch<'a>>,
+}
+
+/// The entries interned under one hash: nearly always one (no vector to allocate for it).
+enum Interned {
+    One(TypeId),
+    Many(Vec<TypeId>),
+}
+
+impl Interned {
+    fn ids(&self) -> &[TypeId] {
+        match self {
+            Interned::One(id) => std::slice::from_ref(id),
+            Interned::Many(ids) => ids,
+        }
+    }
 }
 
 struct DeferredDiscriminator {
@@ -260,7 +276,7 @@ impl<'a> Builder<'a> {
     ) -> TypeId {
         let hash = structural_hash(&kind, &docs);
         let found = self.interned.get(&hash).and_then(|ids| {
-            ids.iter().copied().find(|id| {
+            ids.ids().iter().copied().find(|id| {
                 let e = &self.entries[id.0];
                 e.kind == kind && *e.docs == docs
             })
@@ -275,7 +291,18 @@ impl<'a> Builder<'a> {
             return id;
         }
         let id = self.push(kind, docs, pointer, name);
-        self.interned.entry(hash).or_default().push(id);
+        match self.interned.entry(hash) {
+            Entry::Vacant(e) => {
+                e.insert(Interned::One(id));
+            }
+            Entry::Occupied(mut e) => match e.get_mut() {
+                Interned::One(first) => {
+                    let first = *first;
+                    e.insert(Interned::Many(vec![first, id]));
+                }
+                Interned::Many(ids) => ids.push(id),
+            },
+        }
         id
     }
 
@@ -1003,22 +1030,22 @@ impl<'a> Builder<'a> {
             at.truncate(base_len);
             push_token(&mut at, key);
             let ty = self.convert(schema, &at, &Hint::Property(hint, key))?;
-            let (mut docs, default, read_only) = match schema {
+            let (docs, default, read_only) = match schema {
                 Schema::Object(p) => (
-                    docs_of(p),
+                    // Pydantic titles every field after its name ("Order Id"): noise in
+                    // docs (and not copied to find that out).
+                    docs_with_title(
+                        p,
+                        p.title
+                            .as_deref()
+                            .filter(|t| !is_generated_title(t, key))
+                            .map(str::to_owned),
+                    ),
                     p.default.as_deref().map(JsonValue::from_value),
                     p.read_only == Some(true),
                 ),
                 Schema::Bool(_) => (Docs::default(), None, false),
             };
-            // Pydantic titles every field after its name ("Order Id"): noise in docs.
-            if docs
-                .title
-                .as_deref()
-                .is_some_and(|t| is_generated_title(t, key))
-            {
-                docs.title = None;
-            }
             fields.push(Field {
                 wire_name: key.clone(),
                 ty,
@@ -1166,13 +1193,18 @@ fn map_keys_candidate(o: &SchemaObject) -> bool {
 }
 
 pub(crate) fn docs_of(o: &SchemaObject) -> Docs {
+    docs_with_title(o, o.title.clone())
+}
+
+/// [`docs_of`] with this title.
+fn docs_with_title(o: &SchemaObject, title: Option<String>) -> Docs {
     let examples = match o.examples.as_deref() {
         Some(Value::Array(values)) => values.iter().map(|v| v.to_string()).collect(),
         Some(other) => vec![other.to_string()],
         None => Vec::new(),
     };
     Docs {
-        title: o.title.clone(),
+        title,
         description: o.description.clone(),
         deprecated: o.deprecated == Some(true),
         examples,
