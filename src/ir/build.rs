@@ -16,7 +16,8 @@ use crate::schema::InputError;
 use crate::schema::decode_raw_def;
 use crate::schema::error::{pointer_push, push_token};
 use crate::schema::json_schema::{
-    DiscriminatorObject, Items, Schema, SchemaExtra, SchemaObject, TypeName as JsonType, TypeSet,
+    DiscriminatorObject, Items, Schema, SchemaExtra, SchemaObject, SchemaRare,
+    TypeName as JsonType, TypeSet,
 };
 use crate::schema::source::{RawDef, SourceDef};
 
@@ -1083,7 +1084,7 @@ fn has_structure_besides_ref(o: &SchemaObject) -> bool {
 
 fn has_structure_besides(o: &SchemaObject, except: &[&str]) -> bool {
     // Every keyword but the annotations (and those in `except`); destructured so that a
-    // keyword added to `SchemaExtra` must be sorted in here.
+    // keyword added to `SchemaExtra` or `SchemaRare` must be sorted in here.
     let SchemaObject {
         reference,
         types,
@@ -1102,6 +1103,17 @@ fn has_structure_besides(o: &SchemaObject, except: &[&str]) -> bool {
         additional_properties,
         enum_values,
         const_value,
+        min_length,
+        max_length,
+        pattern,
+        minimum,
+        maximum,
+        min_items,
+        max_items,
+        unique_items,
+        ..
+    } = &**o;
+    let SchemaRare {
         one_of,
         all_of,
         prefix_items,
@@ -1109,17 +1121,9 @@ fn has_structure_besides(o: &SchemaObject, except: &[&str]) -> bool {
         examples: _,
         read_only: _,
         write_only: _,
-        min_length,
-        max_length,
-        pattern,
-        minimum,
-        maximum,
         exclusive_minimum,
         exclusive_maximum,
         multiple_of,
-        min_items,
-        max_items,
-        unique_items,
         min_properties,
         max_properties,
         nested_defs: _,
@@ -1130,7 +1134,7 @@ fn has_structure_besides(o: &SchemaObject, except: &[&str]) -> bool {
         contains,
         dependent_schemas,
         unevaluated_properties,
-    } = &**o;
+    } = &***o;
     (reference.is_some() && !except.contains(&"$ref"))
         || (all_of.is_some() && !except.contains(&"allOf"))
         || types.is_some()

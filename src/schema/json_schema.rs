@@ -172,33 +172,43 @@ pub struct SchemaObject {
     extra: Option<Box<SchemaExtra>>,
 }
 
-/// The less common keywords of a [`SchemaObject`].
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The less common keywords of a [`SchemaObject`] (formats, objects' properties, enums,
+/// constraints); the rare ones live in a [`SchemaRare`] made only when one is present, read
+/// through `Deref` as well: one `SchemaExtra` with every keyword was about 700 bytes, made,
+/// written and dropped for every schema with a `format`, `enum` or properties.
+#[derive(Debug, Clone, Default)]
 pub struct SchemaExtra {
     pub format: Option<String>,
     pub properties: Option<Properties>,
     pub required: Option<Vec<String>>,
     pub additional_properties: Option<Schema>,
-    pub prefix_items: Option<Vec<Schema>>,
     pub enum_values: Option<Vec<Value>>,
     pub const_value: Option<Box<Value>>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<Number>,
+    pub maximum: Option<Number>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: Option<bool>,
+    rare: Option<Box<SchemaRare>>,
+}
+
+/// The rare keywords of a [`SchemaObject`]: unions' `oneOf`, `allOf`, tuples, and the
+/// keywords outside the supported subset.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchemaRare {
+    pub prefix_items: Option<Vec<Schema>>,
     pub one_of: Option<Vec<Schema>>,
     pub all_of: Option<Vec<Schema>>,
     pub discriminator: Option<DiscriminatorObject>,
     pub examples: Option<Box<Value>>,
     pub read_only: Option<bool>,
     pub write_only: Option<bool>,
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    pub pattern: Option<String>,
-    pub minimum: Option<Number>,
-    pub maximum: Option<Number>,
     pub exclusive_minimum: Option<Number>,
     pub exclusive_maximum: Option<Number>,
     pub multiple_of: Option<Number>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
-    pub unique_items: Option<bool>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
     pub nested_defs: Option<Box<Value>>,
@@ -216,26 +226,30 @@ static NO_EXTRA: SchemaExtra = SchemaExtra {
     properties: None,
     required: None,
     additional_properties: None,
-    prefix_items: None,
     enum_values: None,
     const_value: None,
+    min_length: None,
+    max_length: None,
+    pattern: None,
+    minimum: None,
+    maximum: None,
+    min_items: None,
+    max_items: None,
+    unique_items: None,
+    rare: None,
+};
+
+static NO_RARE: SchemaRare = SchemaRare {
+    prefix_items: None,
     one_of: None,
     all_of: None,
     discriminator: None,
     examples: None,
     read_only: None,
     write_only: None,
-    min_length: None,
-    max_length: None,
-    pattern: None,
-    minimum: None,
-    maximum: None,
     exclusive_minimum: None,
     exclusive_maximum: None,
     multiple_of: None,
-    min_items: None,
-    max_items: None,
-    unique_items: None,
     min_properties: None,
     max_properties: None,
     nested_defs: None,
@@ -247,6 +261,39 @@ static NO_EXTRA: SchemaExtra = SchemaExtra {
     dependent_schemas: None,
     unevaluated_properties: None,
 };
+
+impl std::ops::Deref for SchemaExtra {
+    type Target = SchemaRare;
+    fn deref(&self) -> &SchemaRare {
+        self.rare.as_deref().unwrap_or(&NO_RARE)
+    }
+}
+
+impl std::ops::DerefMut for SchemaExtra {
+    fn deref_mut(&mut self) -> &mut SchemaRare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for SchemaExtra {
+    fn eq(&self, other: &SchemaExtra) -> bool {
+        self.format == other.format
+            && self.properties == other.properties
+            && self.required == other.required
+            && self.additional_properties == other.additional_properties
+            && self.enum_values == other.enum_values
+            && self.const_value == other.const_value
+            && self.min_length == other.min_length
+            && self.max_length == other.max_length
+            && self.pattern == other.pattern
+            && self.minimum == other.minimum
+            && self.maximum == other.maximum
+            && self.min_items == other.min_items
+            && self.max_items == other.max_items
+            && self.unique_items == other.unique_items
+            && **self == **other
+    }
+}
 
 impl std::ops::Deref for SchemaObject {
     type Target = SchemaExtra;
@@ -277,31 +324,17 @@ impl PartialEq for SchemaObject {
 
 impl From<SchemaObjectWire> for SchemaObject {
     fn from(w: SchemaObjectWire) -> SchemaObject {
-        let extra = SchemaExtra {
-            format: w.format,
-            properties: w.properties,
-            required: w.required,
-            additional_properties: w.additional_properties,
+        let rare = SchemaRare {
             prefix_items: w.prefix_items,
-            enum_values: w.enum_values,
-            const_value: w.const_value,
             one_of: w.one_of,
             all_of: w.all_of,
             discriminator: w.discriminator,
             examples: w.examples,
             read_only: w.read_only,
             write_only: w.write_only,
-            min_length: w.min_length,
-            max_length: w.max_length,
-            pattern: w.pattern,
-            minimum: w.minimum,
-            maximum: w.maximum,
             exclusive_minimum: w.exclusive_minimum,
             exclusive_maximum: w.exclusive_maximum,
             multiple_of: w.multiple_of,
-            min_items: w.min_items,
-            max_items: w.max_items,
-            unique_items: w.unique_items,
             min_properties: w.min_properties,
             max_properties: w.max_properties,
             nested_defs: w.nested_defs,
@@ -312,6 +345,23 @@ impl From<SchemaObjectWire> for SchemaObject {
             contains: w.contains,
             dependent_schemas: w.dependent_schemas,
             unevaluated_properties: w.unevaluated_properties,
+        };
+        let extra = SchemaExtra {
+            format: w.format,
+            properties: w.properties,
+            required: w.required,
+            additional_properties: w.additional_properties,
+            enum_values: w.enum_values,
+            const_value: w.const_value,
+            min_length: w.min_length,
+            max_length: w.max_length,
+            pattern: w.pattern,
+            minimum: w.minimum,
+            maximum: w.maximum,
+            min_items: w.min_items,
+            max_items: w.max_items,
+            unique_items: w.unique_items,
+            rare: (rare != NO_RARE).then(|| Box::new(rare)),
         };
         SchemaObject {
             reference: w.reference,
@@ -330,6 +380,7 @@ impl From<SchemaObjectWire> for SchemaObject {
 impl From<SchemaObject> for SchemaObjectWire {
     fn from(o: SchemaObject) -> SchemaObjectWire {
         let extra = o.extra.map_or_else(SchemaExtra::default, |e| *e);
+        let rare = extra.rare.map_or_else(SchemaRare::default, |r| *r);
         SchemaObjectWire {
             reference: o.reference,
             types: o.types,
@@ -343,36 +394,36 @@ impl From<SchemaObject> for SchemaObjectWire {
             properties: extra.properties,
             required: extra.required,
             additional_properties: extra.additional_properties,
-            prefix_items: extra.prefix_items,
+            prefix_items: rare.prefix_items,
             enum_values: extra.enum_values,
             const_value: extra.const_value,
-            one_of: extra.one_of,
-            all_of: extra.all_of,
-            discriminator: extra.discriminator,
-            examples: extra.examples,
-            read_only: extra.read_only,
-            write_only: extra.write_only,
+            one_of: rare.one_of,
+            all_of: rare.all_of,
+            discriminator: rare.discriminator,
+            examples: rare.examples,
+            read_only: rare.read_only,
+            write_only: rare.write_only,
             min_length: extra.min_length,
             max_length: extra.max_length,
             pattern: extra.pattern,
             minimum: extra.minimum,
             maximum: extra.maximum,
-            exclusive_minimum: extra.exclusive_minimum,
-            exclusive_maximum: extra.exclusive_maximum,
-            multiple_of: extra.multiple_of,
+            exclusive_minimum: rare.exclusive_minimum,
+            exclusive_maximum: rare.exclusive_maximum,
+            multiple_of: rare.multiple_of,
             min_items: extra.min_items,
             max_items: extra.max_items,
             unique_items: extra.unique_items,
-            min_properties: extra.min_properties,
-            max_properties: extra.max_properties,
-            nested_defs: extra.nested_defs,
-            not: extra.not,
-            if_schema: extra.if_schema,
-            pattern_properties: extra.pattern_properties,
-            property_names: extra.property_names,
-            contains: extra.contains,
-            dependent_schemas: extra.dependent_schemas,
-            unevaluated_properties: extra.unevaluated_properties,
+            min_properties: rare.min_properties,
+            max_properties: rare.max_properties,
+            nested_defs: rare.nested_defs,
+            not: rare.not,
+            if_schema: rare.if_schema,
+            pattern_properties: rare.pattern_properties,
+            property_names: rare.property_names,
+            contains: rare.contains,
+            dependent_schemas: rare.dependent_schemas,
+            unevaluated_properties: rare.unevaluated_properties,
         }
     }
 }
