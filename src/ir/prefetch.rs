@@ -6,9 +6,7 @@
 //! builder will most likely ask for them (the builder walks references depth first, and so
 //! does this), and hands each over when asked. It only predicts: an entry not decoded yet
 //! when asked for is decoded by the builder itself, as without prefetching, so the result
-//! never depends on the timing. (One being decoded when asked for is waited for: the
-//! builder that catches up with the decoder asks for the very entry it is at, and decoding
-//! it again took longer than the rest of the decoder's work on it, which was then lost.) It stays at most [`AHEAD`] entries ahead, so decoded
+//! never depends on the timing. It stays at most [`AHEAD`] entries ahead, so decoded
 //! schemas waiting to be converted take little memory. The builder hands each decoded
 //! schema back when it is done with it, and this thread drops it: a block freed by the
 //! thread that did not allocate it is slow to free in mimalloc, and slow again for the
@@ -34,7 +32,7 @@ const AHEAD: usize = 64;
 enum Slot {
     /// Not decoded, not asked for.
     Pending,
-    /// The decoder is at it: the builder waits for it (see `Prefetch::decoded`).
+    /// The decoder is at it.
     Decoding,
     /// (A schema object is boxed already: not boxed again, which the builder would free.)
     Ready(Schema),
@@ -50,8 +48,6 @@ pub(crate) struct Prefetch<'a> {
     /// for schemas to drop once every entry is decoded.
     shared: Mutex<Shared>,
     room: Condvar,
-    /// Announces, under `shared`, that an entry is no longer [`Slot::Decoding`].
-    decoded: Condvar,
     stop: AtomicBool,
 }
 
@@ -80,28 +76,14 @@ impl<'a> Prefetch<'a> {
             defs,
             shared: Mutex::default(),
             room: Condvar::new(),
-            decoded: Condvar::new(),
             stop: AtomicBool::new(false),
         }
     }
 
-    /// The decoded schema of entry `index`, when the decoder has it ready or is decoding
-    /// it; `None`: decode it yourself (the decoder then leaves it alone).
+    /// The decoded schema of entry `index`, when the decoder has it ready; `None`: decode
+    /// it yourself (the decoder then leaves it alone).
     pub fn take(&self, index: usize) -> Option<Schema> {
         let mut slot = lock(&self.slots[index]);
-        if matches!(*slot, Slot::Decoding) {
-            drop(slot);
-            // (A slot lock is taken inside `shared`, never the other way round.)
-            let mut shared = lock(&self.shared);
-            while matches!(*lock(&self.slots[index]), Slot::Decoding) {
-                shared = self
-                    .decoded
-                    .wait(shared)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
-            drop(shared);
-            slot = lock(&self.slots[index]);
-        }
         match std::mem::replace(&mut *slot, Slot::Taken) {
             Slot::Ready(schema) => {
                 drop(slot);
@@ -211,7 +193,8 @@ impl<'a> Prefetch<'a> {
                     .unwrap_or_else(PoisonError::into_inner);
             }
         }
-        // Marked only now that it is decoded at once: the builder waits for it.
+        // Marked only once there is room for it: an entry the builder asks for while the
+        // decoder waits is then the builder's alone, not decoded twice.
         {
             let mut slot = lock(&self.slots[i]);
             if !matches!(*slot, Slot::Pending) {
@@ -219,39 +202,17 @@ impl<'a> Prefetch<'a> {
             }
             *slot = Slot::Decoding;
         }
-        let mut decoding = Decoding {
-            prefetch: self,
-            index: i,
-            schema: None,
-        };
         // A text that does not decode stays with the builder, which reports it.
-        decoding.schema = decode_raw_def(self.defs[i].text);
-        true
-    }
-}
-
-/// An entry being decoded: when dropped (also by a panic), its slot gets the schema, or
-/// goes to the builder (none), and a builder waiting for it is woken.
-struct Decoding<'p, 'a> {
-    prefetch: &'p Prefetch<'a>,
-    index: usize,
-    schema: Option<Schema>,
-}
-
-impl Drop for Decoding<'_, '_> {
-    fn drop(&mut self) {
-        let p = self.prefetch;
-        let ready = self.schema.is_some();
-        *lock(&p.slots[self.index]) = match self.schema.take() {
-            Some(schema) => Slot::Ready(schema),
-            None => Slot::Taken,
+        let Some(schema) = decode_raw_def(self.defs[i].text) else {
+            return true;
         };
-        let mut shared = lock(&p.shared);
-        if ready {
-            shared.waiting += 1;
+        let mut slot = lock(&self.slots[i]);
+        if matches!(*slot, Slot::Decoding) {
+            *slot = Slot::Ready(schema);
+            drop(slot);
+            lock(&self.shared).waiting += 1;
         }
-        drop(shared);
-        p.decoded.notify_all();
+        true
     }
 }
 
