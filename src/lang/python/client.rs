@@ -10,7 +10,7 @@ use askama::Template;
 
 use super::filters::{self, fenced};
 use super::fmt::{self, Arg, Expr, Name, Param, string_literal};
-use super::types::{Imports, TypeMapper};
+use super::types::{Imports, TypeMapper, accepts_none, is_null_json};
 use super::{Ctx, is_model, names, render_imports};
 use crate::ir::{Event, Method, TypeId, TypeKind, Warning};
 
@@ -451,7 +451,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             }
             // A `null` default lets the caller pass None; without a default, leaving the
             // keyword out keeps the field absent (MISSING in the model).
-            let null_default = f.default.as_ref().is_some_and(|d| d.to_value().is_null());
+            let null_default = f.default.as_ref().is_some_and(is_null_json);
             if null_default && !accepts_none(&ty) {
                 ty = Expr::or(vec![ty, Expr::atom("None")]);
             }
@@ -758,14 +758,6 @@ fn qualify_builtins(e: Expr, class_methods: &FxHashSet<String>, imp: &mut Import
         }
     }
     walk(e, &mut q)
-}
-
-fn accepts_none(e: &Expr) -> bool {
-    match e {
-        Expr::Atom(a) => a == "None" || a == "Any",
-        Expr::Or(items) => items.iter().any(accepts_none),
-        _ => false,
-    }
 }
 
 /// UPPER_SNAKE base of a constant name for a wire name.
