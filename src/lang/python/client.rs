@@ -5,6 +5,7 @@
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::rc::Rc;
 
 use askama::Template;
 
@@ -293,6 +294,8 @@ struct Renderer<'c, 'a> {
     readme_methods: Vec<ReadmeMethod>,
     /// Position of each method in the document (the README's order), by address.
     method_index: FxHashMap<*const Method, usize>,
+    /// Keyword parameter annotations by field type.
+    kw_types: FxHashMap<TypeId, Rc<KwType>>,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
@@ -326,7 +329,15 @@ impl<'c, 'a> Renderer<'c, 'a> {
         if let Some(p) = m.params {
             let ty = self.type_expr(p);
             params_text.push(format!("params: {}", ty.flat()));
-            keywords = self.keyword_params(p, class_methods);
+            keywords = match self.keyword_params(p, class_methods) {
+                Some(k) => Some(k),
+                None => self
+                    .keyword_params_qualified(p, class_methods)
+                    .map(|params| {
+                        let flat = fmt::FlatParams::new(&params);
+                        (params, flat)
+                    }),
+            };
             params_model = Some(ty);
         }
         let hint = || format!("{}_RESULT", constant_base(&m.wire_name));
@@ -370,9 +381,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
             .get(&std::ptr::from_ref(m))
             .copied()
             .unwrap_or(0);
-        // The keyword parameters written flat once: for the README's signature and the
+        // The keyword parameters are written flat once: for the README's signature and the
         // headers of both versions of the method (their defaults are `...`, as there).
-        let keywords_flat = keywords.as_deref().map(fmt::FlatParams::new);
+        let keywords_flat = keywords.as_ref().map(|(_, flat)| flat);
         let ret_flat = ret.flat();
         let mut signature = format!(
             "await {}({}) -> {ret_flat}",
@@ -404,7 +415,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             wire: m.wire_name.clone(),
             py_name: plan.py_name.clone(),
             params_model,
-            keywords: keywords.zip(keywords_flat),
+            keywords,
             returns: m.result.is_some(),
             ret,
             ret_flat,
@@ -415,9 +426,106 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 
     /// The fields of the params model as keyword-only parameters (required fields without
-    /// a default, the others with `...`, as in stubs), or `None` when a field's name cannot
-    /// be a parameter here or its type would name a method of the class.
+    /// a default, the others with `...`, as in stubs) and their flat text, from the cached
+    /// annotations ([`KwType`]); `None` when a field's name cannot be a parameter here, its
+    /// type would name a method of the class, or the class has a method named like a
+    /// builtin (then [`Renderer::keyword_params_qualified`] decides).
     fn keyword_params(
+        &mut self,
+        model: TypeId,
+        class_methods: &FxHashSet<String>,
+    ) -> Option<(Vec<Param>, fmt::FlatParams)> {
+        let api = self.ctx.api;
+        let TypeKind::Object(o) = api.types.kind(model) else {
+            return None;
+        };
+        if BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b)) {
+            return None;
+        }
+        let py_names = super::models::field_names(o, "", &mut Vec::new());
+        if py_names.iter().any(|n| n == "self" || n == "timeout") {
+            return None;
+        }
+        let mut types = Vec::with_capacity(o.fields.len());
+        for f in &o.fields {
+            let t = self.kw_type(f.ty);
+            if t.names.iter().any(|n| class_methods.contains(n)) {
+                return None;
+            }
+            types.push(t);
+        }
+        for t in &types {
+            for (module, name) in &t.imports {
+                self.imp.add(module, name);
+            }
+        }
+        let mut params = Vec::with_capacity(o.fields.len());
+        let mut flat = fmt::FlatParams::with_capacity(o.fields.len());
+        for ((f, py), t) in o.fields.iter().zip(&py_names).zip(&types) {
+            if f.required {
+                params.push(Param::typed(py.to_string(), t.expr.clone()));
+                flat.push_written(|out| {
+                    out.push_str(py);
+                    out.push_str(": ");
+                    out.push_str(&t.flat);
+                });
+                continue;
+            }
+            // A `null` default lets the caller pass None; without a default, leaving the
+            // keyword out keeps the field absent (MISSING in the model).
+            let null_default = f.default.as_ref().is_some_and(is_null_json);
+            let or_none = null_default && !t.accepts_none;
+            let ty = if or_none {
+                Expr::or(vec![t.expr.clone(), Expr::atom("None")])
+            } else {
+                t.expr.clone()
+            };
+            params.push(Param::with_default(py.to_string(), ty, Expr::atom("...")));
+            flat.push_written(|out| {
+                out.push_str(py);
+                out.push_str(": ");
+                out.push_str(&t.flat);
+                if or_none {
+                    out.push_str(" | None");
+                }
+                out.push_str(" = ...");
+            });
+        }
+        Some((params, flat))
+    }
+
+    /// The annotation of a keyword parameter of type `id` (see [`KwType`]).
+    fn kw_type(&mut self, id: TypeId) -> Rc<KwType> {
+        if let Some(t) = self.kw_types.get(&id) {
+            return Rc::clone(t);
+        }
+        let mut imp = Imports::default();
+        let (ty, _) = self.kw_mapper.field_type(id, &mut imp);
+        let expr = super::types::drop_int_beside_float(ty);
+        let mut names = Vec::new();
+        expr.any_name(&mut |n| {
+            names.push(n.to_string());
+            false
+        });
+        let imports = imp
+            .from
+            .into_iter()
+            .flat_map(|(module, names)| names.into_iter().map(move |n| (module.clone(), n)))
+            .collect();
+        let t = Rc::new(KwType {
+            flat: expr.flat(),
+            accepts_none: accepts_none(&expr),
+            expr,
+            names,
+            imports,
+        });
+        self.kw_types.insert(id, Rc::clone(&t));
+        t
+    }
+
+    /// [`Renderer::keyword_params`] computed field by field, qualifying builtins shadowed
+    /// by the class's methods (`builtins.int`).
+    fn keyword_params_qualified(
         &mut self,
         model: TypeId,
         class_methods: &FxHashSet<String>,
@@ -708,6 +816,19 @@ struct MethodSig {
     deprecation: Option<String>,
 }
 
+/// A params model field's type as a keyword parameter's annotation (`int | float` written
+/// `float`), computed once per type: most field types recur in many methods.
+struct KwType {
+    expr: Expr,
+    /// `expr` on one line.
+    flat: String,
+    /// The names `expr` refers to ([`Expr::any_name`]): none may be a method of the class.
+    names: Vec<String>,
+    /// What `expr` imports.
+    imports: Vec<(String, String)>,
+    accepts_none: bool,
+}
+
 /// Names of the builtins a type expression may use; in a class with a method of the same
 /// name they are written `builtins.<name>`.
 const BUILTIN_TYPES: &[&str] = &[
@@ -843,6 +964,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             .enumerate()
             .map(|(i, m)| (std::ptr::from_ref(m), i))
             .collect(),
+        kw_types: FxHashMap::default(),
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");

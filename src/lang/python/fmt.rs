@@ -1178,10 +1178,23 @@ impl FlatParams {
         self.text.len()
     }
 
+    /// Room for `n` parameters.
+    pub fn with_capacity(n: usize) -> FlatParams {
+        FlatParams {
+            text: String::with_capacity(n * 24),
+            items: Vec::with_capacity(n),
+        }
+    }
+
     /// Appends parameter `p`.
     pub fn push(&mut self, p: &Param) {
+        self.push_written(|out| p.write_flat(out));
+    }
+
+    /// Appends a parameter written flat by `write` (what [`Param::write_flat`] writes).
+    pub fn push_written(&mut self, write: impl FnOnce(&mut String)) {
         let start = self.text.len();
-        p.write_flat(&mut self.text);
+        write(&mut self.text);
         let s = &self.text[start..];
         self.items
             .push((self.text.len(), width(s), s.contains('\n')));
@@ -1571,10 +1584,13 @@ pub fn docstring(text: &str, level: usize) -> Option<String> {
     // no normalization: only the spaces and newlines around it go (other whitespace may
     // be escaped below, so it takes the general path).
     let trimmed = text.trim_matches([' ', '\n']);
-    if !trimmed.is_empty()
-        && trimmed
-            .bytes()
-            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    if trimmed.is_empty() {
+        // Nothing to document (most fields): what the general path finds too.
+        return None;
+    }
+    if trimmed
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
     {
         let mut out = String::with_capacity(level * INDENT_WIDTH + trimmed.len() + 6);
         push_indent(&mut out, level);

@@ -76,6 +76,9 @@ pub struct TypeMapper<'a> {
     /// [`TypeMapper::field_type_text`] of the anonymous types met so far: one line of text
     /// per type (what models.py's fields need), not the expression trees of `cache`.
     text_cache: RefCell<FxHashMap<TypeId, Rc<TypeText<'a>>>>,
+    /// Member names of the enums defaults were looked up in (naming them all is the
+    /// cost of a default).
+    enum_members: RefCell<FxHashMap<TypeId, Vec<String>>>,
     /// The effects of the computations in progress (outermost first), while `recording`.
     log: RefCell<Vec<Effect<'a>>>,
     recording: Cell<usize>,
@@ -164,6 +167,7 @@ impl<'a> TypeMapper<'a> {
             cache: RefCell::new(FxHashMap::default()),
             caching: true,
             text_cache: RefCell::new(FxHashMap::default()),
+            enum_members: RefCell::new(FxHashMap::default()),
             log: RefCell::new(Vec::new()),
             recording: Cell::new(0),
         }
@@ -738,9 +742,10 @@ impl<'a> TypeMapper<'a> {
                     _ => return None,
                 };
                 let idx = e.values.iter().position(|ev| ev.wire == wire)?;
-                let members = super::enum_members(e);
-                let class = self.named(id, imp);
-                plain(Expr::atom(format!("{}.{}", class.flat(), members[idx])))
+                let class = self.named_text(id, imp);
+                let mut members = self.enum_members.borrow_mut();
+                let members = members.entry(id).or_insert_with(|| super::enum_members(e));
+                plain(Expr::atom(format!("{class}.{}", members[idx])))
             }
             TypeKind::Array(a) => {
                 let items = v.as_array()?;
