@@ -296,6 +296,8 @@ struct Renderer<'c, 'a> {
     method_index: FxHashMap<*const Method, usize>,
     /// Keyword parameter annotations by field type.
     kw_types: FxHashMap<TypeId, Rc<KwType>>,
+    /// The types of more than one params model field (only those are cached).
+    kw_repeated: FxHashSet<TypeId>,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
@@ -494,11 +496,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
         Some((params, flat))
     }
 
-    /// The annotation of a keyword parameter of type `id` (see [`KwType`]).
+    /// The annotation of a keyword parameter of type `id` (see [`KwType`]), cached when
+    /// more than one field has the type.
     fn kw_type(&mut self, id: TypeId) -> Rc<KwType> {
         if let Some(t) = self.kw_types.get(&id) {
             return Rc::clone(t);
         }
+        let keep = self.kw_repeated.contains(&id);
         let mut imp = Imports::default();
         let (ty, _) = self.kw_mapper.field_type(id, &mut imp);
         let expr = super::types::drop_int_beside_float(ty);
@@ -519,7 +523,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
             names,
             imports,
         });
-        self.kw_types.insert(id, Rc::clone(&t));
+        if keep {
+            self.kw_types.insert(id, Rc::clone(&t));
+        }
         t
     }
 
@@ -816,6 +822,24 @@ struct MethodSig {
     deprecation: Option<String>,
 }
 
+/// The types of more than one field of the methods' params models.
+fn repeated_param_field_types(api: &crate::ir::Api) -> FxHashSet<TypeId> {
+    let mut seen = FxHashSet::default();
+    let mut repeated = FxHashSet::default();
+    for m in &api.methods {
+        if let Some(p) = m.params
+            && let TypeKind::Object(o) = api.types.kind(p)
+        {
+            for f in &o.fields {
+                if !seen.insert(f.ty) {
+                    repeated.insert(f.ty);
+                }
+            }
+        }
+    }
+    repeated
+}
+
 /// A params model field's type as a keyword parameter's annotation (`int | float` written
 /// `float`), computed once per type: most field types recur in many methods.
 struct KwType {
@@ -953,7 +977,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let mut r = Renderer {
         ctx,
         mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
-        kw_mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
+        kw_mapper: TypeMapper::uncached(api, &ctx.names, Some(".models")),
         imp: Imports::default(),
         adapters: Vec::new(),
         constants: names::Scope::with_taken(["_EVENTS"]),
@@ -965,6 +989,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             .map(|(i, m)| (std::ptr::from_ref(m), i))
             .collect(),
         kw_types: FxHashMap::default(),
+        kw_repeated: repeated_param_field_types(api),
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");
@@ -1175,6 +1200,12 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let env_prefix = ctx.module.to_uppercase();
     let mut root_sigs = root_sigs;
     let root_plans: Vec<MethodParams> = root_sigs.iter_mut().map(MethodParams::new).collect();
+    // Every method is prepared: the type caches go, so what is built from here on (the
+    // client classes, the imports, the README) reuses their memory instead of adding to
+    // the peak.
+    r.kw_types = FxHashMap::default();
+    r.kw_repeated = FxHashSet::default();
+    r.mapper.clear_cache();
     let mut client_blocks = Vec::new();
     for sync in [false, true] {
         let attrs: Vec<String> = child_namespace_attrs(&root, sync, "self._rt");

@@ -94,6 +94,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
     }
     let mut fields_text = String::new();
     let mut layouts = fmt::AnnAssignLayouts::default();
+    let repeated = repeated_field_types(api, &objects);
     for id in &objects {
         section(&mut out);
         write_object(
@@ -102,11 +103,16 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
             *id,
             &mut imp,
             warnings,
-            &mut layouts,
+            &mut Scratch {
+                layouts: &mut layouts,
+                repeated: &repeated,
+                fields_text: &mut fields_text,
+            },
             &mut out,
-            &mut fields_text,
         );
     }
+    // The fields are written: the cached field types go (their memory is reused below).
+    mapper.clear_cache();
     let alias_block = render_aliases(ctx, &mapper, &aliases, &mut imp)?;
     if !alias_block.is_empty() {
         section(&mut out);
@@ -149,6 +155,33 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
     out.reserve(prefix.len() + 1);
     out.insert_str(0, &prefix);
     Ok(out)
+}
+
+/// What rendering one model shares with the others.
+struct Scratch<'s> {
+    /// Layouts of long field statements.
+    layouts: &'s mut fmt::AnnAssignLayouts,
+    /// The anonymous field types used by more than one field (their text is cached).
+    repeated: &'s FxHashSet<TypeId>,
+    /// A buffer for the field lines (written before the config lines, which depend on
+    /// them, and copied after them).
+    fields_text: &'s mut String,
+}
+
+/// The anonymous types of more than one field of `objects`.
+fn repeated_field_types(api: &crate::ir::Api, objects: &[TypeId]) -> FxHashSet<TypeId> {
+    let mut seen = FxHashSet::default();
+    let mut repeated = FxHashSet::default();
+    for id in objects {
+        if let TypeKind::Object(o) = api.types.kind(*id) {
+            for f in &o.fields {
+                if api.types.get(f.ty).name.is_none() && !seen.insert(f.ty) {
+                    repeated.insert(f.ty);
+                }
+            }
+        }
+    }
+    repeated
 }
 
 /// Room reserved for the header, docstring and imports of models.py.
@@ -363,19 +396,17 @@ fn field_pointer(object_pointer: &str, wire: &str) -> String {
     out
 }
 
-/// The class of a model, appended to `out`. `fields_text`: a buffer for the field lines
-/// (written before the config lines, which depend on them, and copied after them).
-#[allow(clippy::too_many_arguments)]
+/// The class of a model, appended to `out`.
 fn write_object(
     ctx: &Ctx,
     mapper: &TypeMapper,
     id: TypeId,
     imp: &mut Imports,
     warnings: &mut Vec<Warning>,
-    layouts: &mut fmt::AnnAssignLayouts,
+    scratch: &mut Scratch,
     out: &mut String,
-    fields_text: &mut String,
 ) {
+    let fields_text = &mut *scratch.fields_text;
     let api = ctx.api;
     let entry = api.types.get(id);
     let TypeKind::Object(o) = &entry.kind else {
@@ -414,7 +445,8 @@ fn write_object(
             &entry.pointer,
             imp,
             warnings,
-            layouts,
+            scratch.layouts,
+            scratch.repeated.contains(&field.ty),
             fields_text,
         );
     }
@@ -550,12 +582,13 @@ fn write_field(
     imp: &mut Imports,
     warnings: &mut Vec<Warning>,
     layouts: &mut fmt::AnnAssignLayouts,
+    repeated: bool,
     out: &mut String,
 ) {
     let api = mapper.api;
     let text = match &api.types.get(field.ty).name {
         Some(_) => None,
-        None => Some(mapper.field_type_text(field.ty, imp)),
+        None => Some(mapper.field_type_text(field.ty, imp, repeated)),
     };
     let (ann_text, constraints_text, is_any, accepts_none) = match &text {
         Some(t) => (

@@ -920,7 +920,7 @@ fn field_type_text_is_the_flat_expression() {
                 }
                 let id = TypeId(i);
                 let (mut imp_text, mut imp_expr) = (Imports::default(), Imports::default());
-                let t = by_text.field_type_text(id, &mut imp_text);
+                let t = by_text.field_type_text(id, &mut imp_text, i % 3 != 0);
                 let (e, c) = by_expr.field_type(id, &mut imp_expr);
                 let constraints: Vec<String> = c
                     .iter()

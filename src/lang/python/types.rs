@@ -188,6 +188,12 @@ impl<'a> TypeMapper<'a> {
         }
     }
 
+    /// Drops the cached types (computed anew when asked again), freeing their memory.
+    pub fn clear_cache(&self) {
+        *self.cache.borrow_mut() = FxHashMap::default();
+        *self.text_cache.borrow_mut() = FxHashMap::default();
+    }
+
     /// Notes an effect for the computations in progress.
     fn record(&self, effect: impl FnOnce() -> Effect<'a>) {
         if self.recording.get() > 0 {
@@ -327,8 +333,15 @@ impl<'a> TypeMapper<'a> {
     /// computing them again saved). Anonymous types only: a named one is its name. For the
     /// layouts that need the expression (a statement too long for one line), call
     /// [`TypeMapper::field_type`].
-    pub fn field_type_text(&self, id: TypeId, imp: &mut Imports) -> Rc<TypeText<'a>> {
+    ///
+    /// `keep`: whether to cache it (a type used once is not: memory held to the end of
+    /// the file, for nothing).
+    pub fn field_type_text(&self, id: TypeId, imp: &mut Imports, keep: bool) -> Rc<TypeText<'a>> {
         debug_assert!(self.api.types.get(id).name.is_none(), "an anonymous type");
+        if !keep && self.recording.get() == 0 {
+            let (expr, constraints) = self.field_type(id, imp);
+            return Rc::new(TypeText::of(&expr, &constraints, Vec::new()));
+        }
         if let Some(hit) = self.text_cache.borrow().get(&id) {
             for effect in &hit.effects {
                 self.replay(effect, imp);
