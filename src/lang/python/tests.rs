@@ -949,3 +949,34 @@ fn field_type_text_is_the_flat_expression() {
     }
     assert!(checked > 100, "{checked}");
 }
+
+/// Natural order from the first difference is natural order from the start, on random
+/// strings of letters, digits (with leading zeros) and a non-ASCII letter.
+#[test]
+fn natural_cmp_skips_the_common_prefix() {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let alphabet = ["a", "b", "A", "_", "0", "0", "1", "7", "9", "é"];
+    let word = |next: &mut dyn FnMut(usize) -> usize, base: &str| {
+        let mut s = base.to_string();
+        for _ in 0..next(8) {
+            s.push_str(alphabet[next(alphabet.len())]);
+        }
+        s
+    };
+    for _ in 0..50_000 {
+        let prefix = word(&mut next, "");
+        let a = word(&mut next, &prefix);
+        let b = word(&mut next, &prefix);
+        assert_eq!(
+            super::natural_cmp(&a, &b),
+            super::natural_cmp_tokens(a.as_bytes(), b.as_bytes()),
+            "{a:?} {b:?}"
+        );
+    }
+}
