@@ -5,12 +5,13 @@
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::rc::Rc;
 
 use askama::Template;
 
 use super::filters::{self, fenced};
 use super::fmt::{self, Arg, Expr, Name, Param, string_literal};
-use super::types::{Imports, TypeMapper};
+use super::types::{Imports, TypeMapper, accepts_none, is_null_json};
 use super::{Ctx, is_model, names, render_imports};
 use crate::ir::{Event, Method, TypeId, TypeKind, Warning};
 
@@ -293,6 +294,10 @@ struct Renderer<'c, 'a> {
     readme_methods: Vec<ReadmeMethod>,
     /// Position of each method in the document (the README's order), by address.
     method_index: FxHashMap<*const Method, usize>,
+    /// Keyword parameter annotations by field type.
+    kw_types: FxHashMap<TypeId, Rc<KwType>>,
+    /// The types of more than one params model field (only those are cached).
+    kw_repeated: FxHashSet<TypeId>,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
@@ -326,7 +331,15 @@ impl<'c, 'a> Renderer<'c, 'a> {
         if let Some(p) = m.params {
             let ty = self.type_expr(p);
             params_text.push(format!("params: {}", ty.flat()));
-            keywords = self.keyword_params(p, class_methods);
+            keywords = match self.keyword_params(p, class_methods) {
+                Some(k) => Some(k),
+                None => self
+                    .keyword_params_qualified(p, class_methods)
+                    .map(|params| {
+                        let flat = fmt::FlatParams::new(&params);
+                        (params, flat)
+                    }),
+            };
             params_model = Some(ty);
         }
         let hint = || format!("{}_RESULT", constant_base(&m.wire_name));
@@ -370,9 +383,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
             .get(&std::ptr::from_ref(m))
             .copied()
             .unwrap_or(0);
-        // The keyword parameters written flat once: for the README's signature and the
+        // The keyword parameters are written flat once: for the README's signature and the
         // headers of both versions of the method (their defaults are `...`, as there).
-        let keywords_flat = keywords.as_deref().map(fmt::FlatParams::new);
+        let keywords_flat = keywords.as_ref().map(|(_, flat)| flat);
         let ret_flat = ret.flat();
         let mut signature = format!(
             "await {}({}) -> {ret_flat}",
@@ -404,7 +417,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             wire: m.wire_name.clone(),
             py_name: plan.py_name.clone(),
             params_model,
-            keywords: keywords.zip(keywords_flat),
+            keywords,
             returns: m.result.is_some(),
             ret,
             ret_flat,
@@ -415,9 +428,110 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 
     /// The fields of the params model as keyword-only parameters (required fields without
-    /// a default, the others with `...`, as in stubs), or `None` when a field's name cannot
-    /// be a parameter here or its type would name a method of the class.
+    /// a default, the others with `...`, as in stubs) and their flat text, from the cached
+    /// annotations ([`KwType`]); `None` when a field's name cannot be a parameter here, its
+    /// type would name a method of the class, or the class has a method named like a
+    /// builtin (then [`Renderer::keyword_params_qualified`] decides).
     fn keyword_params(
+        &mut self,
+        model: TypeId,
+        class_methods: &FxHashSet<String>,
+    ) -> Option<(Vec<Param>, fmt::FlatParams)> {
+        let api = self.ctx.api;
+        let TypeKind::Object(o) = api.types.kind(model) else {
+            return None;
+        };
+        if BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b)) {
+            return None;
+        }
+        let py_names = super::models::field_names(o, "", &mut Vec::new());
+        if py_names.iter().any(|n| n == "self" || n == "timeout") {
+            return None;
+        }
+        let mut types = Vec::with_capacity(o.fields.len());
+        for f in &o.fields {
+            let t = self.kw_type(f.ty);
+            if t.names.iter().any(|n| class_methods.contains(n)) {
+                return None;
+            }
+            types.push(t);
+        }
+        for t in &types {
+            for (module, name) in &t.imports {
+                self.imp.add(module, name);
+            }
+        }
+        let mut params = Vec::with_capacity(o.fields.len());
+        let mut flat = fmt::FlatParams::with_capacity(o.fields.len());
+        for ((f, py), t) in o.fields.iter().zip(&py_names).zip(&types) {
+            if f.required {
+                params.push(Param::typed(py.to_string(), t.expr.clone()));
+                flat.push_written(|out| {
+                    out.push_str(py);
+                    out.push_str(": ");
+                    out.push_str(&t.flat);
+                });
+                continue;
+            }
+            // A `null` default lets the caller pass None; without a default, leaving the
+            // keyword out keeps the field absent (MISSING in the model).
+            let null_default = f.default.as_ref().is_some_and(is_null_json);
+            let or_none = null_default && !t.accepts_none;
+            let ty = if or_none {
+                Expr::or(vec![t.expr.clone(), Expr::atom("None")])
+            } else {
+                t.expr.clone()
+            };
+            params.push(Param::with_default(py.to_string(), ty, Expr::atom("...")));
+            flat.push_written(|out| {
+                out.push_str(py);
+                out.push_str(": ");
+                out.push_str(&t.flat);
+                if or_none {
+                    out.push_str(" | None");
+                }
+                out.push_str(" = ...");
+            });
+        }
+        Some((params, flat))
+    }
+
+    /// The annotation of a keyword parameter of type `id` (see [`KwType`]), cached when
+    /// more than one field has the type.
+    fn kw_type(&mut self, id: TypeId) -> Rc<KwType> {
+        if let Some(t) = self.kw_types.get(&id) {
+            return Rc::clone(t);
+        }
+        let keep = self.kw_repeated.contains(&id);
+        let mut imp = Imports::default();
+        let (ty, _) = self.kw_mapper.field_type(id, &mut imp);
+        let expr = super::types::drop_int_beside_float(ty);
+        let mut names = Vec::new();
+        expr.any_name(&mut |n| {
+            names.push(n.to_string());
+            false
+        });
+        let imports = imp
+            .from
+            .into_iter()
+            .flat_map(|(module, names)| names.into_iter().map(move |n| (module.clone(), n)))
+            .collect();
+        let t = Rc::new(KwType {
+            flat: expr.flat(),
+            accepts_none: accepts_none(&expr),
+            expr,
+            names,
+            imports,
+        });
+        if keep {
+            self.kw_types.insert(id, Rc::clone(&t));
+        }
+        t
+    }
+
+    /// [`Renderer::keyword_params`] computed field by field, qualifying builtins shadowed
+    /// by the class's methods (`builtins.int`).
+    fn keyword_params_qualified(
         &mut self,
         model: TypeId,
         class_methods: &FxHashSet<String>,
@@ -451,7 +565,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             }
             // A `null` default lets the caller pass None; without a default, leaving the
             // keyword out keeps the field absent (MISSING in the model).
-            let null_default = f.default.as_ref().is_some_and(|d| d.to_value().is_null());
+            let null_default = f.default.as_ref().is_some_and(is_null_json);
             if null_default && !accepts_none(&ty) {
                 ty = Expr::or(vec![ty, Expr::atom("None")]);
             }
@@ -708,6 +822,37 @@ struct MethodSig {
     deprecation: Option<String>,
 }
 
+/// The types of more than one field of the methods' params models.
+fn repeated_param_field_types(api: &crate::ir::Api) -> FxHashSet<TypeId> {
+    let mut seen = FxHashSet::default();
+    let mut repeated = FxHashSet::default();
+    for m in &api.methods {
+        if let Some(p) = m.params
+            && let TypeKind::Object(o) = api.types.kind(p)
+        {
+            for f in &o.fields {
+                if !seen.insert(f.ty) {
+                    repeated.insert(f.ty);
+                }
+            }
+        }
+    }
+    repeated
+}
+
+/// A params model field's type as a keyword parameter's annotation (`int | float` written
+/// `float`), computed once per type: most field types recur in many methods.
+struct KwType {
+    expr: Expr,
+    /// `expr` on one line.
+    flat: String,
+    /// The names `expr` refers to ([`Expr::any_name`]): none may be a method of the class.
+    names: Vec<String>,
+    /// What `expr` imports.
+    imports: Vec<(String, String)>,
+    accepts_none: bool,
+}
+
 /// Names of the builtins a type expression may use; in a class with a method of the same
 /// name they are written `builtins.<name>`.
 const BUILTIN_TYPES: &[&str] = &[
@@ -758,14 +903,6 @@ fn qualify_builtins(e: Expr, class_methods: &FxHashSet<String>, imp: &mut Import
         }
     }
     walk(e, &mut q)
-}
-
-fn accepts_none(e: &Expr) -> bool {
-    match e {
-        Expr::Atom(a) => a == "None" || a == "Any",
-        Expr::Or(items) => items.iter().any(accepts_none),
-        _ => false,
-    }
 }
 
 /// UPPER_SNAKE base of a constant name for a wire name.
@@ -840,7 +977,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let mut r = Renderer {
         ctx,
         mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
-        kw_mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
+        kw_mapper: TypeMapper::uncached(api, &ctx.names, Some(".models")),
         imp: Imports::default(),
         adapters: Vec::new(),
         constants: names::Scope::with_taken(["_EVENTS"]),
@@ -851,6 +988,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             .enumerate()
             .map(|(i, m)| (std::ptr::from_ref(m), i))
             .collect(),
+        kw_types: FxHashMap::default(),
+        kw_repeated: repeated_param_field_types(api),
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");
@@ -1061,6 +1200,12 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let env_prefix = ctx.module.to_uppercase();
     let mut root_sigs = root_sigs;
     let root_plans: Vec<MethodParams> = root_sigs.iter_mut().map(MethodParams::new).collect();
+    // Every method is prepared: the type caches go, so what is built from here on (the
+    // client classes, the imports, the README) reuses their memory instead of adding to
+    // the peak.
+    r.kw_types = FxHashMap::default();
+    r.kw_repeated = FxHashSet::default();
+    r.mapper.clear_cache();
     let mut client_blocks = Vec::new();
     for sync in [false, true] {
         let attrs: Vec<String> = child_namespace_attrs(&root, sync, "self._rt");

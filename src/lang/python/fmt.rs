@@ -172,6 +172,18 @@ fn width(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Whether `line` (one line, no line break) fits in [`LINE_WIDTH`]: a line of at most that
+/// many bytes has at most that many characters, so only longer ones are counted.
+fn fits_width(line: &str) -> bool {
+    line.len() <= LINE_WIDTH || width(line) <= LINE_WIDTH
+}
+
+/// Whether `line` is a single line that fits in [`LINE_WIDTH`] (what a statement written
+/// flat must be to stay so).
+pub fn fits_on_one_line(line: &str) -> bool {
+    !line.contains('\n') && fits_width(line)
+}
+
 impl Printer {
     fn print_text(&mut self, s: &str) {
         if let Some(level) = self.pending_indent.take() {
@@ -400,7 +412,7 @@ impl Printer {
 pub type Name = Cow<'static, str>;
 
 /// The Python expressions the backend generates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expr {
     /// A name, dotted name, keyword constant, number, or an already rendered string literal.
     Atom(Name),
@@ -422,7 +434,7 @@ pub enum Expr {
     Method(Box<Expr>, String, Vec<Arg>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Arg {
     pub keyword: Option<String>,
     pub value: Expr,
@@ -677,7 +689,7 @@ impl Expr {
 
 impl Arg {
     /// The argument on one line (what [`Arg::doc`] prints flat).
-    fn write_flat(&self, out: &mut String) {
+    pub fn write_flat(&self, out: &mut String) {
         if let Some(k) = &self.keyword {
             out.push_str(k);
             out.push('=');
@@ -833,12 +845,73 @@ pub fn ann_assign_into(
         out.push_str(" = ");
         value.write_flat(out);
     }
-    let line = &out[start..];
-    if !line.contains('\n') && width(line) <= LINE_WIDTH {
+    if fits_on_one_line(&out[start..]) {
         return;
     }
     out.truncate(start);
     out.push_str(&ann_assign_doc(level, target, annotation, value));
+}
+
+/// The layouts of annotated assignments too long for one line, printed once per statement
+/// shape: a statement's layout depends on its target only through the target's width (the
+/// target is the first text of its first line), and models.py repeats the same long field
+/// types under different names (a Decimal pattern, a discriminated union). Keyed by a hash
+/// of the level, the target's width and the expressions, checked against the entries.
+#[derive(Default)]
+pub struct AnnAssignLayouts {
+    entries: FxHashMap<u64, Vec<AnnAssignLayout>>,
+}
+
+struct AnnAssignLayout {
+    level: usize,
+    target_width: usize,
+    annotation: Expr,
+    value: Option<Expr>,
+    /// The printed statement after its indentation and target.
+    rest: String,
+}
+
+/// [`ann_assign_into`] for a statement already known not to fit on one line, through
+/// `layouts`.
+pub fn ann_assign_long_into(
+    out: &mut String,
+    layouts: &mut AnnAssignLayouts,
+    level: usize,
+    target: &str,
+    annotation: &Expr,
+    value: Option<&Expr>,
+) {
+    use std::hash::{Hash, Hasher};
+    let target_width = width(target);
+    let mut hasher = rustc_hash::FxHasher::default();
+    (level, target_width, annotation, value).hash(&mut hasher);
+    let key = hasher.finish();
+    let bucket = layouts.entries.entry(key).or_default();
+    let found = bucket.iter().find(|e| {
+        e.level == level
+            && e.target_width == target_width
+            && e.annotation == *annotation
+            && e.value.as_ref() == value
+    });
+    let rest = match found {
+        Some(e) => &e.rest,
+        None => {
+            let printed = ann_assign_doc(level, target, annotation, value);
+            let head = level * INDENT_WIDTH + target.len();
+            debug_assert!(printed[level * INDENT_WIDTH..].starts_with(target));
+            bucket.push(AnnAssignLayout {
+                level,
+                target_width,
+                annotation: annotation.clone(),
+                value: value.cloned(),
+                rest: printed[head..].to_string(),
+            });
+            &bucket.last().expect("just pushed").rest
+        }
+    };
+    push_indent(out, level);
+    out.push_str(target);
+    out.push_str(rest);
 }
 
 /// [`ann_assign`] through the layout document.
@@ -1105,10 +1178,23 @@ impl FlatParams {
         self.text.len()
     }
 
+    /// Room for `n` parameters.
+    pub fn with_capacity(n: usize) -> FlatParams {
+        FlatParams {
+            text: String::with_capacity(n * 24),
+            items: Vec::with_capacity(n),
+        }
+    }
+
     /// Appends parameter `p`.
     pub fn push(&mut self, p: &Param) {
+        self.push_written(|out| p.write_flat(out));
+    }
+
+    /// Appends a parameter written flat by `write` (what [`Param::write_flat`] writes).
+    pub fn push_written(&mut self, write: impl FnOnce(&mut String)) {
         let start = self.text.len();
-        p.write_flat(&mut self.text);
+        write(&mut self.text);
         let s = &self.text[start..];
         self.items
             .push((self.text.len(), width(s), s.contains('\n')));
@@ -1498,10 +1584,13 @@ pub fn docstring(text: &str, level: usize) -> Option<String> {
     // no normalization: only the spaces and newlines around it go (other whitespace may
     // be escaped below, so it takes the general path).
     let trimmed = text.trim_matches([' ', '\n']);
-    if !trimmed.is_empty()
-        && trimmed
-            .bytes()
-            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    if trimmed.is_empty() {
+        // Nothing to document (most fields): what the general path finds too.
+        return None;
+    }
+    if trimmed
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
     {
         let mut out = String::with_capacity(level * INDENT_WIDTH + trimmed.len() + 6);
         push_indent(&mut out, level);
@@ -2003,6 +2092,37 @@ mod tests {
             }
         }
         assert!(split > 2_000, "{split}");
+    }
+
+    /// Long annotated assignments laid out through the shared layouts are the document's,
+    /// for the statement itself and for one with another target of the same width.
+    #[test]
+    fn long_ann_assign_layouts_match_the_document() {
+        let mut r = Rng(0x1a7e_0075_0000_0005);
+        let mut layouts = AnnAssignLayouts::default();
+        let mut long = 0;
+        for _ in 0..5_000 {
+            let level = r.below(3);
+            let target = rand_name(&mut r, 12).to_lowercase();
+            let depth = r.below(2);
+            let ann = rand_type(&mut r, depth);
+            let value = (r.below(4) != 0).then(|| rand_value(&mut r));
+            if fits_on_one_line(&ann_assign(level, &target, &ann, value.as_ref())) {
+                continue;
+            }
+            long += 1;
+            let other: String = target.chars().rev().collect();
+            for t in [&target, &other, &target] {
+                let mut out = String::from("x = 1\n");
+                ann_assign_long_into(&mut out, &mut layouts, level, t, &ann, value.as_ref());
+                assert_eq!(
+                    out[6..],
+                    ann_assign_doc(level, t, &ann, value.as_ref()),
+                    "{t}: {ann:?} = {value:?}"
+                );
+            }
+        }
+        assert!(long > 1_000, "{long}");
     }
 
     /// The direct layouts of split headers are the document's.

@@ -464,7 +464,19 @@ fn member_rank(s: &str) -> u8 {
 
 /// Natural order: runs of digits compare by value.
 pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    // The bytes both share up to the first difference compare equal token by token (the
+    // imported names of a module share long prefixes), so the comparison starts at the
+    // token boundary before it: the start of the digit run it falls in, if any.
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let mut start = x.iter().zip(y).take_while(|(c, d)| c == d).count();
+    while start > 0 && x[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    natural_cmp_tokens(&x[start..], &y[start..])
+}
+
+/// [`natural_cmp`] token by token, from the start of both.
+fn natural_cmp_tokens(mut x: &[u8], mut y: &[u8]) -> Ordering {
     loop {
         match (x.first(), y.first()) {
             (None, None) => return Ordering::Equal,

@@ -14,7 +14,7 @@ use askama::Template;
 use serde_json::Value;
 
 use super::fmt::{self, Arg, Expr, string_literal};
-use super::types::{Imports, PyValue, TypeMapper, json_value};
+use super::types::{Imports, PyValue, TypeMapper, atom_accepts_none, is_null_json, json_value};
 use super::{Ctx, enum_members_with_warnings, names, render_imports};
 use crate::ir::{
     AdditionalProperties, Docs, EnumRepr, EnumType, Field, ObjectType, StringFormat, TypeId,
@@ -93,6 +93,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
         render_enum(ctx, *id, &mut imp, warnings)?.render_into(&mut out)?;
     }
     let mut fields_text = String::new();
+    let mut layouts = fmt::AnnAssignLayouts::default();
+    let repeated = repeated_field_types(api, &objects);
     for id in &objects {
         section(&mut out);
         write_object(
@@ -101,10 +103,16 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
             *id,
             &mut imp,
             warnings,
+            &mut Scratch {
+                layouts: &mut layouts,
+                repeated: &repeated,
+                fields_text: &mut fields_text,
+            },
             &mut out,
-            &mut fields_text,
         );
     }
+    // The fields are written: the cached field types go (their memory is reused below).
+    mapper.clear_cache();
     let alias_block = render_aliases(ctx, &mapper, &aliases, &mut imp)?;
     if !alias_block.is_empty() {
         section(&mut out);
@@ -147,6 +155,33 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
     out.reserve(prefix.len() + 1);
     out.insert_str(0, &prefix);
     Ok(out)
+}
+
+/// What rendering one model shares with the others.
+struct Scratch<'s> {
+    /// Layouts of long field statements.
+    layouts: &'s mut fmt::AnnAssignLayouts,
+    /// The anonymous field types used by more than one field (their text is cached).
+    repeated: &'s FxHashSet<TypeId>,
+    /// A buffer for the field lines (written before the config lines, which depend on
+    /// them, and copied after them).
+    fields_text: &'s mut String,
+}
+
+/// The anonymous types of more than one field of `objects`.
+fn repeated_field_types(api: &crate::ir::Api, objects: &[TypeId]) -> FxHashSet<TypeId> {
+    let mut seen = FxHashSet::default();
+    let mut repeated = FxHashSet::default();
+    for id in objects {
+        if let TypeKind::Object(o) = api.types.kind(*id) {
+            for f in &o.fields {
+                if api.types.get(f.ty).name.is_none() && !seen.insert(f.ty) {
+                    repeated.insert(f.ty);
+                }
+            }
+        }
+    }
+    repeated
 }
 
 /// Room reserved for the header, docstring and imports of models.py.
@@ -361,17 +396,17 @@ fn field_pointer(object_pointer: &str, wire: &str) -> String {
     out
 }
 
-/// The class of a model, appended to `out`. `fields_text`: a buffer for the field lines
-/// (written before the config lines, which depend on them, and copied after them).
+/// The class of a model, appended to `out`.
 fn write_object(
     ctx: &Ctx,
     mapper: &TypeMapper,
     id: TypeId,
     imp: &mut Imports,
     warnings: &mut Vec<Warning>,
+    scratch: &mut Scratch,
     out: &mut String,
-    fields_text: &mut String,
 ) {
+    let fields_text = &mut *scratch.fields_text;
     let api = ctx.api;
     let entry = api.types.get(id);
     let TypeKind::Object(o) = &entry.kind else {
@@ -410,6 +445,8 @@ fn write_object(
             &entry.pointer,
             imp,
             warnings,
+            scratch.layouts,
+            scratch.repeated.contains(&field.ty),
             fields_text,
         );
     }
@@ -533,6 +570,10 @@ fn write_object(
 
 /// A field's line(s) and docstring, appended to `out`. `object_pointer`: the object's
 /// schema (a field's pointer is built only for a warning).
+///
+/// The statement is written flat from the type's cached text; only one too long for a
+/// line builds the expressions for the layout (`layouts`).
+#[allow(clippy::too_many_arguments)]
 fn write_field(
     mapper: &TypeMapper,
     field: &Field,
@@ -540,19 +581,37 @@ fn write_field(
     object_pointer: &str,
     imp: &mut Imports,
     warnings: &mut Vec<Warning>,
+    layouts: &mut fmt::AnnAssignLayouts,
+    repeated: bool,
     out: &mut String,
 ) {
     let api = mapper.api;
-    let (ty, constraints) = mapper.field_type(field.ty, imp);
-    let mut annotation = ty;
+    let text = match &api.types.get(field.ty).name {
+        Some(_) => None,
+        None => Some(mapper.field_type_text(field.ty, imp, repeated)),
+    };
+    let (ann_text, constraints_text, is_any, accepts_none) = match &text {
+        Some(t) => (
+            t.expr.as_str(),
+            t.constraints.as_str(),
+            t.is_any,
+            t.accepts_none,
+        ),
+        None => {
+            let name = mapper.named_text(field.ty, imp);
+            (name, "", name == "Any", atom_accepts_none(name))
+        }
+    };
+    // What the annotation gets besides the type (`| MISSING`, `| None`).
+    let mut ann_extra = None;
     // `default=` / `default_factory=` value, when the field has a default.
     let mut default: Option<Arg> = None;
     if !field.required {
         let value = field
             .default
             .as_ref()
-            .map(|d| d.to_value())
-            .filter(|v| !v.is_null());
+            .filter(|d| !is_null_json(d))
+            .map(|d| d.to_value());
         let py_value = match &value {
             Some(v) => {
                 let pv = mapper.value(field.ty, v, imp);
@@ -587,45 +646,99 @@ fn write_field(
             // still rejects `null` when the type is not nullable (`T | None = None` would
             // dump an absent key back as `null`).
             None if field.default.is_none() => {
-                if !matches!(&annotation, Expr::Atom(a) if a == "Any") {
-                    annotation = Expr::or(vec![annotation, Expr::atom("MISSING")]);
+                if !is_any {
+                    ann_extra = Some("MISSING");
                 }
                 imp.add("pydantic", "MISSING");
                 Arg::kw("default", Expr::atom("MISSING"))
             }
             // `default: null` (pydantic's `x: T = None`).
             None => {
-                if !accepts_none(&annotation) {
-                    annotation = Expr::or(vec![annotation, Expr::atom("None")]);
+                if !accepts_none {
+                    ann_extra = Some("None");
                 }
                 Arg::kw("default", Expr::atom("None"))
             }
         });
     }
 
-    let mut args = Vec::new();
-    if *py != field.wire_name {
-        args.push(Arg::kw(
-            "alias",
-            Expr::atom(string_literal(&field.wire_name)),
-        ));
-    }
-    args.extend(constraints);
-    if field.docs.deprecated {
-        args.push(Arg::kw("deprecated", Expr::atom("True")));
-    }
-    let value = if args.is_empty() {
-        default.map(|d| match d.keyword.as_deref() {
-            Some("default") => d.value,
-            _ => Expr::call("Field", vec![d]),
-        })
-    } else {
-        let mut all: Vec<Arg> = default.into_iter().collect();
-        all.extend(args);
-        Some(Expr::call("Field", all))
-    };
-    if matches!(&value, Some(Expr::Call(c, _)) if c == "Field") {
+    let alias = (*py != field.wire_name).then(|| string_literal(&field.wire_name));
+    let deprecated = field.docs.deprecated;
+    // `Field(...)` when there is more than a plain default.
+    let field_call = alias.is_some()
+        || !constraints_text.is_empty()
+        || deprecated
+        || default
+            .as_ref()
+            .is_some_and(|d| d.keyword.as_deref() != Some("default"));
+    let plain_default = default.as_ref().filter(|_| !field_call).map(|d| &d.value);
+    if field_call || matches!(plain_default, Some(Expr::Call(c, _)) if c == "Field") {
         imp.add("pydantic", "Field");
+    }
+
+    // The statement on one line: `py: type[ | extra][ = value]`.
+    let start = out.len();
+    out.push_str("    ");
+    out.push_str(py);
+    out.push_str(": ");
+    out.push_str(ann_text);
+    if let Some(extra) = ann_extra {
+        out.push_str(" | ");
+        out.push_str(extra);
+    }
+    if let Some(v) = plain_default {
+        out.push_str(" = ");
+        v.write_flat(out);
+    } else if field_call {
+        out.push_str(" = Field(");
+        let mut first = true;
+        let mut sep = |out: &mut String| {
+            if !std::mem::take(&mut first) {
+                out.push_str(", ");
+            }
+        };
+        if let Some(d) = &default {
+            sep(out);
+            d.write_flat(out);
+        }
+        if let Some(a) = &alias {
+            sep(out);
+            out.push_str("alias=");
+            out.push_str(a);
+        }
+        if !constraints_text.is_empty() {
+            sep(out);
+            out.push_str(constraints_text);
+        }
+        if deprecated {
+            sep(out);
+            out.push_str("deprecated=True");
+        }
+        out.push(')');
+    }
+    if !fmt::fits_on_one_line(&out[start..]) {
+        out.truncate(start);
+        // The expressions, for the layout: computing the type again repeats its imports
+        // and warnings, which are sets (and the python-re flag, already set).
+        let (ty, constraints) = mapper.field_type(field.ty, imp);
+        let annotation = match ann_extra {
+            Some(extra) => Expr::or(vec![ty, Expr::atom(extra)]),
+            None => ty,
+        };
+        let value = if field_call {
+            let mut all: Vec<Arg> = default.into_iter().collect();
+            if let Some(a) = alias {
+                all.push(Arg::kw("alias", Expr::atom(a)));
+            }
+            all.extend(constraints);
+            if deprecated {
+                all.push(Arg::kw("deprecated", Expr::atom("True")));
+            }
+            Some(Expr::call("Field", all))
+        } else {
+            default.map(|d| d.value)
+        };
+        fmt::ann_assign_long_into(out, layouts, 1, py, &annotation, value.as_ref());
     }
 
     let mut extra = Vec::new();
@@ -650,7 +763,6 @@ fn write_field(
         .as_deref()
         .filter(|_| field.docs.description.is_none());
     let text = doc_text(&field.docs, title, &[py, &field.wire_name], &extra);
-    fmt::ann_assign_into(out, 1, py, &annotation, value.as_ref());
     if let Some(doc) = fmt::docstring(&text, 1) {
         out.push('\n');
         out.push_str(&doc);
@@ -708,14 +820,6 @@ fn class_doc_text(entry: &crate::ir::TypeEntry, name: &str) -> String {
         &[name, source],
         &[],
     )
-}
-
-fn accepts_none(e: &Expr) -> bool {
-    match e {
-        Expr::Atom(a) => a == "None" || a == "Any",
-        Expr::Or(items) => items.iter().any(accepts_none),
-        _ => false,
-    }
 }
 
 fn short_json(v: &Value) -> String {

@@ -5,12 +5,13 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use serde_json::Value;
 
 use super::fmt::{Arg, Expr, bytes_literal, number_literal, string_literal};
 use crate::ir::{
-    Api, Literal, NumberConstraints, StringFormat, StringType, TypeId, TypeKind, Warning,
+    Api, JsonValue, Literal, NumberConstraints, StringFormat, StringType, TypeId, TypeKind, Warning,
 };
 
 /// `from module import names` lines of one generated module.
@@ -72,6 +73,12 @@ pub struct TypeMapper<'a> {
     cache: RefCell<FxHashMap<TypeId, Cached<'a>>>,
     /// Whether [`TypeMapper::field_type`] uses `cache` (see [`TypeMapper::uncached`]).
     caching: bool,
+    /// [`TypeMapper::field_type_text`] of the anonymous types met so far: one line of text
+    /// per type (what models.py's fields need), not the expression trees of `cache`.
+    text_cache: RefCell<FxHashMap<TypeId, Rc<TypeText<'a>>>>,
+    /// Member names of the enums defaults were looked up in (naming them all is the
+    /// cost of a default).
+    enum_members: RefCell<FxHashMap<TypeId, Vec<String>>>,
     /// The effects of the computations in progress (outermost first), while `recording`.
     log: RefCell<Vec<Effect<'a>>>,
     recording: Cell<usize>,
@@ -84,6 +91,34 @@ struct Cached<'a> {
     effects: Vec<Effect<'a>>,
 }
 
+/// [`TypeMapper::field_type`] on one line: the type expression and the constraints, each
+/// as [`Expr::write_flat`] writes them, with what the field renderer asks of the
+/// expression, and the effects of computing it (replayed where the text is used again).
+pub struct TypeText<'a> {
+    /// The type expression, flat.
+    pub expr: String,
+    /// The constraints' arguments, flat, joined by `, ` (empty: none).
+    pub constraints: String,
+    /// The expression is the atom `Any`.
+    pub is_any: bool,
+    /// The expression admits `None` (the atom `None` or `Any`, or a union with one).
+    pub accepts_none: bool,
+    effects: Vec<Effect<'a>>,
+}
+
+/// Whether a type expression admits `None` as written: `None` or `Any`, or a union with one.
+pub fn accepts_none(e: &Expr) -> bool {
+    match e {
+        Expr::Atom(a) => atom_accepts_none(a),
+        Expr::Or(items) => items.iter().any(accepts_none),
+        _ => false,
+    }
+}
+
+pub fn atom_accepts_none(a: &str) -> bool {
+    a == "None" || a == "Any"
+}
+
 /// What computing a type expression does besides returning it. Replayed in order where the
 /// cached expression is used again, so the imports, warnings (deduplicated as they are
 /// issued) and the python-re flag are those of computing it anew.
@@ -92,6 +127,27 @@ enum Effect<'a> {
     Import(&'a str, &'a str),
     Warn(&'a str, String),
     PythonRe,
+}
+
+impl<'a> TypeText<'a> {
+    fn of(expr: &Expr, constraints: &[Arg], effects: Vec<Effect<'a>>) -> TypeText<'a> {
+        let mut flat = String::new();
+        expr.write_flat(&mut flat);
+        let mut joined = String::new();
+        for (i, c) in constraints.iter().enumerate() {
+            if i > 0 {
+                joined.push_str(", ");
+            }
+            c.write_flat(&mut joined);
+        }
+        TypeText {
+            is_any: matches!(expr, Expr::Atom(a) if a == "Any"),
+            accepts_none: accepts_none(expr),
+            expr: flat,
+            constraints: joined,
+            effects,
+        }
+    }
 }
 
 impl<'a> TypeMapper<'a> {
@@ -110,6 +166,8 @@ impl<'a> TypeMapper<'a> {
             field_names: RefCell::new(FxHashMap::default()),
             cache: RefCell::new(FxHashMap::default()),
             caching: true,
+            text_cache: RefCell::new(FxHashMap::default()),
+            enum_members: RefCell::new(FxHashMap::default()),
             log: RefCell::new(Vec::new()),
             recording: Cell::new(0),
         }
@@ -128,6 +186,12 @@ impl<'a> TypeMapper<'a> {
             caching: false,
             ..TypeMapper::new(api, names, models_module)
         }
+    }
+
+    /// Drops the cached types (computed anew when asked again), freeing their memory.
+    pub fn clear_cache(&self) {
+        *self.cache.borrow_mut() = FxHashMap::default();
+        *self.text_cache.borrow_mut() = FxHashMap::default();
     }
 
     /// Notes an effect for the computations in progress.
@@ -183,6 +247,16 @@ impl<'a> TypeMapper<'a> {
             }
         }
         id
+    }
+
+    /// The name of the named type `id`, imported where needed (what [`TypeMapper::named`]
+    /// returns, as text).
+    pub fn named_text(&self, id: TypeId, imp: &mut Imports) -> &'a str {
+        let name = &self.names[&id];
+        if let Some(module) = self.models_module {
+            self.add(imp, module, name);
+        }
+        name
     }
 
     fn named(&self, id: TypeId, imp: &mut Imports) -> Expr {
@@ -252,6 +326,43 @@ impl<'a> TypeMapper<'a> {
             },
         );
         (expr, constraints)
+    }
+
+    /// [`TypeMapper::field_type`] as one line of text, computed once per anonymous type
+    /// (cached as text: the expression trees of thousands of types cost more memory than
+    /// computing them again saved). Anonymous types only: a named one is its name. For the
+    /// layouts that need the expression (a statement too long for one line), call
+    /// [`TypeMapper::field_type`].
+    ///
+    /// `keep`: whether to cache it (a type used once is not: memory held to the end of
+    /// the file, for nothing).
+    pub fn field_type_text(&self, id: TypeId, imp: &mut Imports, keep: bool) -> Rc<TypeText<'a>> {
+        debug_assert!(self.api.types.get(id).name.is_none(), "an anonymous type");
+        if !keep && self.recording.get() == 0 {
+            let (expr, constraints) = self.field_type(id, imp);
+            return Rc::new(TypeText::of(&expr, &constraints, Vec::new()));
+        }
+        if let Some(hit) = self.text_cache.borrow().get(&id) {
+            for effect in &hit.effects {
+                self.replay(effect, imp);
+            }
+            return Rc::clone(hit);
+        }
+        let start = self.log.borrow().len();
+        self.recording.set(self.recording.get() + 1);
+        let (expr, constraints) = self.field_type(id, imp);
+        self.recording.set(self.recording.get() - 1);
+        let effects = {
+            let mut log = self.log.borrow_mut();
+            let effects = log[start..].to_vec();
+            if self.recording.get() == 0 {
+                log.clear();
+            }
+            effects
+        };
+        let text = Rc::new(TypeText::of(&expr, &constraints, effects));
+        self.text_cache.borrow_mut().insert(id, Rc::clone(&text));
+        text
     }
 
     /// [`TypeMapper::field_type`] of an anonymous type, computed.
@@ -644,9 +755,10 @@ impl<'a> TypeMapper<'a> {
                     _ => return None,
                 };
                 let idx = e.values.iter().position(|ev| ev.wire == wire)?;
-                let members = super::enum_members(e);
-                let class = self.named(id, imp);
-                plain(Expr::atom(format!("{}.{}", class.flat(), members[idx])))
+                let class = self.named_text(id, imp);
+                let mut members = self.enum_members.borrow_mut();
+                let members = members.entry(id).or_insert_with(|| super::enum_members(e));
+                plain(Expr::atom(format!("{class}.{}", members[idx])))
             }
             TypeKind::Array(a) => {
                 let items = v.as_array()?;
@@ -952,6 +1064,12 @@ fn literal_expr(l: &Literal) -> Expr {
         Literal::Boolean(b) => Expr::atom(if *b { "True" } else { "False" }),
         Literal::Null => Expr::atom("None"),
     }
+}
+
+/// Whether a default is JSON `null`, read from its text (a `JsonValue` holds compact JSON,
+/// as `serde_json` writes it), without parsing it.
+pub fn is_null_json(d: &JsonValue) -> bool {
+    d.0 == "null"
 }
 
 /// A JSON value as a Python literal (dicts, lists, strings, numbers, True/False/None).
