@@ -168,7 +168,8 @@ fn render_types(
                         print::push_property_signature_with(
                             &mut out,
                             &f.wire_name,
-                            !f.required && !tags.contains(&(id, f.wire_name.as_str())),
+                            !f.required
+                                && (tags.is_empty() || !tags.contains(&(id, f.wire_name.as_str()))),
                             f.read_only,
                             2,
                             |out| map.push_flat(f.ty, out),

@@ -3,7 +3,7 @@
 //! through here: sanitized, checked against what it must not shadow or override, and
 //! made unique deterministically, with a [`Warning`] for every rename.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
@@ -240,6 +240,12 @@ const KEYWORDS: &[&str] = &[
 /// Keeps the characters that may appear in an identifier (ASCII letters and digits, `_`,
 /// `$`, and non-ASCII letters).
 fn identifier_chars(s: &str) -> String {
+    // Most names are such characters already: copied whole.
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    {
+        return s.to_string();
+    }
     s.chars()
         .filter(|c| {
             c.is_ascii_alphanumeric()
@@ -271,13 +277,52 @@ pub fn pascal(s: &str) -> Option<String> {
 /// A valid type identifier from an IR name (which should already be one).
 fn sanitize_type_name(name: &str) -> String {
     let out = identifier_chars(name);
+    // Every keyword starts with a lowercase letter; type names rarely do.
     if out.is_empty()
         || out.starts_with(|c: char| c.is_ascii_digit())
-        || KEYWORDS.contains(&out.as_str())
+        || (out.starts_with(|c: char| c.is_ascii_lowercase()) && KEYWORDS.contains(&out.as_str()))
     {
         format!("T{out}")
     } else {
         out
+    }
+}
+
+/// The TypeScript names of the named types, by type id: a dense table (it is looked up
+/// for every property and type reference), not a hash map.
+#[derive(Debug, Default)]
+pub struct TypeNames {
+    /// By type id: 1 + the index of its name in `names`; 0 for an anonymous type.
+    slots: Vec<u32>,
+    names: Vec<String>,
+}
+
+impl TypeNames {
+    /// Room for the types of a table of `types` types.
+    pub fn with_capacity(types: usize, named: usize) -> Self {
+        TypeNames {
+            slots: vec![0; types],
+            names: Vec::with_capacity(named),
+        }
+    }
+
+    pub fn insert(&mut self, id: TypeId, name: String) {
+        if id.0 >= self.slots.len() {
+            self.slots.resize(id.0 + 1, 0);
+        }
+        self.names.push(name);
+        self.slots[id.0] = u32::try_from(self.names.len()).expect("fewer than 2^32 types");
+    }
+
+    pub fn get(&self, id: TypeId) -> Option<&str> {
+        match self.slots.get(id.0) {
+            None | Some(0) => None,
+            Some(&slot) => Some(&self.names[slot as usize - 1]),
+        }
+    }
+
+    pub fn contains(&self, id: TypeId) -> bool {
+        self.slots.get(id.0).is_some_and(|&slot| slot != 0)
     }
 }
 
@@ -289,7 +334,7 @@ pub fn type_names(
     named: &[TypeId],
     taken: &FxHashSet<String>,
     warnings: &mut Vec<Warning>,
-) -> FxHashMap<TypeId, String> {
+) -> TypeNames {
     let bases: Vec<String> = named
         .iter()
         .map(|id| sanitize_type_name(api.types.name_of(*id)))
@@ -298,7 +343,7 @@ pub fn type_names(
     let ir_names: FxHashSet<&str> = bases.iter().map(String::as_str).collect();
     let globals: FxHashSet<&str> = ES_GLOBALS.iter().copied().collect();
     let mut used: FxHashSet<String> = FxHashSet::default();
-    let mut out = FxHashMap::default();
+    let mut out = TypeNames::with_capacity(api.types.types.len(), named.len());
     for (&id, base) in named.iter().zip(&bases) {
         let ir_name = api.types.name_of(id);
         let clashes = |n: &str| taken.contains(n) || globals.contains(n) || used.contains(n);
