@@ -413,8 +413,6 @@ struct ChildNamespace {
     assign: String,
 }
 
-/// Writes the methods of the class of `ns` into `out` and returns its child
-/// namespaces, with a warning for every renamed member.
 /// The member names of every class, by namespace path (computed once for the client
 /// and its README), and how each method is called.
 struct ClassMembers<'t> {
@@ -426,39 +424,32 @@ struct ClassMembers<'t> {
 impl<'t> ClassMembers<'t> {
     fn collect(&mut self, api: &Api, ns: &'t Namespace, prefix: &str) {
         let (methods, children) = names::members(api, ns);
+        let member = |n: &names::MemberName| {
+            let mut s = String::with_capacity(prefix.len() + 1 + n.name.len());
+            s.push_str(prefix);
+            s.push('.');
+            s.push_str(&n.name);
+            s
+        };
         for (&index, n) in ns.methods.iter().zip(&methods) {
-            self.accessors[index] = format!("{prefix}.{}", n.name);
+            self.accessors[index] = member(n);
         }
         for (child, n) in ns.children.iter().zip(&children) {
-            self.collect(api, child, &format!("{prefix}.{}", n.name));
+            self.collect(api, child, &member(n));
         }
         self.by_path.insert(&ns.path, (methods, children));
     }
 }
 
-fn class_members(
-    map: &TypeMap<'_>,
+/// The child namespaces of the class of `ns` as its members, with a warning for every
+/// renamed one.
+fn child_members(
     ns: &Namespace,
     classes: &BTreeMap<Vec<String>, String>,
     members: &ClassMembers<'_>,
     warnings: &mut Vec<Warning>,
-    methods: &mut MethodWriter,
 ) -> Vec<ChildNamespace> {
-    let api = map.api;
-    let (method_names, child_names) = &members.by_path[ns.path.as_slice()];
-    for (&index, n) in ns.methods.iter().zip(method_names) {
-        let method = &api.methods[index];
-        if n.name != n.wanted {
-            warnings.push(Warning {
-                pointer: method.pointer.clone(),
-                message: format!(
-                    "TypeScript: method `{}` is `{}` (`{}` is taken)",
-                    method.wire_name, n.name, n.wanted
-                ),
-            });
-        }
-        methods.push(map, method, &n.name);
-    }
+    let (_, child_names) = &members.by_path[ns.path.as_slice()];
     let mut children = Vec::new();
     for (child, n) in ns.children.iter().zip(child_names) {
         if n.name != n.wanted {
@@ -488,40 +479,76 @@ fn class_members(
     children
 }
 
-/// Writes methods of a class, each after an empty line, at two columns.
+/// Writes the methods of the class of `ns` into `out`, with a warning for every renamed
+/// one.
+fn write_methods(
+    out: &mut String,
+    map: &TypeMap<'_>,
+    ns: &Namespace,
+    members: &ClassMembers<'_>,
+    warnings: &mut Vec<Warning>,
+    methods: &mut MethodWriter,
+) {
+    let api = map.api;
+    let (method_names, _) = &members.by_path[ns.path.as_slice()];
+    for (&index, n) in ns.methods.iter().zip(method_names) {
+        let method = &api.methods[index];
+        if n.name != n.wanted {
+            warnings.push(Warning {
+                pointer: method.pointer.clone(),
+                message: format!(
+                    "TypeScript: method `{}` is `{}` (`{}` is taken)",
+                    method.wire_name, n.name, n.wanted
+                ),
+            });
+        }
+        methods.push(out, map, method, &n.name);
+    }
+}
+
+/// Writes methods of a class, each after an empty line, at two columns; its texts are
+/// reused from method to method.
 #[derive(Default)]
 struct MethodWriter {
-    out: String,
     doc: DocLines,
-    params: Vec<String>,
-    args: Vec<String>,
+    /// `params: T` (when the method has params), `options?: CallOptions`.
+    params: [String; 2],
+    /// The wire name's literal, `params` or `undefined`, `options`.
+    args: [String; 3],
 }
 
 impl MethodWriter {
-    fn push(&mut self, map: &TypeMap<'_>, method: &Method, name: &str) {
-        self.params.clear();
-        self.args.clear();
-        self.args.push(print::string_literal(&method.wire_name));
+    fn push(&mut self, out: &mut String, map: &TypeMap<'_>, method: &Method, name: &str) {
+        let [params, options] = &mut self.params;
+        params.clear();
         if let Some(p) = method.params {
             let optional = match map.api.types.kind(p) {
                 TypeKind::Object(o) => o.fields.iter().all(|f| !f.required),
                 _ => false,
             };
-            self.params.push(format!(
-                "params{}: {}",
-                if optional { "?" } else { "" },
-                map.ts(p).flat()
-            ));
-            self.args.push("params".to_string());
-        } else {
-            self.args.push("undefined".to_string());
+            params.push_str(if optional { "params?: " } else { "params: " });
+            let start = params.len();
+            if !map.push_flat(p, params) {
+                params.truncate(start);
+                params.push_str(&map.ts(p).flat());
+            }
         }
-        self.params.push("options?: CallOptions".to_string());
-        self.args.push("options".to_string());
-        let result = match method.result {
-            Some(r) => map.ts(r),
-            None => TsType::Keyword("void"),
-        };
+        if options.is_empty() {
+            options.push_str("options?: CallOptions");
+        }
+        let params = &self.params[usize::from(method.params.is_none())..];
+        let [wire, payload, options] = &mut self.args;
+        wire.clear();
+        print::push_string_literal(wire, &method.wire_name);
+        payload.clear();
+        payload.push_str(if method.params.is_some() {
+            "params"
+        } else {
+            "undefined"
+        });
+        if options.is_empty() {
+            options.push_str("options");
+        }
         self.doc.fill_parts(
             method.summary.as_deref(),
             method.description.as_deref(),
@@ -537,16 +564,28 @@ impl MethodWriter {
             },
             None,
         );
-        let out = &mut self.out;
         out.push_str("\n\n  ");
         filters::push_jsdoc(out, &self.doc, 2);
-        print::push_method_head(
-            out,
-            name,
-            &self.params,
-            &TsType::Generic("Promise".into(), vec![result]),
-            2,
-        );
+        // A named (or no) result: its text is all the return type's document holds.
+        let plain_result = match method.result {
+            Some(r) => map.names.get(r),
+            None => Some("void"),
+        };
+        if !plain_result
+            .is_some_and(|r| print::push_method_head_plain(out, name, params, "Promise", r, 2))
+        {
+            let result = match method.result {
+                Some(r) => map.ts(r),
+                None => TsType::Keyword("void"),
+            };
+            print::push_method_head(
+                out,
+                name,
+                params,
+                &TsType::Generic("Promise".into(), vec![result]),
+                2,
+            );
+        }
         out.push_str("\n    ");
         print::push_return_call(out, "this.#runtime.call", &self.args, 4);
         out.push_str("\n  }");
@@ -632,10 +671,7 @@ fn render_client(
     // The classes are written straight into the file after its head; the methods of one
     // class at a time are gathered in a reused text (the class head needs its child
     // namespaces first).
-    let mut methods = MethodWriter {
-        out: String::with_capacity(4096),
-        ..MethodWriter::default()
-    };
+    let mut methods = MethodWriter::default();
     let mut out = String::with_capacity(client_size_estimate(api));
     ClientTs {
         header,
@@ -644,9 +680,10 @@ fn render_client(
         event_types,
     }
     .render_into(&mut out)?;
+    // The warnings about a class's methods come before those about its namespaces.
+    let mut child_warnings = Vec::new();
     for ns in tree.descendants() {
-        methods.out.clear();
-        let children = class_members(map, ns, classes, members, warnings, &mut methods);
+        let children = child_members(ns, classes, members, &mut child_warnings);
         out.push_str("\n\n");
         NamespaceTs {
             doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
@@ -655,11 +692,11 @@ fn render_client(
             children,
         }
         .render_into(&mut out)?;
-        out.push_str(&methods.out);
+        write_methods(&mut out, map, ns, members, warnings, &mut methods);
+        warnings.append(&mut child_warnings);
         out.push_str("\n}");
     }
-    methods.out.clear();
-    let children = class_members(map, tree, classes, members, warnings, &mut methods);
+    let children = child_members(tree, classes, members, &mut child_warnings);
     let docs = Docs {
         title: Some(api.title.clone()),
         description: api.description.clone(),
@@ -671,7 +708,8 @@ fn render_client(
         children,
     }
     .render_into(&mut out)?;
-    out.push_str(&methods.out);
+    write_methods(&mut out, map, tree, members, warnings, &mut methods);
+    warnings.append(&mut child_warnings);
     out.push_str("\n}");
     Ok(out)
 }

@@ -256,9 +256,33 @@ fn identifier_chars(s: &str) -> String {
         .collect()
 }
 
+/// `s.to_lower_camel_case()` (`upper`: `to_upper_camel_case()`) for an ASCII `s`, byte
+/// by byte with heck's word splitting ([`crate::ir::ascii_words`]); heck's general
+/// conversion goes through a formatter per character. Only letters and digits remain.
+fn ascii_camel(s: &str, upper: bool) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    for part in s.as_bytes().split(|b| !b.is_ascii_alphanumeric()) {
+        crate::ir::ascii_words(part, |word| {
+            if let Some((first, rest)) = word.split_first() {
+                out.push(if upper || !out.is_empty() {
+                    first.to_ascii_uppercase()
+                } else {
+                    first.to_ascii_lowercase()
+                });
+                out.extend(rest.iter().map(u8::to_ascii_lowercase));
+            }
+        });
+    }
+    String::from_utf8(out).expect("ASCII letters and digits")
+}
+
 /// `get_status` → `getStatus`; never empty, never starting with a digit.
 pub fn camel(s: &str) -> String {
-    let out = identifier_chars(&s.to_lower_camel_case());
+    let out = if s.is_ascii() {
+        ascii_camel(s, false)
+    } else {
+        identifier_chars(&s.to_lower_camel_case())
+    };
     if out.is_empty() {
         "method".to_string()
     } else if out.starts_with(|c: char| c.is_ascii_digit()) {
@@ -270,7 +294,11 @@ pub fn camel(s: &str) -> String {
 
 /// `chat_rooms` → `ChatRooms`; `None` when nothing identifier-like is left.
 pub fn pascal(s: &str) -> Option<String> {
-    let out = identifier_chars(&s.to_upper_camel_case());
+    let out = if s.is_ascii() {
+        ascii_camel(s, true)
+    } else {
+        identifier_chars(&s.to_upper_camel_case())
+    };
     if out.is_empty() { None } else { Some(out) }
 }
 
@@ -530,6 +558,46 @@ pub fn namespace_classes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-wise conversions are heck's on every short string of letters of both
+    /// cases, a digit and separators.
+    #[test]
+    fn ascii_camel_matches_heck() {
+        let mut words: Vec<String> = [
+            "HTTPServer",
+            "userID",
+            "getHTTP2Response",
+            "ABCdef",
+            "a1B",
+            "__proto__",
+            "first-Name",
+            "get invoice 25",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut frontier = vec![String::new()];
+        for _ in 0..6 {
+            frontier = frontier
+                .iter()
+                .flat_map(|w| ['a', 'B', 'C', 'z', '0', '_', '-'].map(|c| format!("{w}{c}")))
+                .collect();
+            words.extend(frontier.iter().cloned());
+        }
+        for w in &words {
+            assert_eq!(
+                ascii_camel(w, false),
+                identifier_chars(&w.to_lower_camel_case()),
+                "{w:?}"
+            );
+            assert_eq!(
+                ascii_camel(w, true),
+                identifier_chars(&w.to_upper_camel_case()),
+                "{w:?}"
+            );
+        }
+    }
 
     #[test]
     fn casing() {

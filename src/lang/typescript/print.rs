@@ -586,17 +586,7 @@ pub fn push_method_head(
         && params.iter().all(|p| !p.is_empty() && !p.contains('\n'))
     {
         let start = out.len();
-        out.push_str(name);
-        out.push('(');
-        for (i, p) in params.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(p);
-        }
-        out.push_str("): ");
-        out.push_str(generic);
-        out.push('<');
+        push_method_head_line(out, name, params, generic);
         if write_flat_simple(arg, out) {
             out.push_str("> {");
             let line = &out[start..];
@@ -608,19 +598,7 @@ pub fn push_method_head(
             }
             if is_plain_type_arg(arg) {
                 out.truncate(start);
-                out.push_str(name);
-                out.push('(');
-                for p in params {
-                    out.push('\n');
-                    out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
-                    out.push_str(p);
-                    out.push(',');
-                }
-                out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent_width));
-                out.push_str("): ");
-                out.push_str(generic);
-                out.push('<');
+                push_method_head_broken(out, name, params, generic, indent_width);
                 write_flat_simple(arg, out);
                 out.push_str("> {");
                 return;
@@ -629,6 +607,73 @@ pub fn push_method_head(
         out.truncate(start);
     }
     out.push_str(&method_head_doc(name, params, returns, indent_width));
+}
+
+/// [`method_head`] of a return type `generic<arg>` whose type argument's document is
+/// the text `arg` only (a name or a keyword), appended to `out`; `false` (nothing
+/// written) for parameters the direct layouts do not cover.
+pub fn push_method_head_plain(
+    out: &mut String,
+    name: &str,
+    params: &[String],
+    generic: &str,
+    arg: &str,
+    indent_width: usize,
+) -> bool {
+    if params.is_empty() || params.iter().any(|p| p.is_empty() || p.contains('\n')) {
+        return false;
+    }
+    let start = out.len();
+    push_method_head_line(out, name, params, generic);
+    out.push_str(arg);
+    out.push_str("> {");
+    let line = &out[start..];
+    // A character is never wider than its UTF-8 bytes.
+    if indent_width + line.len() > doc::WIDTH && indent_width + doc::str_width(line) > doc::WIDTH {
+        out.truncate(start);
+        push_method_head_broken(out, name, params, generic, indent_width);
+        out.push_str(arg);
+        out.push_str("> {");
+    }
+    true
+}
+
+/// `name(a, b): generic<`, the start of a method head on one line.
+fn push_method_head_line(out: &mut String, name: &str, params: &[String], generic: &str) {
+    out.push_str(name);
+    out.push('(');
+    for (i, p) in params.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(p);
+    }
+    out.push_str("): ");
+    out.push_str(generic);
+    out.push('<');
+}
+
+/// The start of a method head with one parameter a line, through `generic<`.
+fn push_method_head_broken(
+    out: &mut String,
+    name: &str,
+    params: &[String],
+    generic: &str,
+    indent_width: usize,
+) {
+    out.push_str(name);
+    out.push('(');
+    for p in params {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
+        out.push_str(p);
+        out.push(',');
+    }
+    out.push('\n');
+    out.extend(std::iter::repeat_n(' ', indent_width));
+    out.push_str("): ");
+    out.push_str(generic);
+    out.push('<');
 }
 
 /// A type argument whose document is text only (hugged by `<>`, nothing to break).
@@ -1145,11 +1190,24 @@ mod tests {
             params.push(["options?: CallOptions", "漢字: 漢字"][below(2)].to_string());
             let indent = 2 * below(3);
             let direct = method_head(name, &params, &returns, indent);
-            assert_eq!(
-                direct,
-                method_head_doc(name, &params, &returns, indent),
-                "{returns:?}"
-            );
+            let document = method_head_doc(name, &params, &returns, indent);
+            assert_eq!(direct, document, "{returns:?}");
+            // A name or keyword as the type argument, written as text.
+            let plain_arg = match &returns {
+                TsType::Generic(_, args) => match args.as_slice() {
+                    [TsType::Ref(name)] => Some(name.as_str()),
+                    [TsType::Keyword(keyword)] => Some(*keyword),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(arg) = plain_arg {
+                let mut plain = String::new();
+                assert!(push_method_head_plain(
+                    &mut plain, name, &params, "Promise", arg, indent
+                ));
+                assert_eq!(plain, document, "{returns:?}");
+            }
             counts[usize::from(direct.contains('\n'))] += 1;
         }
         assert!(counts.iter().all(|&c| c > 1_000), "{counts:?}");
