@@ -34,7 +34,7 @@ pub fn md_inline<'a>(
     Ok(md_cell(value))
 }
 
-fn md_cell(value: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn md_cell(value: &str) -> std::borrow::Cow<'_, str> {
     // Most cells (names, types, summaries) are printable ASCII with nothing to change.
     let unchanged = value
         .bytes()

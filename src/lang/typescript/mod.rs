@@ -898,16 +898,67 @@ struct ReadmeMd<'a> {
     server_url: String,
     servers: Vec<(String, String)>,
     example: Option<String>,
-    methods: Vec<ReadmeMethod>,
+    methods: ReadmeMethods<'a>,
     events: Vec<ReadmeEvent>,
 }
 
-struct ReadmeMethod {
-    call: String,
-    wire: String,
-    params: String,
-    result: String,
-    summary: String,
+/// The rows of the methods table, each after a line break: written straight into the
+/// README (a row is `| \`call\` | \`wire\` | params | result | summary |`, each cell
+/// escaped by `md_inline`).
+struct ReadmeMethods<'a> {
+    map: &'a TypeMap<'a>,
+    /// How each method is called, by index.
+    accessors: &'a [String],
+}
+
+impl ReadmeMethods<'_> {
+    fn is_empty(&self) -> bool {
+        self.accessors.is_empty()
+    }
+}
+
+impl std::fmt::Display for ReadmeMethods<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let map = self.map;
+        // One cell's text at a time.
+        let mut cell = String::new();
+        let mut type_cell = |f: &mut std::fmt::Formatter<'_>, id: TypeId| {
+            cell.clear();
+            cell.push('`');
+            if !map.push_flat(id, &mut cell) {
+                cell.truncate(1);
+                cell.push_str(&map.ts(id).flat());
+            }
+            cell.push('`');
+            f.write_str(&filters::md_cell(&cell))
+        };
+        for (m, call) in map.api.methods.iter().zip(self.accessors) {
+            f.write_str("\n| `")?;
+            f.write_str(call)?;
+            f.write_str("` | `")?;
+            f.write_str(&filters::md_cell(&m.wire_name))?;
+            f.write_str("` | ")?;
+            match m.params {
+                Some(p) => type_cell(f, p)?,
+                None => f.write_str(&filters::md_cell("—"))?,
+            }
+            f.write_str(" | ")?;
+            match m.result {
+                Some(r) => type_cell(f, r)?,
+                None => f.write_str("`void`")?,
+            }
+            f.write_str(" | ")?;
+            let summary = m.summary.as_ref().or(m.description.as_ref());
+            let summary = summary.map_or("", String::as_str);
+            if m.deprecated {
+                f.write_str(&filters::md_cell(&format!("**Deprecated.** {summary}")))?;
+            } else {
+                f.write_str(&filters::md_cell(summary))?;
+            }
+            f.write_str(" |")?;
+        }
+        Ok(())
+    }
 }
 
 struct ReadmeEvent {
@@ -929,35 +980,10 @@ fn render_readme(
         .iter()
         .position(|m| m.params.is_none())
         .map(|i| accessors[i].clone());
-    let methods: Vec<ReadmeMethod> = accessors
-        .into_iter()
-        .enumerate()
-        .map(|(index, call)| {
-            let m = &api.methods[index];
-            ReadmeMethod {
-                call,
-                wire: m.wire_name.clone(),
-                params: m
-                    .params
-                    .map_or_else(|| "—".to_string(), |p| format!("`{}`", map.ts(p).flat())),
-                result: m.result.map_or_else(
-                    || "`void`".to_string(),
-                    |r| format!("`{}`", map.ts(r).flat()),
-                ),
-                summary: {
-                    let mut s = m
-                        .summary
-                        .clone()
-                        .or_else(|| m.description.clone())
-                        .unwrap_or_default();
-                    if m.deprecated {
-                        s = format!("**Deprecated.** {s}");
-                    }
-                    s
-                },
-            }
-        })
-        .collect();
+    let methods = ReadmeMethods {
+        map,
+        accessors: &accessors,
+    };
     let events: Vec<ReadmeEvent> = api
         .events
         .iter()
@@ -976,10 +1002,22 @@ fn render_readme(
         .first()
         .map_or_else(|| "ws://localhost:8765".to_string(), |(_, url)| url.clone());
     // Sized once: a table row per method and event.
-    let rows: usize = methods
+    let rows: usize = api
+        .methods
         .iter()
-        .map(|m| {
-            m.call.len() + m.wire.len() + m.params.len() + m.result.len() + m.summary.len() + 32
+        .zip(&accessors)
+        .map(|(m, call)| {
+            let type_len =
+                |id: Option<TypeId>| id.map_or(8, |id| map.names.get(id).map_or(32, str::len));
+            call.len()
+                + m.wire_name.len()
+                + type_len(m.params)
+                + type_len(m.result)
+                + m.summary
+                    .as_ref()
+                    .or(m.description.as_ref())
+                    .map_or(0, String::len)
+                + 48
         })
         .sum::<usize>()
         + events

@@ -344,8 +344,31 @@ fn print_stable(indent_width: usize, build: impl Fn(&mut Objects) -> Doc) -> Str
     }
 }
 
+/// Whether `line` (a whole line, its indentation included) fits in the print width.
+fn fits_width(line: &str) -> bool {
+    // A character is never wider than its UTF-8 bytes.
+    line.len() <= doc::WIDTH || doc::str_width(line) <= doc::WIDTH
+}
+
 /// `export type Name = T;`
 pub fn type_alias(name: &str, rhs: &TsType) -> String {
+    // On one line when it fits and `T` is plain text on one line (see
+    // [`write_flat_simple`]): every group of the document is flat then.
+    let mut out = String::with_capacity(name.len() + 64);
+    out.push_str("export type ");
+    out.push_str(name);
+    out.push_str(" = ");
+    if write_flat_simple(rhs, &mut out) {
+        out.push(';');
+        if fits_width(&out) {
+            return out;
+        }
+    }
+    type_alias_doc(name, rhs)
+}
+
+/// [`type_alias`] through the layout document (any type).
+fn type_alias_doc(name: &str, rhs: &TsType) -> String {
     print_stable(0, |o| {
         let left = text(format!("type {name}"));
         let assignment = match rhs {
@@ -861,6 +884,53 @@ pub enum Value {
 /// `export const name = { key: value, ... } as const;`, one property per line.
 /// Keys are written as given (already identifiers or quoted).
 pub fn const_object(name: &str, properties: &[(String, Value)]) -> String {
+    const_object_lines(name, properties).unwrap_or_else(|| const_object_doc(name, properties))
+}
+
+/// [`const_object`] when `export const name = {` and every `  key: value,` fit on their
+/// lines (each property's groups are flat then), else `None`.
+fn const_object_lines(name: &str, properties: &[(String, Value)]) -> Option<String> {
+    if properties.is_empty() {
+        return None;
+    }
+    let size: usize = properties
+        .iter()
+        .map(|(k, v)| {
+            k.len()
+                + 8
+                + match v {
+                    Value::String(s) | Value::Number(s) => s.len() + 2,
+                }
+        })
+        .sum();
+    let mut out = String::with_capacity(name.len() + size + 32);
+    out.push_str("export const ");
+    out.push_str(name);
+    out.push_str(" = {");
+    if !fits_width(&out) {
+        return None;
+    }
+    for (key, value) in properties {
+        out.push('\n');
+        let start = out.len();
+        out.push_str("  ");
+        out.push_str(key);
+        out.push_str(": ");
+        match value {
+            Value::String(s) => push_string_literal(&mut out, s),
+            Value::Number(n) => push_number_literal(&mut out, n),
+        }
+        out.push(',');
+        if !fits_width(&out[start..]) {
+            return None;
+        }
+    }
+    out.push_str("\n} as const;");
+    Some(out)
+}
+
+/// [`const_object`] through the layout document (any properties).
+fn const_object_doc(name: &str, properties: &[(String, Value)]) -> String {
     let mut ids = Ids::default();
     let object = if properties.is_empty() {
         text("{}")
@@ -1142,9 +1212,42 @@ mod tests {
             let direct = property_signature(key, optional, read_only, &ty, indent);
             let document = property_signature_doc(key, optional, read_only, &ty, indent);
             assert_eq!(direct, document, "{ty:?}");
+            let name = ["A", "Größe", "LongerTypeNameOfTheSchema"][below(3)];
+            assert_eq!(type_alias(name, &ty), type_alias_doc(name, &ty), "{ty:?}");
             flat += usize::from(!direct.contains('\n'));
         }
         assert!(flat > 1_000, "{flat}");
+    }
+
+    /// The direct const objects (every property on its line) are the document's.
+    #[test]
+    fn const_objects_match_the_document() {
+        let mut below = crate::lang::typescript::fuzz::below_from(0x7c15_9e37_79b9_7f4au64);
+        let mut direct = 0;
+        for _ in 0..3_000 {
+            let properties: Vec<(String, Value)> = (0..below(5))
+                .map(|_| {
+                    let key =
+                        ["A", "Key", "Value12", "漢字", "\"a-b\""][below(5)].repeat(1 + below(12));
+                    let value = match below(4) {
+                        0 => Value::Number(["1", "-7", "1.50", "-2E+3"][below(4)].to_string()),
+                        _ => Value::String(
+                            ["x", "it's", "say \"hi\"", "漢", "a\nb"][below(5)].repeat(below(30)),
+                        ),
+                    };
+                    (key, value)
+                })
+                .collect();
+            let name = ["Status", "Größe", "x".repeat(70).leak()][below(3)];
+            let lines = const_object_lines(name, &properties);
+            let document = const_object_doc(name, &properties);
+            if let Some(lines) = lines {
+                assert_eq!(lines, document, "{properties:?}");
+                direct += 1;
+            }
+            assert_eq!(const_object(name, &properties), document);
+        }
+        assert!(direct > 500, "{direct}");
     }
 
     /// The direct method heads (on one line, or one parameter a line) are the document's.
