@@ -141,6 +141,24 @@ fn push_spaces(out: &mut String, n: usize) {
     }
 }
 
+/// [`BYTE_CLASS`]: a byte other than printable ASCII and `\n`/`\r`.
+const OUTSIDE: u8 = 1;
+/// [`BYTE_CLASS`]: `/`.
+const SLASH: u8 = 2;
+/// What [`is_plain`] looks for in a byte: a table lookup per byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [OUTSIDE; 256];
+    let mut b = b' ';
+    while b <= b'~' {
+        table[b as usize] = 0;
+        b += 1;
+    }
+    table[b'\n' as usize] = 0;
+    table[b'\r' as usize] = 0;
+    table[b'/' as usize] = SLASH;
+    table
+};
+
 /// Whether [`clean`] leaves every line as it is: printable ASCII, no comment
 /// terminator, no trailing space.
 fn is_plain(lines: &DocLines) -> bool {
@@ -148,11 +166,18 @@ fn is_plain(lines: &DocLines) -> bool {
     // The whole text at once (lines and their terminators): printable ASCII or `\n`/`\r`
     // (terminators only), checked without a branch per byte so that it vectorizes; then
     // the rarer conditions.
-    let outside = |b: u8| u8::from(!(b' '..=b'~').contains(&b) && b != b'\n' && b != b'\r');
-    bytes
-        .chunks(32)
-        .all(|chunk| chunk.iter().fold(0, |any, &b| any | outside(b)) == 0)
-        && !memchr::memchr_iter(b'/', bytes).any(|i| i > 0 && bytes[i - 1] == b'*')
+    // A `/` (rare) is looked at only when there is one.
+    let mut classes = 0;
+    for chunk in bytes.chunks(32) {
+        classes |= chunk
+            .iter()
+            .fold(0, |any, &b| any | BYTE_CLASS[usize::from(b)]);
+        if classes & OUTSIDE != 0 {
+            return false;
+        }
+    }
+    (classes & SLASH == 0
+        || !memchr::memchr_iter(b'/', bytes).any(|i| i > 0 && bytes[i - 1] == b'*'))
         && lines
             .ranges()
             .iter()

@@ -1016,6 +1016,22 @@ pub fn string_literal(s: &str) -> String {
 
 /// [`string_literal`], appended to `out`.
 pub fn push_string_literal(out: &mut String, s: &str) {
+    // Most strings (wire names, enum values) are printable ASCII without quotes or
+    // backslashes: written as they are, in double quotes.
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\'' && b != b'\\')
+    {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    push_escaped_string_literal(out, s);
+}
+
+/// [`push_string_literal`], character by character (any string).
+fn push_escaped_string_literal(out: &mut String, s: &str) {
     let doubles = s.bytes().filter(|&c| c == b'"').count();
     let singles = s.bytes().filter(|&c| c == b'\'').count();
     let quote = if doubles > singles { '\'' } else { '"' };
@@ -1384,6 +1400,23 @@ mod tests {
             ),
             "items: (\n    | \"value_number_0_xxxxxxxx\"\n    | \"value_number_1_xxxxxxxx\"\n    | \"value_number_2_xxxxxxxx\"\n    | \"value_number_3_xxxxxxxx\"\n  )[];"
         );
+    }
+
+    /// The string literals written as they are are the escaped ones.
+    #[test]
+    fn plain_string_literals_match_the_escaped() {
+        let mut below = crate::lang::typescript::fuzz::below_from(0x3c6e_f372_fe94_f82bu64);
+        let pieces = [
+            "a", "Z_9", " ", "~", "\"", "'", "\\", "\n", "\u{7f}", "\0", "é", "\u{2028}",
+            "\u{202e}",
+        ];
+        for _ in 0..5_000 {
+            let s: String = (0..below(6)).map(|_| pieces[below(13)]).collect();
+            let (mut direct, mut escaped) = (String::new(), String::new());
+            push_string_literal(&mut direct, &s);
+            push_escaped_string_literal(&mut escaped, &s);
+            assert_eq!(direct, escaped, "{s:?}");
+        }
     }
 
     #[test]

@@ -186,8 +186,12 @@ impl<'a> TypeMap<'a> {
     /// constraints of strings, numbers, arrays and maps (also of array items and map
     /// values), and whether a number must be an integer.
     pub fn facts(&self, id: TypeId, out: &mut DocLines) {
-        let mut prefix = String::new();
+        // The prefix text is kept with the lines, so that nested facts (`Items: `) do not
+        // allocate one per property.
+        let mut prefix = std::mem::take(&mut out.prefix);
+        prefix.clear();
         self.facts_into(id, &mut prefix, out, 0);
+        out.prefix = prefix;
     }
 
     fn facts_into(&self, id: TypeId, prefix: &mut String, out: &mut DocLines, depth: usize) {
@@ -486,6 +490,8 @@ pub struct DocLines {
     text: String,
     /// Each line's range in `text` (line terminators are left out).
     lines: Vec<std::ops::Range<usize>>,
+    /// Room for [`TypeMap::facts`]' line prefixes.
+    prefix: String,
 }
 
 impl DocLines {
@@ -555,6 +561,16 @@ impl DocLines {
     /// CRLF being one terminator.
     fn split_from(&mut self, start: usize) {
         let bytes = self.text.as_bytes();
+        // Most pushes are one line: found without a search (a pass that vectorizes).
+        let maybe_terminator = |b: u8| u8::from(b == b'\n' || b == b'\r' || b == 0xe2);
+        if bytes[start..]
+            .iter()
+            .fold(0, |any, &b| any | maybe_terminator(b))
+            == 0
+        {
+            self.lines.push(start..bytes.len());
+            return;
+        }
         let mut line_start = start;
         let mut from = start;
         // `\n`, `\r`, and the lead byte of U+2028 and U+2029 (E2 80 A8 / E2 80 A9).
