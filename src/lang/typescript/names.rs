@@ -367,23 +367,34 @@ pub fn type_names(
         .iter()
         .map(|id| sanitize_type_name(api.types.name_of(*id)))
         .collect();
-    // Names the IR gave; a renamed type must not take another one's name.
-    let ir_names: FxHashSet<&str> = bases.iter().map(String::as_str).collect();
+    // Names the IR gave; a renamed type must not take another one's name (made at the
+    // first clash: most APIs have none).
+    let mut ir_names: Option<FxHashSet<&str>> = None;
     let globals: FxHashSet<&str> = ES_GLOBALS.iter().copied().collect();
-    let mut used: FxHashSet<String> = FxHashSet::default();
+    let mut used: FxHashSet<std::borrow::Cow<'_, str>> =
+        FxHashSet::with_capacity_and_hasher(named.len(), Default::default());
     let mut out = TypeNames::with_capacity(api.types.types.len(), named.len());
     for (&id, base) in named.iter().zip(&bases) {
         let ir_name = api.types.name_of(id);
         let clashes = |n: &str| taken.contains(n) || globals.contains(n) || used.contains(n);
-        let mut name = base.clone();
-        if clashes(&name) {
-            let stem = format!("{base}Model");
-            name = stem.clone();
-            let mut n = 2;
-            while clashes(&name) || (ir_names.contains(name.as_str()) && name != *base) {
-                name = format!("{stem}{n}");
-                n += 1;
+        if !clashes(base) {
+            if base != ir_name {
+                warnings.push(Warning {
+                    pointer: api.types.get(id).pointer.clone(),
+                    message: format!("TypeScript: type `{ir_name}` is named `{base}` (the name is taken in TypeScript)"),
+                });
             }
+            used.insert(std::borrow::Cow::Borrowed(base));
+            out.insert(id, base.clone());
+            continue;
+        }
+        let ir_names = ir_names.get_or_insert_with(|| bases.iter().map(String::as_str).collect());
+        let stem = format!("{base}Model");
+        let mut name = stem.clone();
+        let mut n = 2;
+        while clashes(&name) || (ir_names.contains(name.as_str()) && name != *base) {
+            name = format!("{stem}{n}");
+            n += 1;
         }
         if name != ir_name {
             warnings.push(Warning {
@@ -391,7 +402,7 @@ pub fn type_names(
                 message: format!("TypeScript: type `{ir_name}` is named `{name}` (the name is taken in TypeScript)"),
             });
         }
-        used.insert(name.clone());
+        used.insert(std::borrow::Cow::Owned(name.clone()));
         out.insert(id, name);
     }
     out

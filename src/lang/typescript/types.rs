@@ -179,7 +179,13 @@ impl<'a> TypeMap<'a> {
 
     /// Named types `id`'s expression refers to directly (for imports).
     pub fn refs(&self, id: TypeId, out: &mut BTreeSet<String>) {
-        collect_refs(&self.ts(id), out);
+        // A named type's expression is its name.
+        match self.names.get(id) {
+            Some(name) => {
+                out.insert(name.to_string());
+            }
+            None => collect_refs(&self.ts(id), out),
+        }
     }
 
     /// Doc lines about `id` that its TypeScript type does not show: the string format,
