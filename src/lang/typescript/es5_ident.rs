@@ -9,13 +9,16 @@
 
 /// Whether `name` is written without quotes as a property key.
 pub fn is_es5_identifier_name(name: &str) -> bool {
-    // Most keys are ASCII: decided byte by byte.
+    // Most keys are ASCII identifiers: one table lookup a byte. An ASCII name that is not
+    // one is decided by the same lookups; only non-ASCII names need the tables below.
+    if let Some((&first, rest)) = name.as_bytes().split_first()
+        && ASCII_IDENT[usize::from(first)] == ASCII_START
+        && rest.iter().all(|&b| ASCII_IDENT[usize::from(b)] != 0)
+    {
+        return true;
+    }
     if name.is_ascii() {
-        let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'$' || *b == b'_';
-        return match name.as_bytes() {
-            [first, rest @ ..] => !first.is_ascii_digit() && ident(first) && rest.iter().all(ident),
-            [] => false,
-        };
+        return false;
     }
     let mut chars = name.chars();
     match chars.next() {
@@ -23,6 +26,28 @@ pub fn is_es5_identifier_name(name: &str) -> bool {
         _ => false,
     }
 }
+
+/// [`ASCII_IDENT`]: may start an identifier (`$`, `_`, letters).
+const ASCII_START: u8 = 2;
+/// [`ASCII_IDENT`]: may only continue one (digits).
+const ASCII_PART: u8 = 1;
+/// What each ASCII byte may be in an identifier; 0 for the others and non-ASCII bytes.
+const ASCII_IDENT: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'$' || c == b'_' {
+            ASCII_START
+        } else if c.is_ascii_digit() {
+            ASCII_PART
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 fn is_start(c: char) -> bool {
     if c.is_ascii() {

@@ -34,7 +34,7 @@ pub fn md_inline<'a>(
     Ok(md_cell(value))
 }
 
-fn md_cell(value: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn md_cell(value: &str) -> std::borrow::Cow<'_, str> {
     // Most cells (names, types, summaries) are printable ASCII with nothing to change.
     let unchanged = value
         .bytes()
@@ -65,9 +65,19 @@ pub fn jsdoc_block(lines: &[String], indent: usize) -> String {
 /// [`jsdoc_block`] of `lines`, appended to `out` (declarations are written straight into
 /// their file's text).
 pub fn push_jsdoc(out: &mut String, lines: &DocLines, indent: usize) {
-    // Most doc lines are printable ASCII with nothing to escape: used as they are.
-    if (0..lines.len()).all(|i| is_plain(lines.line(i))) {
-        push_clean_jsdoc(out, lines.len(), |i| lines.line(i), indent);
+    // Most members have no doc comment.
+    if lines.is_empty() {
+        return;
+    }
+    // Most doc text is printable ASCII with nothing to escape: used as it is.
+    let text = lines.text();
+    if is_plain(lines) {
+        push_clean_jsdoc(
+            out,
+            lines.len(),
+            |i| &text[lines.ranges()[i].clone()],
+            indent,
+        );
     } else {
         let cleaned: Vec<String> = (0..lines.len()).map(|i| clean(lines.line(i))).collect();
         push_clean_jsdoc(out, cleaned.len(), |i| &cleaned[i], indent);
@@ -131,18 +141,47 @@ fn push_spaces(out: &mut String, n: usize) {
     }
 }
 
-/// Whether [`clean`] leaves `line` (without line terminators) as it is: printable ASCII,
-/// no comment terminator, no trailing space.
-fn is_plain(line: &str) -> bool {
-    // One pass (this runs for every doc line).
-    let mut previous = 0;
-    for &b in line.as_bytes() {
-        if !(b' '..=b'~').contains(&b) || (previous == b'*' && b == b'/') {
+/// [`BYTE_CLASS`]: a byte other than printable ASCII and `\n`/`\r`.
+const OUTSIDE: u8 = 1;
+/// [`BYTE_CLASS`]: `/`.
+const SLASH: u8 = 2;
+/// What [`is_plain`] looks for in a byte: a table lookup per byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [OUTSIDE; 256];
+    let mut b = b' ';
+    while b <= b'~' {
+        table[b as usize] = 0;
+        b += 1;
+    }
+    table[b'\n' as usize] = 0;
+    table[b'\r' as usize] = 0;
+    table[b'/' as usize] = SLASH;
+    table
+};
+
+/// Whether [`clean`] leaves every line as it is: printable ASCII, no comment
+/// terminator, no trailing space.
+fn is_plain(lines: &DocLines) -> bool {
+    let bytes = lines.text().as_bytes();
+    // The whole text at once (lines and their terminators): printable ASCII or `\n`/`\r`
+    // (terminators only), checked without a branch per byte so that it vectorizes; then
+    // the rarer conditions.
+    // A `/` (rare) is looked at only when there is one.
+    let mut classes = 0;
+    for chunk in bytes.chunks(32) {
+        classes |= chunk
+            .iter()
+            .fold(0, |any, &b| any | BYTE_CLASS[usize::from(b)]);
+        if classes & OUTSIDE != 0 {
             return false;
         }
-        previous = b;
     }
-    previous != b' '
+    (classes & SLASH == 0
+        || !memchr::memchr_iter(b'/', bytes).any(|i| i > 0 && bytes[i - 1] == b'*'))
+        && lines
+            .ranges()
+            .iter()
+            .all(|r| r.is_empty() || bytes[r.end - 1] != b' ')
 }
 
 /// One comment line: no comment terminator, no control characters, no trailing
@@ -179,7 +218,7 @@ mod tests {
             "x*/y",
             "~",
         ] {
-            if super::is_plain(line) {
+            if super::is_plain(&super::DocLines::of(&[line])) {
                 assert_eq!(super::clean(line), line, "{line:?}");
             }
         }

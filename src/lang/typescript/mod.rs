@@ -168,7 +168,8 @@ fn render_types(
                         print::push_property_signature_with(
                             &mut out,
                             &f.wire_name,
-                            !f.required && !tags.contains(&(id, f.wire_name.as_str())),
+                            !f.required
+                                && (tags.is_empty() || !tags.contains(&(id, f.wire_name.as_str()))),
                             f.read_only,
                             2,
                             |out| map.push_flat(f.ty, out),
@@ -412,8 +413,6 @@ struct ChildNamespace {
     assign: String,
 }
 
-/// Writes the methods of the class of `ns` into `out` and returns its child
-/// namespaces, with a warning for every renamed member.
 /// The member names of every class, by namespace path (computed once for the client
 /// and its README), and how each method is called.
 struct ClassMembers<'t> {
@@ -425,39 +424,32 @@ struct ClassMembers<'t> {
 impl<'t> ClassMembers<'t> {
     fn collect(&mut self, api: &Api, ns: &'t Namespace, prefix: &str) {
         let (methods, children) = names::members(api, ns);
+        let member = |n: &names::MemberName| {
+            let mut s = String::with_capacity(prefix.len() + 1 + n.name.len());
+            s.push_str(prefix);
+            s.push('.');
+            s.push_str(&n.name);
+            s
+        };
         for (&index, n) in ns.methods.iter().zip(&methods) {
-            self.accessors[index] = format!("{prefix}.{}", n.name);
+            self.accessors[index] = member(n);
         }
         for (child, n) in ns.children.iter().zip(&children) {
-            self.collect(api, child, &format!("{prefix}.{}", n.name));
+            self.collect(api, child, &member(n));
         }
         self.by_path.insert(&ns.path, (methods, children));
     }
 }
 
-fn class_members(
-    map: &TypeMap<'_>,
+/// The child namespaces of the class of `ns` as its members, with a warning for every
+/// renamed one.
+fn child_members(
     ns: &Namespace,
     classes: &BTreeMap<Vec<String>, String>,
     members: &ClassMembers<'_>,
     warnings: &mut Vec<Warning>,
-    methods: &mut MethodWriter,
 ) -> Vec<ChildNamespace> {
-    let api = map.api;
-    let (method_names, child_names) = &members.by_path[ns.path.as_slice()];
-    for (&index, n) in ns.methods.iter().zip(method_names) {
-        let method = &api.methods[index];
-        if n.name != n.wanted {
-            warnings.push(Warning {
-                pointer: method.pointer.clone(),
-                message: format!(
-                    "TypeScript: method `{}` is `{}` (`{}` is taken)",
-                    method.wire_name, n.name, n.wanted
-                ),
-            });
-        }
-        methods.push(map, method, &n.name);
-    }
+    let (_, child_names) = &members.by_path[ns.path.as_slice()];
     let mut children = Vec::new();
     for (child, n) in ns.children.iter().zip(child_names) {
         if n.name != n.wanted {
@@ -487,40 +479,76 @@ fn class_members(
     children
 }
 
-/// Writes methods of a class, each after an empty line, at two columns.
+/// Writes the methods of the class of `ns` into `out`, with a warning for every renamed
+/// one.
+fn write_methods(
+    out: &mut String,
+    map: &TypeMap<'_>,
+    ns: &Namespace,
+    members: &ClassMembers<'_>,
+    warnings: &mut Vec<Warning>,
+    methods: &mut MethodWriter,
+) {
+    let api = map.api;
+    let (method_names, _) = &members.by_path[ns.path.as_slice()];
+    for (&index, n) in ns.methods.iter().zip(method_names) {
+        let method = &api.methods[index];
+        if n.name != n.wanted {
+            warnings.push(Warning {
+                pointer: method.pointer.clone(),
+                message: format!(
+                    "TypeScript: method `{}` is `{}` (`{}` is taken)",
+                    method.wire_name, n.name, n.wanted
+                ),
+            });
+        }
+        methods.push(out, map, method, &n.name);
+    }
+}
+
+/// Writes methods of a class, each after an empty line, at two columns; its texts are
+/// reused from method to method.
 #[derive(Default)]
 struct MethodWriter {
-    out: String,
     doc: DocLines,
-    params: Vec<String>,
-    args: Vec<String>,
+    /// `params: T` (when the method has params), `options?: CallOptions`.
+    params: [String; 2],
+    /// The wire name's literal, `params` or `undefined`, `options`.
+    args: [String; 3],
 }
 
 impl MethodWriter {
-    fn push(&mut self, map: &TypeMap<'_>, method: &Method, name: &str) {
-        self.params.clear();
-        self.args.clear();
-        self.args.push(print::string_literal(&method.wire_name));
+    fn push(&mut self, out: &mut String, map: &TypeMap<'_>, method: &Method, name: &str) {
+        let [params, options] = &mut self.params;
+        params.clear();
         if let Some(p) = method.params {
             let optional = match map.api.types.kind(p) {
                 TypeKind::Object(o) => o.fields.iter().all(|f| !f.required),
                 _ => false,
             };
-            self.params.push(format!(
-                "params{}: {}",
-                if optional { "?" } else { "" },
-                map.ts(p).flat()
-            ));
-            self.args.push("params".to_string());
-        } else {
-            self.args.push("undefined".to_string());
+            params.push_str(if optional { "params?: " } else { "params: " });
+            let start = params.len();
+            if !map.push_flat(p, params) {
+                params.truncate(start);
+                params.push_str(&map.ts(p).flat());
+            }
         }
-        self.params.push("options?: CallOptions".to_string());
-        self.args.push("options".to_string());
-        let result = match method.result {
-            Some(r) => map.ts(r),
-            None => TsType::Keyword("void"),
-        };
+        if options.is_empty() {
+            options.push_str("options?: CallOptions");
+        }
+        let params = &self.params[usize::from(method.params.is_none())..];
+        let [wire, payload, options] = &mut self.args;
+        wire.clear();
+        print::push_string_literal(wire, &method.wire_name);
+        payload.clear();
+        payload.push_str(if method.params.is_some() {
+            "params"
+        } else {
+            "undefined"
+        });
+        if options.is_empty() {
+            options.push_str("options");
+        }
         self.doc.fill_parts(
             method.summary.as_deref(),
             method.description.as_deref(),
@@ -536,16 +564,28 @@ impl MethodWriter {
             },
             None,
         );
-        let out = &mut self.out;
         out.push_str("\n\n  ");
         filters::push_jsdoc(out, &self.doc, 2);
-        print::push_method_head(
-            out,
-            name,
-            &self.params,
-            &TsType::Generic("Promise".into(), vec![result]),
-            2,
-        );
+        // A named (or no) result: its text is all the return type's document holds.
+        let plain_result = match method.result {
+            Some(r) => map.names.get(r),
+            None => Some("void"),
+        };
+        if !plain_result
+            .is_some_and(|r| print::push_method_head_plain(out, name, params, "Promise", r, 2))
+        {
+            let result = match method.result {
+                Some(r) => map.ts(r),
+                None => TsType::Keyword("void"),
+            };
+            print::push_method_head(
+                out,
+                name,
+                params,
+                &TsType::Generic("Promise".into(), vec![result]),
+                2,
+            );
+        }
         out.push_str("\n    ");
         print::push_return_call(out, "this.#runtime.call", &self.args, 4);
         out.push_str("\n  }");
@@ -631,10 +671,7 @@ fn render_client(
     // The classes are written straight into the file after its head; the methods of one
     // class at a time are gathered in a reused text (the class head needs its child
     // namespaces first).
-    let mut methods = MethodWriter {
-        out: String::with_capacity(4096),
-        ..MethodWriter::default()
-    };
+    let mut methods = MethodWriter::default();
     let mut out = String::with_capacity(client_size_estimate(api));
     ClientTs {
         header,
@@ -643,9 +680,10 @@ fn render_client(
         event_types,
     }
     .render_into(&mut out)?;
+    // The warnings about a class's methods come before those about its namespaces.
+    let mut child_warnings = Vec::new();
     for ns in tree.descendants() {
-        methods.out.clear();
-        let children = class_members(map, ns, classes, members, warnings, &mut methods);
+        let children = child_members(ns, classes, members, &mut child_warnings);
         out.push_str("\n\n");
         NamespaceTs {
             doc: vec![format!("The methods `{}.*`.", ns.path.join("."))],
@@ -654,11 +692,11 @@ fn render_client(
             children,
         }
         .render_into(&mut out)?;
-        out.push_str(&methods.out);
+        write_methods(&mut out, map, ns, members, warnings, &mut methods);
+        warnings.append(&mut child_warnings);
         out.push_str("\n}");
     }
-    methods.out.clear();
-    let children = class_members(map, tree, classes, members, warnings, &mut methods);
+    let children = child_members(tree, classes, members, &mut child_warnings);
     let docs = Docs {
         title: Some(api.title.clone()),
         description: api.description.clone(),
@@ -670,7 +708,8 @@ fn render_client(
         children,
     }
     .render_into(&mut out)?;
-    out.push_str(&methods.out);
+    write_methods(&mut out, map, tree, members, warnings, &mut methods);
+    warnings.append(&mut child_warnings);
     out.push_str("\n}");
     Ok(out)
 }
@@ -859,16 +898,67 @@ struct ReadmeMd<'a> {
     server_url: String,
     servers: Vec<(String, String)>,
     example: Option<String>,
-    methods: Vec<ReadmeMethod>,
+    methods: ReadmeMethods<'a>,
     events: Vec<ReadmeEvent>,
 }
 
-struct ReadmeMethod {
-    call: String,
-    wire: String,
-    params: String,
-    result: String,
-    summary: String,
+/// The rows of the methods table, each after a line break: written straight into the
+/// README (a row is `| \`call\` | \`wire\` | params | result | summary |`, each cell
+/// escaped by `md_inline`).
+struct ReadmeMethods<'a> {
+    map: &'a TypeMap<'a>,
+    /// How each method is called, by index.
+    accessors: &'a [String],
+}
+
+impl ReadmeMethods<'_> {
+    fn is_empty(&self) -> bool {
+        self.accessors.is_empty()
+    }
+}
+
+impl std::fmt::Display for ReadmeMethods<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let map = self.map;
+        // One cell's text at a time.
+        let mut cell = String::new();
+        let mut type_cell = |f: &mut std::fmt::Formatter<'_>, id: TypeId| {
+            cell.clear();
+            cell.push('`');
+            if !map.push_flat(id, &mut cell) {
+                cell.truncate(1);
+                cell.push_str(&map.ts(id).flat());
+            }
+            cell.push('`');
+            f.write_str(&filters::md_cell(&cell))
+        };
+        for (m, call) in map.api.methods.iter().zip(self.accessors) {
+            f.write_str("\n| `")?;
+            f.write_str(call)?;
+            f.write_str("` | `")?;
+            f.write_str(&filters::md_cell(&m.wire_name))?;
+            f.write_str("` | ")?;
+            match m.params {
+                Some(p) => type_cell(f, p)?,
+                None => f.write_str(&filters::md_cell("—"))?,
+            }
+            f.write_str(" | ")?;
+            match m.result {
+                Some(r) => type_cell(f, r)?,
+                None => f.write_str("`void`")?,
+            }
+            f.write_str(" | ")?;
+            let summary = m.summary.as_ref().or(m.description.as_ref());
+            let summary = summary.map_or("", String::as_str);
+            if m.deprecated {
+                f.write_str(&filters::md_cell(&format!("**Deprecated.** {summary}")))?;
+            } else {
+                f.write_str(&filters::md_cell(summary))?;
+            }
+            f.write_str(" |")?;
+        }
+        Ok(())
+    }
 }
 
 struct ReadmeEvent {
@@ -890,35 +980,10 @@ fn render_readme(
         .iter()
         .position(|m| m.params.is_none())
         .map(|i| accessors[i].clone());
-    let methods: Vec<ReadmeMethod> = accessors
-        .into_iter()
-        .enumerate()
-        .map(|(index, call)| {
-            let m = &api.methods[index];
-            ReadmeMethod {
-                call,
-                wire: m.wire_name.clone(),
-                params: m
-                    .params
-                    .map_or_else(|| "—".to_string(), |p| format!("`{}`", map.ts(p).flat())),
-                result: m.result.map_or_else(
-                    || "`void`".to_string(),
-                    |r| format!("`{}`", map.ts(r).flat()),
-                ),
-                summary: {
-                    let mut s = m
-                        .summary
-                        .clone()
-                        .or_else(|| m.description.clone())
-                        .unwrap_or_default();
-                    if m.deprecated {
-                        s = format!("**Deprecated.** {s}");
-                    }
-                    s
-                },
-            }
-        })
-        .collect();
+    let methods = ReadmeMethods {
+        map,
+        accessors: &accessors,
+    };
     let events: Vec<ReadmeEvent> = api
         .events
         .iter()
@@ -937,10 +1002,22 @@ fn render_readme(
         .first()
         .map_or_else(|| "ws://localhost:8765".to_string(), |(_, url)| url.clone());
     // Sized once: a table row per method and event.
-    let rows: usize = methods
+    let rows: usize = api
+        .methods
         .iter()
-        .map(|m| {
-            m.call.len() + m.wire.len() + m.params.len() + m.result.len() + m.summary.len() + 32
+        .zip(&accessors)
+        .map(|(m, call)| {
+            let type_len =
+                |id: Option<TypeId>| id.map_or(8, |id| map.names.get(id).map_or(32, str::len));
+            call.len()
+                + m.wire_name.len()
+                + type_len(m.params)
+                + type_len(m.result)
+                + m.summary
+                    .as_ref()
+                    .or(m.description.as_ref())
+                    .map_or(0, String::len)
+                + 48
         })
         .sum::<usize>()
         + events

@@ -3,7 +3,7 @@
 //! through here: sanitized, checked against what it must not shadow or override, and
 //! made unique deterministically, with a [`Warning`] for every rename.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
@@ -240,6 +240,12 @@ const KEYWORDS: &[&str] = &[
 /// Keeps the characters that may appear in an identifier (ASCII letters and digits, `_`,
 /// `$`, and non-ASCII letters).
 fn identifier_chars(s: &str) -> String {
+    // Most names are such characters already: copied whole.
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    {
+        return s.to_string();
+    }
     s.chars()
         .filter(|c| {
             c.is_ascii_alphanumeric()
@@ -250,9 +256,33 @@ fn identifier_chars(s: &str) -> String {
         .collect()
 }
 
+/// `s.to_lower_camel_case()` (`upper`: `to_upper_camel_case()`) for an ASCII `s`, byte
+/// by byte with heck's word splitting ([`crate::ir::ascii_words`]); heck's general
+/// conversion goes through a formatter per character. Only letters and digits remain.
+fn ascii_camel(s: &str, upper: bool) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    for part in s.as_bytes().split(|b| !b.is_ascii_alphanumeric()) {
+        crate::ir::ascii_words(part, |word| {
+            if let Some((first, rest)) = word.split_first() {
+                out.push(if upper || !out.is_empty() {
+                    first.to_ascii_uppercase()
+                } else {
+                    first.to_ascii_lowercase()
+                });
+                out.extend(rest.iter().map(u8::to_ascii_lowercase));
+            }
+        });
+    }
+    String::from_utf8(out).expect("ASCII letters and digits")
+}
+
 /// `get_status` → `getStatus`; never empty, never starting with a digit.
 pub fn camel(s: &str) -> String {
-    let out = identifier_chars(&s.to_lower_camel_case());
+    let out = if s.is_ascii() {
+        ascii_camel(s, false)
+    } else {
+        identifier_chars(&s.to_lower_camel_case())
+    };
     if out.is_empty() {
         "method".to_string()
     } else if out.starts_with(|c: char| c.is_ascii_digit()) {
@@ -264,20 +294,63 @@ pub fn camel(s: &str) -> String {
 
 /// `chat_rooms` → `ChatRooms`; `None` when nothing identifier-like is left.
 pub fn pascal(s: &str) -> Option<String> {
-    let out = identifier_chars(&s.to_upper_camel_case());
+    let out = if s.is_ascii() {
+        ascii_camel(s, true)
+    } else {
+        identifier_chars(&s.to_upper_camel_case())
+    };
     if out.is_empty() { None } else { Some(out) }
 }
 
 /// A valid type identifier from an IR name (which should already be one).
 fn sanitize_type_name(name: &str) -> String {
     let out = identifier_chars(name);
+    // Every keyword starts with a lowercase letter; type names rarely do.
     if out.is_empty()
         || out.starts_with(|c: char| c.is_ascii_digit())
-        || KEYWORDS.contains(&out.as_str())
+        || (out.starts_with(|c: char| c.is_ascii_lowercase()) && KEYWORDS.contains(&out.as_str()))
     {
         format!("T{out}")
     } else {
         out
+    }
+}
+
+/// The TypeScript names of the named types, by type id: a dense table (it is looked up
+/// for every property and type reference), not a hash map.
+#[derive(Debug, Default)]
+pub struct TypeNames {
+    /// By type id: 1 + the index of its name in `names`; 0 for an anonymous type.
+    slots: Vec<u32>,
+    names: Vec<String>,
+}
+
+impl TypeNames {
+    /// Room for the types of a table of `types` types.
+    pub fn with_capacity(types: usize, named: usize) -> Self {
+        TypeNames {
+            slots: vec![0; types],
+            names: Vec::with_capacity(named),
+        }
+    }
+
+    pub fn insert(&mut self, id: TypeId, name: String) {
+        if id.0 >= self.slots.len() {
+            self.slots.resize(id.0 + 1, 0);
+        }
+        self.names.push(name);
+        self.slots[id.0] = u32::try_from(self.names.len()).expect("fewer than 2^32 types");
+    }
+
+    pub fn get(&self, id: TypeId) -> Option<&str> {
+        match self.slots.get(id.0) {
+            None | Some(0) => None,
+            Some(&slot) => Some(&self.names[slot as usize - 1]),
+        }
+    }
+
+    pub fn contains(&self, id: TypeId) -> bool {
+        self.slots.get(id.0).is_some_and(|&slot| slot != 0)
     }
 }
 
@@ -289,28 +362,39 @@ pub fn type_names(
     named: &[TypeId],
     taken: &FxHashSet<String>,
     warnings: &mut Vec<Warning>,
-) -> FxHashMap<TypeId, String> {
+) -> TypeNames {
     let bases: Vec<String> = named
         .iter()
         .map(|id| sanitize_type_name(api.types.name_of(*id)))
         .collect();
-    // Names the IR gave; a renamed type must not take another one's name.
-    let ir_names: FxHashSet<&str> = bases.iter().map(String::as_str).collect();
+    // Names the IR gave; a renamed type must not take another one's name (made at the
+    // first clash: most APIs have none).
+    let mut ir_names: Option<FxHashSet<&str>> = None;
     let globals: FxHashSet<&str> = ES_GLOBALS.iter().copied().collect();
-    let mut used: FxHashSet<String> = FxHashSet::default();
-    let mut out = FxHashMap::default();
+    let mut used: FxHashSet<std::borrow::Cow<'_, str>> =
+        FxHashSet::with_capacity_and_hasher(named.len(), Default::default());
+    let mut out = TypeNames::with_capacity(api.types.types.len(), named.len());
     for (&id, base) in named.iter().zip(&bases) {
         let ir_name = api.types.name_of(id);
         let clashes = |n: &str| taken.contains(n) || globals.contains(n) || used.contains(n);
-        let mut name = base.clone();
-        if clashes(&name) {
-            let stem = format!("{base}Model");
-            name = stem.clone();
-            let mut n = 2;
-            while clashes(&name) || (ir_names.contains(name.as_str()) && name != *base) {
-                name = format!("{stem}{n}");
-                n += 1;
+        if !clashes(base) {
+            if base != ir_name {
+                warnings.push(Warning {
+                    pointer: api.types.get(id).pointer.clone(),
+                    message: format!("TypeScript: type `{ir_name}` is named `{base}` (the name is taken in TypeScript)"),
+                });
             }
+            used.insert(std::borrow::Cow::Borrowed(base));
+            out.insert(id, base.clone());
+            continue;
+        }
+        let ir_names = ir_names.get_or_insert_with(|| bases.iter().map(String::as_str).collect());
+        let stem = format!("{base}Model");
+        let mut name = stem.clone();
+        let mut n = 2;
+        while clashes(&name) || (ir_names.contains(name.as_str()) && name != *base) {
+            name = format!("{stem}{n}");
+            n += 1;
         }
         if name != ir_name {
             warnings.push(Warning {
@@ -318,7 +402,7 @@ pub fn type_names(
                 message: format!("TypeScript: type `{ir_name}` is named `{name}` (the name is taken in TypeScript)"),
             });
         }
-        used.insert(name.clone());
+        used.insert(std::borrow::Cow::Owned(name.clone()));
         out.insert(id, name);
     }
     out
@@ -485,6 +569,46 @@ pub fn namespace_classes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-wise conversions are heck's on every short string of letters of both
+    /// cases, a digit and separators.
+    #[test]
+    fn ascii_camel_matches_heck() {
+        let mut words: Vec<String> = [
+            "HTTPServer",
+            "userID",
+            "getHTTP2Response",
+            "ABCdef",
+            "a1B",
+            "__proto__",
+            "first-Name",
+            "get invoice 25",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut frontier = vec![String::new()];
+        for _ in 0..6 {
+            frontier = frontier
+                .iter()
+                .flat_map(|w| ['a', 'B', 'C', 'z', '0', '_', '-'].map(|c| format!("{w}{c}")))
+                .collect();
+            words.extend(frontier.iter().cloned());
+        }
+        for w in &words {
+            assert_eq!(
+                ascii_camel(w, false),
+                identifier_chars(&w.to_lower_camel_case()),
+                "{w:?}"
+            );
+            assert_eq!(
+                ascii_camel(w, true),
+                identifier_chars(&w.to_upper_camel_case()),
+                "{w:?}"
+            );
+        }
+    }
 
     #[test]
     fn casing() {

@@ -344,8 +344,31 @@ fn print_stable(indent_width: usize, build: impl Fn(&mut Objects) -> Doc) -> Str
     }
 }
 
+/// Whether `line` (a whole line, its indentation included) fits in the print width.
+fn fits_width(line: &str) -> bool {
+    // A character is never wider than its UTF-8 bytes.
+    line.len() <= doc::WIDTH || doc::str_width(line) <= doc::WIDTH
+}
+
 /// `export type Name = T;`
 pub fn type_alias(name: &str, rhs: &TsType) -> String {
+    // On one line when it fits and `T` is plain text on one line (see
+    // [`write_flat_simple`]): every group of the document is flat then.
+    let mut out = String::with_capacity(name.len() + 64);
+    out.push_str("export type ");
+    out.push_str(name);
+    out.push_str(" = ");
+    if write_flat_simple(rhs, &mut out) {
+        out.push(';');
+        if fits_width(&out) {
+            return out;
+        }
+    }
+    type_alias_doc(name, rhs)
+}
+
+/// [`type_alias`] through the layout document (any type).
+fn type_alias_doc(name: &str, rhs: &TsType) -> String {
     print_stable(0, |o| {
         let left = text(format!("type {name}"));
         let assignment = match rhs {
@@ -586,17 +609,7 @@ pub fn push_method_head(
         && params.iter().all(|p| !p.is_empty() && !p.contains('\n'))
     {
         let start = out.len();
-        out.push_str(name);
-        out.push('(');
-        for (i, p) in params.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(p);
-        }
-        out.push_str("): ");
-        out.push_str(generic);
-        out.push('<');
+        push_method_head_line(out, name, params, generic);
         if write_flat_simple(arg, out) {
             out.push_str("> {");
             let line = &out[start..];
@@ -608,19 +621,7 @@ pub fn push_method_head(
             }
             if is_plain_type_arg(arg) {
                 out.truncate(start);
-                out.push_str(name);
-                out.push('(');
-                for p in params {
-                    out.push('\n');
-                    out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
-                    out.push_str(p);
-                    out.push(',');
-                }
-                out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent_width));
-                out.push_str("): ");
-                out.push_str(generic);
-                out.push('<');
+                push_method_head_broken(out, name, params, generic, indent_width);
                 write_flat_simple(arg, out);
                 out.push_str("> {");
                 return;
@@ -629,6 +630,73 @@ pub fn push_method_head(
         out.truncate(start);
     }
     out.push_str(&method_head_doc(name, params, returns, indent_width));
+}
+
+/// [`method_head`] of a return type `generic<arg>` whose type argument's document is
+/// the text `arg` only (a name or a keyword), appended to `out`; `false` (nothing
+/// written) for parameters the direct layouts do not cover.
+pub fn push_method_head_plain(
+    out: &mut String,
+    name: &str,
+    params: &[String],
+    generic: &str,
+    arg: &str,
+    indent_width: usize,
+) -> bool {
+    if params.is_empty() || params.iter().any(|p| p.is_empty() || p.contains('\n')) {
+        return false;
+    }
+    let start = out.len();
+    push_method_head_line(out, name, params, generic);
+    out.push_str(arg);
+    out.push_str("> {");
+    let line = &out[start..];
+    // A character is never wider than its UTF-8 bytes.
+    if indent_width + line.len() > doc::WIDTH && indent_width + doc::str_width(line) > doc::WIDTH {
+        out.truncate(start);
+        push_method_head_broken(out, name, params, generic, indent_width);
+        out.push_str(arg);
+        out.push_str("> {");
+    }
+    true
+}
+
+/// `name(a, b): generic<`, the start of a method head on one line.
+fn push_method_head_line(out: &mut String, name: &str, params: &[String], generic: &str) {
+    out.push_str(name);
+    out.push('(');
+    for (i, p) in params.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(p);
+    }
+    out.push_str("): ");
+    out.push_str(generic);
+    out.push('<');
+}
+
+/// The start of a method head with one parameter a line, through `generic<`.
+fn push_method_head_broken(
+    out: &mut String,
+    name: &str,
+    params: &[String],
+    generic: &str,
+    indent_width: usize,
+) {
+    out.push_str(name);
+    out.push('(');
+    for p in params {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
+        out.push_str(p);
+        out.push(',');
+    }
+    out.push('\n');
+    out.extend(std::iter::repeat_n(' ', indent_width));
+    out.push_str("): ");
+    out.push_str(generic);
+    out.push('<');
 }
 
 /// A type argument whose document is text only (hugged by `<>`, nothing to break).
@@ -816,6 +884,53 @@ pub enum Value {
 /// `export const name = { key: value, ... } as const;`, one property per line.
 /// Keys are written as given (already identifiers or quoted).
 pub fn const_object(name: &str, properties: &[(String, Value)]) -> String {
+    const_object_lines(name, properties).unwrap_or_else(|| const_object_doc(name, properties))
+}
+
+/// [`const_object`] when `export const name = {` and every `  key: value,` fit on their
+/// lines (each property's groups are flat then), else `None`.
+fn const_object_lines(name: &str, properties: &[(String, Value)]) -> Option<String> {
+    if properties.is_empty() {
+        return None;
+    }
+    let size: usize = properties
+        .iter()
+        .map(|(k, v)| {
+            k.len()
+                + 8
+                + match v {
+                    Value::String(s) | Value::Number(s) => s.len() + 2,
+                }
+        })
+        .sum();
+    let mut out = String::with_capacity(name.len() + size + 32);
+    out.push_str("export const ");
+    out.push_str(name);
+    out.push_str(" = {");
+    if !fits_width(&out) {
+        return None;
+    }
+    for (key, value) in properties {
+        out.push('\n');
+        let start = out.len();
+        out.push_str("  ");
+        out.push_str(key);
+        out.push_str(": ");
+        match value {
+            Value::String(s) => push_string_literal(&mut out, s),
+            Value::Number(n) => push_number_literal(&mut out, n),
+        }
+        out.push(',');
+        if !fits_width(&out[start..]) {
+            return None;
+        }
+    }
+    out.push_str("\n} as const;");
+    Some(out)
+}
+
+/// [`const_object`] through the layout document (any properties).
+fn const_object_doc(name: &str, properties: &[(String, Value)]) -> String {
     let mut ids = Ids::default();
     let object = if properties.is_empty() {
         text("{}")
@@ -901,6 +1016,22 @@ pub fn string_literal(s: &str) -> String {
 
 /// [`string_literal`], appended to `out`.
 pub fn push_string_literal(out: &mut String, s: &str) {
+    // Most strings (wire names, enum values) are printable ASCII without quotes or
+    // backslashes: written as they are, in double quotes.
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\'' && b != b'\\')
+    {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    push_escaped_string_literal(out, s);
+}
+
+/// [`push_string_literal`], character by character (any string).
+fn push_escaped_string_literal(out: &mut String, s: &str) {
     let doubles = s.bytes().filter(|&c| c == b'"').count();
     let singles = s.bytes().filter(|&c| c == b'\'').count();
     let quote = if doubles > singles { '\'' } else { '"' };
@@ -1097,9 +1228,42 @@ mod tests {
             let direct = property_signature(key, optional, read_only, &ty, indent);
             let document = property_signature_doc(key, optional, read_only, &ty, indent);
             assert_eq!(direct, document, "{ty:?}");
+            let name = ["A", "Größe", "LongerTypeNameOfTheSchema"][below(3)];
+            assert_eq!(type_alias(name, &ty), type_alias_doc(name, &ty), "{ty:?}");
             flat += usize::from(!direct.contains('\n'));
         }
         assert!(flat > 1_000, "{flat}");
+    }
+
+    /// The direct const objects (every property on its line) are the document's.
+    #[test]
+    fn const_objects_match_the_document() {
+        let mut below = crate::lang::typescript::fuzz::below_from(0x7c15_9e37_79b9_7f4au64);
+        let mut direct = 0;
+        for _ in 0..3_000 {
+            let properties: Vec<(String, Value)> = (0..below(5))
+                .map(|_| {
+                    let key =
+                        ["A", "Key", "Value12", "漢字", "\"a-b\""][below(5)].repeat(1 + below(12));
+                    let value = match below(4) {
+                        0 => Value::Number(["1", "-7", "1.50", "-2E+3"][below(4)].to_string()),
+                        _ => Value::String(
+                            ["x", "it's", "say \"hi\"", "漢", "a\nb"][below(5)].repeat(below(30)),
+                        ),
+                    };
+                    (key, value)
+                })
+                .collect();
+            let name = ["Status", "Größe", "x".repeat(70).leak()][below(3)];
+            let lines = const_object_lines(name, &properties);
+            let document = const_object_doc(name, &properties);
+            if let Some(lines) = lines {
+                assert_eq!(lines, document, "{properties:?}");
+                direct += 1;
+            }
+            assert_eq!(const_object(name, &properties), document);
+        }
+        assert!(direct > 500, "{direct}");
     }
 
     /// The direct method heads (on one line, or one parameter a line) are the document's.
@@ -1145,11 +1309,24 @@ mod tests {
             params.push(["options?: CallOptions", "漢字: 漢字"][below(2)].to_string());
             let indent = 2 * below(3);
             let direct = method_head(name, &params, &returns, indent);
-            assert_eq!(
-                direct,
-                method_head_doc(name, &params, &returns, indent),
-                "{returns:?}"
-            );
+            let document = method_head_doc(name, &params, &returns, indent);
+            assert_eq!(direct, document, "{returns:?}");
+            // A name or keyword as the type argument, written as text.
+            let plain_arg = match &returns {
+                TsType::Generic(_, args) => match args.as_slice() {
+                    [TsType::Ref(name)] => Some(name.as_str()),
+                    [TsType::Keyword(keyword)] => Some(*keyword),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(arg) = plain_arg {
+                let mut plain = String::new();
+                assert!(push_method_head_plain(
+                    &mut plain, name, &params, "Promise", arg, indent
+                ));
+                assert_eq!(plain, document, "{returns:?}");
+            }
             counts[usize::from(direct.contains('\n'))] += 1;
         }
         assert!(counts.iter().all(|&c| c > 1_000), "{counts:?}");
@@ -1223,6 +1400,23 @@ mod tests {
             ),
             "items: (\n    | \"value_number_0_xxxxxxxx\"\n    | \"value_number_1_xxxxxxxx\"\n    | \"value_number_2_xxxxxxxx\"\n    | \"value_number_3_xxxxxxxx\"\n  )[];"
         );
+    }
+
+    /// The string literals written as they are are the escaped ones.
+    #[test]
+    fn plain_string_literals_match_the_escaped() {
+        let mut below = crate::lang::typescript::fuzz::below_from(0x3c6e_f372_fe94_f82bu64);
+        let pieces = [
+            "a", "Z_9", " ", "~", "\"", "'", "\\", "\n", "\u{7f}", "\0", "é", "\u{2028}",
+            "\u{202e}",
+        ];
+        for _ in 0..5_000 {
+            let s: String = (0..below(6)).map(|_| pieces[below(13)]).collect();
+            let (mut direct, mut escaped) = (String::new(), String::new());
+            push_string_literal(&mut direct, &s);
+            push_escaped_string_literal(&mut escaped, &s);
+            assert_eq!(direct, escaped, "{s:?}");
+        }
     }
 
     #[test]

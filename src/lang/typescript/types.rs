@@ -1,31 +1,31 @@
 //! IR types → TypeScript type expressions, and the doc-comment lines that say what the
 //! TypeScript type cannot (formats, constraints, defaults).
 
-use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 use crate::ir::{
     Api, Docs, Field, Literal, NumberConstraints, StringFormat, StringType, TypeId, TypeKind,
 };
 
+use super::names::TypeNames;
 use super::print::TsType;
 
 pub struct TypeMap<'a> {
     pub api: &'a Api,
     /// TypeScript names of the named types.
-    pub names: &'a FxHashMap<TypeId, String>,
+    pub names: &'a TypeNames,
 }
 
 impl<'a> TypeMap<'a> {
     /// The TypeScript name of a named type.
     pub fn name(&self, id: TypeId) -> &str {
-        &self.names[&id]
+        self.names.get(id).expect("a named type")
     }
 
     /// The type expression of `id`: a reference for named types, else its structure.
     pub fn ts(&self, id: TypeId) -> TsType {
-        if let Some(name) = self.names.get(&id) {
-            return TsType::Ref(name.clone());
+        if let Some(name) = self.names.get(id) {
+            return TsType::Ref(name.to_string());
         }
         self.structure(id)
     }
@@ -95,7 +95,7 @@ impl<'a> TypeMap<'a> {
     }
 
     fn push_flat_inner(&self, id: TypeId, out: &mut String, depth: usize) -> Option<Flat> {
-        if let Some(name) = self.names.get(&id) {
+        if let Some(name) = self.names.get(id) {
             out.push_str(name);
             return Some(Flat::Plain);
         }
@@ -109,32 +109,30 @@ impl<'a> TypeMap<'a> {
         match self.api.types.kind(id) {
             TypeKind::Any | TypeKind::Object(_) => keyword(out, "unknown", Flat::Special),
             TypeKind::Never => keyword(out, "never", Flat::Special),
-            TypeKind::Null | TypeKind::Literal(Literal::Null) => {
-                keyword(out, "null", Flat::Special)
-            }
+            TypeKind::Null => keyword(out, "null", Flat::Special),
             TypeKind::Boolean => keyword(out, "boolean", Flat::Plain),
             TypeKind::Integer(_) | TypeKind::Number(_) => keyword(out, "number", Flat::Plain),
             TypeKind::String(_) => keyword(out, "string", Flat::Plain),
-            TypeKind::Literal(Literal::String(s)) => {
-                super::print::push_string_literal(out, s);
-                Some(Flat::Plain)
+            TypeKind::Literal(lit) => Some(push_literal(out, lit)),
+            TypeKind::LiteralUnion(lits) => {
+                push_flat_union(out, lits.len(), |i, out| Some(push_literal(out, &lits[i])))
             }
-            TypeKind::Literal(Literal::Integer(n) | Literal::Number(n)) => {
-                super::print::push_number_literal(out, n);
-                Some(Flat::Plain)
-            }
-            TypeKind::Literal(Literal::Boolean(b)) => {
-                keyword(out, if *b { "true" } else { "false" }, Flat::Plain)
-            }
+            TypeKind::Union(u) => push_flat_union(out, u.variants.len(), |i, out| {
+                self.push_flat_inner(u.variants[i], out, depth + 1)
+            }),
             // A union element is parenthesized.
             TypeKind::Array(a) => match self.push_flat_inner(a.items, out, depth + 1)? {
-                Flat::Union => None,
+                Flat::Union { .. } => None,
                 _ => keyword(out, "[]", Flat::Plain),
             },
-            // `null`, `never` and `unknown` change a union; unions are flattened.
+            // `null`, `never` and `unknown` change a union; unions are flattened, and
+            // `null` is not repeated.
             TypeKind::Nullable(inner) => match self.push_flat_inner(*inner, out, depth + 1)? {
-                Flat::Plain => keyword(out, " | null", Flat::Union),
-                _ => None,
+                Flat::Plain | Flat::Union { null: false } => {
+                    keyword(out, " | null", Flat::Union { null: true })
+                }
+                Flat::Union { null: true } => Some(Flat::Union { null: true }),
+                Flat::Special => None,
             },
             TypeKind::Map(m) if m.keys.is_none() && !self.reaches_alias(m.values, 0) => {
                 out.push_str("Record<string, ");
@@ -181,26 +179,36 @@ impl<'a> TypeMap<'a> {
 
     /// Named types `id`'s expression refers to directly (for imports).
     pub fn refs(&self, id: TypeId, out: &mut BTreeSet<String>) {
-        collect_refs(&self.ts(id), out);
+        // A named type's expression is its name.
+        match self.names.get(id) {
+            Some(name) => {
+                out.insert(name.to_string());
+            }
+            None => collect_refs(&self.ts(id), out),
+        }
     }
 
     /// Doc lines about `id` that its TypeScript type does not show: the string format,
     /// constraints of strings, numbers, arrays and maps (also of array items and map
     /// values), and whether a number must be an integer.
     pub fn facts(&self, id: TypeId, out: &mut DocLines) {
-        let mut prefix = String::new();
+        // The prefix text is kept with the lines, so that nested facts (`Items: `) do not
+        // allocate one per property.
+        let mut prefix = std::mem::take(&mut out.prefix);
+        prefix.clear();
         self.facts_into(id, &mut prefix, out, 0);
+        out.prefix = prefix;
     }
 
     fn facts_into(&self, id: TypeId, prefix: &mut String, out: &mut DocLines, depth: usize) {
-        if depth > 3 || (depth > 0 && self.names.contains_key(&id)) {
+        if depth > 3 || (depth > 0 && self.names.contains(id)) {
             // Named types are documented where they are declared.
             return;
         }
         match self.api.types.kind(id) {
             TypeKind::String(s) => string_facts(s, prefix, out),
             TypeKind::Integer(n) => constraints(out, prefix, |parts| {
-                parts.push(format_args!("integer"));
+                parts.push("integer");
                 number_constraints(n, parts);
             }),
             TypeKind::Number(n) if !n.is_empty() => {
@@ -209,13 +217,13 @@ impl<'a> TypeMap<'a> {
             TypeKind::Array(a) => {
                 constraints(out, prefix, |parts| {
                     if let Some(n) = a.min_items {
-                        parts.push(format_args!("minItems {n}"));
+                        parts.push_count("minItems", n);
                     }
                     if let Some(n) = a.max_items {
-                        parts.push(format_args!("maxItems {n}"));
+                        parts.push_count("maxItems", n);
                     }
                     if a.unique {
-                        parts.push(format_args!("uniqueItems"));
+                        parts.push("uniqueItems");
                     }
                 });
                 self.nested_facts(a.items, "Items: ", prefix, out, depth);
@@ -223,17 +231,17 @@ impl<'a> TypeMap<'a> {
             TypeKind::Map(m) => {
                 constraints(out, prefix, |parts| {
                     if let Some(n) = m.min_properties {
-                        parts.push(format_args!("minProperties {n}"));
+                        parts.push_count("minProperties", n);
                     }
                     if let Some(n) = m.max_properties {
-                        parts.push(format_args!("maxProperties {n}"));
+                        parts.push_count("maxProperties", n);
                     }
                 });
                 self.nested_facts(m.values, "Values: ", prefix, out, depth);
             }
             TypeKind::Nullable(inner) => self.facts_into(*inner, prefix, out, depth + 1),
             // A named alias of an anonymous type is documented with that type's facts.
-            TypeKind::Alias(target) if depth == 0 && !self.names.contains_key(target) => {
+            TypeKind::Alias(target) if depth == 0 && !self.names.contains(*target) => {
                 self.facts_into(*target, prefix, out, depth)
             }
             TypeKind::Union(u) if depth == 0 => {
@@ -273,8 +281,63 @@ enum Flat {
     Plain,
     /// `null`, `never` or `unknown`.
     Special,
-    /// `T | null`.
-    Union,
+    /// A union (`null`: with a `null` member).
+    Union {
+        null: bool,
+    },
+}
+
+/// A literal type's text.
+fn push_literal(out: &mut String, lit: &Literal) -> Flat {
+    match lit {
+        Literal::String(s) => super::print::push_string_literal(out, s),
+        Literal::Integer(n) | Literal::Number(n) => super::print::push_number_literal(out, n),
+        Literal::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+        Literal::Null => {
+            out.push_str("null");
+            return Flat::Special;
+        }
+    }
+    Flat::Plain
+}
+
+/// The union of `count` members, `member(i)` each, joined by ` | `, when that is what
+/// [`TsType::union`] prints: at least two members, each plain or `null` (no `unknown`
+/// or `never`, which change a union, no nested unions, which it flattens), no two
+/// written alike (it drops duplicates; equal text may come from different literals,
+/// such as `1.50` and `1.5`, so those are left to it too). `None` otherwise.
+fn push_flat_union(
+    out: &mut String,
+    count: usize,
+    mut member: impl FnMut(usize, &mut String) -> Option<Flat>,
+) -> Option<Flat> {
+    // Each member's text in `out`, to find duplicates without allocating; longer unions
+    // go through the expression.
+    let mut bounds = [(0usize, 0usize); 16];
+    if count < 2 || count > bounds.len() {
+        return None;
+    }
+    let mut null = false;
+    for i in 0..count {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        let from = out.len();
+        match member(i, out)? {
+            Flat::Plain => {}
+            Flat::Special if &out[from..] == "null" => null = true,
+            Flat::Special | Flat::Union { .. } => return None,
+        }
+        let text = &out.as_bytes()[from..];
+        if bounds[..i]
+            .iter()
+            .any(|&(a, b)| &out.as_bytes()[a..b] == text)
+        {
+            return None;
+        }
+        bounds[i] = (from, out.len());
+    }
+    Some(Flat::Union { null })
 }
 
 fn literal(lit: &Literal) -> TsType {
@@ -334,13 +397,16 @@ fn string_facts(s: &StringType, prefix: &str, out: &mut DocLines) {
     }
     constraints(out, prefix, |parts| {
         if let Some(n) = s.min_length {
-            parts.push(format_args!("minLength {n}"));
+            parts.push_count("minLength", n);
         }
         if let Some(n) = s.max_length {
-            parts.push(format_args!("maxLength {n}"));
+            parts.push_count("maxLength", n);
         }
         if let Some(p) = &s.pattern {
-            parts.push(format_args!("pattern `{p}`"));
+            let t = parts.next();
+            t.push_str("pattern `");
+            t.push_str(p);
+            t.push('`');
         }
     });
 }
@@ -352,14 +418,50 @@ struct Parts<'a> {
 }
 
 impl Parts<'_> {
-    fn push(&mut self, part: std::fmt::Arguments<'_>) {
-        use std::fmt::Write;
+    /// Starts a part (after a separator); the caller writes it.
+    fn next(&mut self) -> &mut String {
         if self.count > 0 {
             self.text.push_str(", ");
         }
         self.count += 1;
-        self.text.write_fmt(part).expect("writing to a String");
+        self.text
     }
+
+    fn push(&mut self, part: &str) {
+        self.next().push_str(part);
+    }
+
+    /// `label value`.
+    fn push_value(&mut self, label: &str, value: &str) {
+        let t = self.next();
+        t.push_str(label);
+        t.push(' ');
+        t.push_str(value);
+    }
+
+    /// `label n`.
+    fn push_count(&mut self, label: &str, n: u64) {
+        let t = self.next();
+        t.push_str(label);
+        t.push(' ');
+        push_u64(t, n);
+    }
+}
+
+/// `n` in decimal (as `{n}` formats it, without the formatter's machinery: this runs
+/// for many properties).
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 /// A `{prefix}Constraints: a, b` line of the parts `write` gives, none without parts.
@@ -376,7 +478,7 @@ fn constraints(out: &mut DocLines, prefix: &str, write: impl FnOnce(&mut Parts<'
 fn number_constraints(n: &NumberConstraints, parts: &mut Parts<'_>) {
     let mut push = |label: &str, v: &Option<String>| {
         if let Some(v) = v {
-            parts.push(format_args!("{label} {v}"));
+            parts.push_value(label, v);
         }
     };
     push("minimum", &n.minimum);
@@ -394,6 +496,8 @@ pub struct DocLines {
     text: String,
     /// Each line's range in `text` (line terminators are left out).
     lines: Vec<std::ops::Range<usize>>,
+    /// Room for [`TypeMap::facts`]' line prefixes.
+    prefix: String,
 }
 
 impl DocLines {
@@ -421,6 +525,16 @@ impl DocLines {
 
     pub fn line(&self, i: usize) -> &str {
         &self.text[self.lines[i].clone()]
+    }
+
+    /// All lines, with their line terminators.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Each line's range in [`DocLines::text`].
+    pub fn ranges(&self) -> &[std::ops::Range<usize>] {
+        &self.lines
     }
 
     /// Appends `s`, a line per line of it.
@@ -453,6 +567,16 @@ impl DocLines {
     /// CRLF being one terminator.
     fn split_from(&mut self, start: usize) {
         let bytes = self.text.as_bytes();
+        // Most pushes are one line: found without a search (a pass that vectorizes).
+        let maybe_terminator = |b: u8| u8::from(b == b'\n' || b == b'\r' || b == 0xe2);
+        if bytes[start..]
+            .iter()
+            .fold(0, |any, &b| any | maybe_terminator(b))
+            == 0
+        {
+            self.lines.push(start..bytes.len());
+            return;
+        }
         let mut line_start = start;
         let mut from = start;
         // `\n`, `\r`, and the lead byte of U+2028 and U+2029 (E2 80 A8 / E2 80 A9).
@@ -505,10 +629,10 @@ impl DocLines {
         // Paragraphs (prose, notes, tags), an empty line before every paragraph but the
         // first: this runs for every interface member.
         self.clear();
-        if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(t) = title.map(trim).filter(|t| !t.is_empty()) {
             self.push(t);
         }
-        if let Some(d) = description.map(str::trim).filter(|d| !d.is_empty()) {
+        if let Some(d) = description.map(trim).filter(|d| !d.is_empty()) {
             if !self.is_empty() {
                 self.push("");
             }
@@ -548,6 +672,18 @@ impl DocLines {
     }
 }
 
+/// `s.trim()`; without decoding characters when `s` starts and ends with ASCII
+/// characters other than white space and controls (most docs).
+fn trim(s: &str) -> &str {
+    let outside = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
+    let bytes = s.as_bytes();
+    if outside(bytes.first()) && outside(bytes.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Splits text at every line terminator JavaScript knows.
 pub fn split_lines(s: &str) -> Vec<String> {
     let lines = DocLines::of(&[s]);
@@ -584,10 +720,21 @@ mod tests {
             events: Vec::new(),
             types: Default::default(),
         };
-        let mut names = FxHashMap::default();
+        let mut names = TypeNames::default();
         for i in 0..3_000 {
             let any = |below: &mut dyn FnMut(u64) -> usize| TypeId(below(i.max(1) as u64));
-            let kind = match if i < 10 { below(8) } else { below(17) } {
+            let literal = |below: &mut dyn FnMut(u64) -> usize| match below(8) {
+                0 => Literal::String("a".into()),
+                1 => Literal::String("it's \"x\"".into()),
+                2 => Literal::Integer("1".into()),
+                // Different literals, written alike.
+                3 => Literal::Number("1.50".into()),
+                4 => Literal::Number("1.5".into()),
+                5 => Literal::Boolean(below(2) == 0),
+                6 => Literal::String("b".into()),
+                _ => Literal::Null,
+            };
+            let kind = match if i < 10 { below(8) } else { below(20) } {
                 0 => TypeKind::Any,
                 1 => TypeKind::Never,
                 2 => TypeKind::Null,
@@ -623,6 +770,13 @@ mod tests {
                     variants: vec![any(&mut below), any(&mut below)],
                     discriminator: None,
                 }),
+                16 => TypeKind::Union(UnionType {
+                    variants: (0..below(5)).map(|_| any(&mut below)).collect(),
+                    discriminator: None,
+                }),
+                17 | 18 => {
+                    TypeKind::LiteralUnion((0..below(6)).map(|_| literal(&mut below)).collect())
+                }
                 _ => TypeKind::Tuple(TupleType {
                     items: vec![any(&mut below)],
                     rest: None,
