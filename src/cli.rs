@@ -327,12 +327,65 @@ fn resolve(cli: &Cli, args: &PackageArgs) -> Result<Resolved, Failure> {
 fn load(path: &Path) -> Result<(Normalized, String), Failure> {
     let file = path.display().to_string();
     timings::start();
-    let text = std::fs::read_to_string(path)
+    let text = read_text(path)
         .map_err(|e| Failure::Input(format!("{file}: cannot read the file: {e}")))?;
     timings::mark("read");
     let normalized = load_text(&text, &file)?;
     timings::mark("normalize");
     Ok((normalized, file))
+}
+
+/// The whole file as text, as [`std::fs::read_to_string`] reads it. A large file is read
+/// in two halves at once, on this thread and another: reading is mostly the kernel faulting
+/// in the buffer's fresh pages (31 MB at N=5000 methods, about 0.5 ms per MB here), which two
+/// cores do in about half the time.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    #[cfg(unix)]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        use std::os::unix::fs::FileExt;
+        /// Smaller files are read in one go.
+        const SPLIT_MIN: u64 = 4 << 20;
+        let mut file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        if let Some(len) = usize::try_from(size).ok().filter(|_| size >= SPLIT_MIN) {
+            let mut bytes = vec![0u8; len];
+            let (first, second) = bytes.split_at_mut(len / 2);
+            let offset = first.len() as u64;
+            let (mine, other) = std::thread::scope(|s| {
+                let file = &file;
+                let other = std::thread::Builder::new()
+                    .spawn_scoped(s, move || file.read_exact_at(second, offset));
+                let mine = file.read_exact_at(first, 0);
+                let other = other.ok().map(|other| {
+                    other
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                });
+                (mine, other)
+            });
+            // No second thread (none could start): this one reads the second half too.
+            let other = other.unwrap_or_else(|| file.read_exact_at(&mut bytes[len / 2..], offset));
+            let halves = mine.and(other);
+            match halves {
+                Ok(()) => {
+                    // Whatever was appended since the size was taken.
+                    file.seek(SeekFrom::Start(size))?;
+                    file.read_to_end(&mut bytes)?;
+                    return String::from_utf8(bytes).map_err(|_| {
+                        std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            "stream did not contain valid UTF-8",
+                        )
+                    });
+                }
+                // Shorter than its size said (it changed meanwhile): read again, in one go.
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    std::fs::read_to_string(path)
 }
 
 fn load_text(text: &str, file: &str) -> Result<Normalized, Failure> {
@@ -839,5 +892,39 @@ fn check_package_name(what: &str, name: &str) -> Result<(), Failure> {
             "{what}: expected a package name of letters, digits, '-', '_' and '.' \
              (or @scope/name), found {name:?}"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file large enough to be read in two halves reads as `read_to_string` reads it:
+    /// the same text, or the same error for bytes that are not UTF-8 (wherever they are,
+    /// a character cut by the halves' boundary included).
+    #[test]
+    fn large_files_read_as_read_to_string_reads_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("big.json");
+        let mut text = "é\"ab\"\n".repeat((5 << 20) / 7);
+        text.push('ü');
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(read_text(&path).unwrap(), text);
+        for at in [0, text.len() / 2 - 1, text.len() / 2, text.len() - 1] {
+            let mut bytes = text.clone().into_bytes();
+            bytes[at] = 0xff;
+            std::fs::write(&path, &bytes).unwrap();
+            let expected = std::fs::read_to_string(&path).unwrap_err();
+            let found = read_text(&path).unwrap_err();
+            assert_eq!(found.kind(), expected.kind(), "at {at}");
+            assert_eq!(found.to_string(), expected.to_string(), "at {at}");
+        }
+        let small = tmp.path().join("small.json");
+        std::fs::write(&small, "{}").unwrap();
+        assert_eq!(read_text(&small).unwrap(), "{}");
+        assert_eq!(
+            read_text(tmp.path()).unwrap_err().to_string(),
+            std::fs::read_to_string(tmp.path()).unwrap_err().to_string()
+        );
     }
 }
