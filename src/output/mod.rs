@@ -4,6 +4,10 @@
 //! - [`txn`]: the transaction that swaps a package's generated files (staging directory,
 //!   journal, roll forward / roll back), with the exact guarantee in its documentation;
 //! - [`check`]: comparing what is on disk with what would be generated.
+//!
+//! [`Writer`] writes several packages, each staged as soon as it is given (from the thread
+//! that rendered it), all committed only when every one was staged without conflict;
+//! [`write_packages`] does the same with packages already in memory.
 
 pub mod check;
 pub mod manifest;
