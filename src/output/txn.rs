@@ -5,7 +5,9 @@
 //! opens, renames or deletes a path that is not in the old or the new manifest. A write goes:
 //!
 //! 1. **stage**: the new or changed files, and the new manifest, are written and fsynced
-//!    under `P/.rpcforge-staging/files/` (same file system as `P`, so renames are atomic);
+//!    under `P/.rpcforge-staging/files/` (same file system as `P`, so renames are atomic).
+//!    [`stage`] does this as soon as a package is rendered (each file's text can be freed
+//!    once written); a staging that is not committed is [`discard`]ed;
 //! 2. **commit**: `P/.rpcforge-staging/journal.json` is written to a temporary name,
 //!    fsynced and renamed into place. The rename is the commit point;
 //! 3. **roll forward**: stale generated files are deleted (only when their hash is still the
@@ -24,7 +26,7 @@
 //! waits there forever, so that a test can kill it at exactly that point;
 //! `RPCFORGE_TEST_STEP_DELAY_US` sleeps between steps instead.
 
-use std::borrow::Cow;
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -139,13 +141,17 @@ impl Conflict {
     }
 }
 
-/// What a write of one package will do, computed under its lock.
+/// What a write of one package will do, computed under its lock. It holds no file's
+/// contents (tens of MB for thousands of methods): [`stage`] is given the files again.
 #[derive(Debug)]
-pub struct Plan<'a> {
+pub struct Plan {
     dir: PathBuf,
-    /// New or changed files, the manifest last (when it changes). Borrowed: the generated
-    /// files are large (tens of MB for thousands of methods) and a copy costs time and memory.
-    writes: Vec<Cow<'a, GeneratedFile>>,
+    /// The new or changed files: their indices among the files planned, in order.
+    writes: Vec<usize>,
+    /// Their paths, then the manifest's when it changes (the journal's `write` list).
+    write_paths: Vec<String>,
+    /// The new manifest's text, when it changes.
+    manifest: Option<String>,
     removes: Vec<Removal>,
     /// Generated files whose content is already right (left untouched).
     pub unchanged: usize,
@@ -157,13 +163,12 @@ pub struct Plan<'a> {
     pub notes: Vec<String>,
 }
 
-impl Plan<'_> {
+impl Plan {
     /// Files that will be (re)written, the manifest not counted.
     pub fn written(&self) -> Vec<&str> {
-        self.writes
+        self.write_paths[..self.writes.len()]
             .iter()
-            .map(|f| f.path.as_str())
-            .filter(|p| *p != MANIFEST_FILE)
+            .map(String::as_str)
             .collect()
     }
     /// Generated files that will be deleted.
@@ -171,7 +176,7 @@ impl Plan<'_> {
         self.removes.iter().map(|r| r.path.as_str()).collect()
     }
     pub fn is_noop(&self) -> bool {
-        self.writes.is_empty() && self.removes.is_empty()
+        self.write_paths.is_empty() && self.removes.is_empty()
     }
 }
 
@@ -227,15 +232,16 @@ pub(crate) fn read_manifest(dir: &Path) -> io::Result<Result<Option<Manifest>, S
 /// Decides what writing `files` (whose manifest is `manifest`, see [`Manifest::of`]) into the
 /// locked directory does. With `force`, hand-edited generated files and files not written by
 /// rpcforge are overwritten (or deleted) instead of stopping the write.
-pub fn plan<'a>(
+pub fn plan<F: Borrow<GeneratedFile>>(
     lock: &Lock,
-    files: &'a [GeneratedFile],
+    files: &[F],
     manifest: &Manifest,
     force: bool,
-) -> io::Result<Plan<'a>> {
+) -> io::Result<Plan> {
     let dir = lock.dir();
     let mut seen = BTreeSet::new();
     for f in files {
+        let f = f.borrow();
         if !is_package_path(&f.path) || !seen.insert(f.path.as_str()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -249,6 +255,8 @@ pub fn plan<'a>(
     let mut plan = Plan {
         dir: dir.to_path_buf(),
         writes: Vec::new(),
+        write_paths: Vec::new(),
+        manifest: None,
         removes: Vec::new(),
         unchanged: 0,
         conflicts: Vec::new(),
@@ -264,7 +272,7 @@ pub fn plan<'a>(
             Manifest::default()
         }
     };
-    let conflict = |plan: &mut Plan<'a>, path: &str, kind: ConflictKind| {
+    let conflict = |plan: &mut Plan, path: &str, kind: ConflictKind| {
         let c = Conflict {
             path: path.to_string(),
             kind,
@@ -302,7 +310,8 @@ pub fn plan<'a>(
         }
     }
 
-    for f in files {
+    for (i, f) in files.iter().enumerate() {
+        let f = f.borrow();
         let write = match probe(dir, &f.path)? {
             Probe::Missing => true,
             Probe::Blocked(prefix) if removed.contains(prefix.as_str()) => true,
@@ -331,17 +340,18 @@ pub fn plan<'a>(
             },
         };
         if write {
-            plan.writes.push(Cow::Borrowed(f));
+            plan.writes.push(i);
+            plan.write_paths.push(f.path.clone());
         }
     }
 
     let manifest = manifest.to_json();
     match probe(dir, MANIFEST_FILE)? {
         Probe::File(bytes) if bytes == manifest.as_bytes() => {}
-        Probe::File(_) | Probe::Missing => plan.writes.push(Cow::Owned(GeneratedFile {
-            path: MANIFEST_FILE.to_string(),
-            contents: manifest,
-        })),
+        Probe::File(_) | Probe::Missing => {
+            plan.write_paths.push(MANIFEST_FILE.to_string());
+            plan.manifest = Some(manifest);
+        }
         _ => {
             conflict(
                 &mut plan,
@@ -353,8 +363,16 @@ pub fn plan<'a>(
     Ok(plan)
 }
 
-/// Carries out a plan without conflicts: stage, commit, roll forward.
-pub fn apply(lock: &Lock, plan: &Plan) -> io::Result<()> {
+/// Stages a plan without conflicts: writes its new and changed files (taken from `files`,
+/// the files it was planned with, each dropped once written: given owned, its text is freed
+/// there) and the manifest under the staging directory, and makes them durable. Nothing
+/// in the package directory changes until [`commit`]; an error leaves a staging directory
+/// that [`discard`] (or the next recovery) removes.
+pub fn stage<F: Borrow<GeneratedFile>>(
+    lock: &Lock,
+    plan: &Plan,
+    files: impl IntoIterator<Item = F>,
+) -> io::Result<()> {
     let dir = lock.dir();
     if plan.dir != dir {
         return Err(io::Error::other(
@@ -373,28 +391,67 @@ pub fn apply(lock: &Lock, plan: &Plan) -> io::Result<()> {
     let staged = staging.join(STAGED);
     fs::create_dir(&staged)?;
     let mut staged_dirs = BTreeSet::from([staging.clone(), staged.clone()]);
-    let mut staged_files = Vec::with_capacity(plan.writes.len());
-    for f in &plan.writes {
-        let target = staged.join(&f.path);
+    let mut staged_files = Vec::with_capacity(plan.write_paths.len());
+    let mut stage_one = |path: &str, contents: &str| -> io::Result<()> {
+        let target = staged.join(path);
         let parent = target.parent().expect("a joined path has a parent");
         fs::create_dir_all(parent)?;
         let mut ancestor = parent.to_path_buf();
         while ancestor.starts_with(&staged) && staged_dirs.insert(ancestor.clone()) {
             ancestor.pop();
         }
-        staged_files.push(write_file(&target, f.contents.as_bytes())?);
+        staged_files.push(write_file(&target, contents.as_bytes())?);
         step("staged a file");
+        Ok(())
+    };
+    let mut writes = plan.writes.iter().zip(&plan.write_paths).peekable();
+    for (i, f) in files.into_iter().enumerate() {
+        let Some((_, path)) = writes.next_if(|(w, _)| **w == i) else {
+            continue;
+        };
+        let f = f.borrow();
+        if f.path != *path {
+            return Err(io::Error::other(
+                "staged files differ from the planned ones",
+            ));
+        }
+        stage_one(&f.path, &f.contents)?;
+    }
+    if writes.next().is_some() {
+        return Err(io::Error::other(
+            "staged files differ from the planned ones",
+        ));
+    }
+    if let Some(manifest) = &plan.manifest {
+        stage_one(MANIFEST_FILE, manifest)?;
     }
     // The staged files and their directories, all durable before the journal commits.
     for d in &staged_dirs {
         staged_files.push(File::open(d)?);
     }
-    sync_files(&staged_files)?;
-    drop(staged_files);
+    sync_files(&staged_files)
+}
+
+/// Commits a plan [`stage`]d under the same lock and rolls it forward: the package directory
+/// holds the new files.
+pub fn commit(lock: &Lock, plan: &Plan) -> io::Result<()> {
+    let dir = lock.dir();
+    if plan.dir != dir {
+        return Err(io::Error::other(
+            "a plan applied under another directory's lock",
+        ));
+    }
+    if !plan.conflicts.is_empty() {
+        return Err(io::Error::other("a plan with conflicts cannot be applied"));
+    }
+    if plan.is_noop() {
+        return Ok(());
+    }
+    let staging = dir.join(STAGING_DIR);
     let journal = Journal {
         journal: 1,
         remove: plan.removes.clone(),
-        write: plan.writes.iter().map(|f| f.path.clone()).collect(),
+        write: plan.write_paths.clone(),
     };
     let text = serde_json::to_string_pretty(&journal).expect("a journal serializes") + "\n";
     write_durably(&staging.join(JOURNAL_TMP), text.as_bytes())?;
@@ -403,6 +460,24 @@ pub fn apply(lock: &Lock, plan: &Plan) -> io::Result<()> {
     sync_dir(&staging)?;
     step("committed (renamed the journal into place)");
     roll_forward(dir, &journal)
+}
+
+/// Removes an uncommitted staging directory of the locked directory (none: nothing to do):
+/// the package directory keeps its files.
+pub fn discard(lock: &Lock) -> io::Result<()> {
+    let staging = lock.dir().join(STAGING_DIR);
+    match fs::symlink_metadata(&staging) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            if staging.join(JOURNAL).exists() {
+                return Err(io::Error::other("a committed write cannot be discarded"));
+            }
+            fs::remove_dir_all(&staging)?;
+            step("removed an uncommitted staging directory");
+            Ok(())
+        }
+    }
 }
 
 /// Finishes or discards an interrupted write of the locked directory.
