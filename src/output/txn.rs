@@ -363,6 +363,20 @@ pub fn plan<F: Borrow<GeneratedFile>>(
     Ok(plan)
 }
 
+/// Whether `plan` has anything to do; an error if it cannot be applied under `lock` (made
+/// under another directory, or with conflicts).
+fn applicable(lock: &Lock, plan: &Plan) -> io::Result<bool> {
+    if plan.dir != lock.dir() {
+        return Err(io::Error::other(
+            "a plan applied under another directory's lock",
+        ));
+    }
+    if !plan.conflicts.is_empty() {
+        return Err(io::Error::other("a plan with conflicts cannot be applied"));
+    }
+    Ok(!plan.is_noop())
+}
+
 /// Stages a plan without conflicts: writes its new and changed files (taken from `files`,
 /// the files it was planned with, each dropped once written: given owned, its text is freed
 /// there) and the manifest under the staging directory, and makes them durable. Nothing
@@ -373,18 +387,10 @@ pub fn stage<F: Borrow<GeneratedFile>>(
     plan: &Plan,
     files: impl IntoIterator<Item = F>,
 ) -> io::Result<()> {
-    let dir = lock.dir();
-    if plan.dir != dir {
-        return Err(io::Error::other(
-            "a plan applied under another directory's lock",
-        ));
-    }
-    if !plan.conflicts.is_empty() {
-        return Err(io::Error::other("a plan with conflicts cannot be applied"));
-    }
-    if plan.is_noop() {
+    if !applicable(lock, plan)? {
         return Ok(());
     }
+    let dir = lock.dir();
     let staging = dir.join(STAGING_DIR);
     fs::create_dir(&staging)?;
     step("created the staging directory");
@@ -435,18 +441,10 @@ pub fn stage<F: Borrow<GeneratedFile>>(
 /// Commits a plan [`stage`]d under the same lock and rolls it forward: the package directory
 /// holds the new files.
 pub fn commit(lock: &Lock, plan: &Plan) -> io::Result<()> {
-    let dir = lock.dir();
-    if plan.dir != dir {
-        return Err(io::Error::other(
-            "a plan applied under another directory's lock",
-        ));
-    }
-    if !plan.conflicts.is_empty() {
-        return Err(io::Error::other("a plan with conflicts cannot be applied"));
-    }
-    if plan.is_noop() {
+    if !applicable(lock, plan)? {
         return Ok(());
     }
+    let dir = lock.dir();
     let staging = dir.join(STAGING_DIR);
     let journal = Journal {
         journal: 1,
