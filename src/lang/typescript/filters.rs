@@ -1,7 +1,7 @@
 //! Askama filters of the TypeScript templates: escaping schema text for where it lands.
 
 use super::doc::{WIDTH, str_width};
-use super::types::DocLines;
+use super::types::{DocLines, OUTSIDE, SLASH};
 
 /// A JSDoc comment of `lines` (raw schema text) for a declaration whose line is indented
 /// by `indent` columns, followed by a newline and that indentation; empty when there
@@ -115,20 +115,31 @@ fn push_clean_jsdoc<'a>(
     }
     let size: usize = (start..end).map(|i| line(i).len() + indent + 4).sum();
     out.reserve(size + 2 * indent + 8);
-    out.push_str("/**\n");
+    // Each line is led by the end of the one before: a newline, the indentation, ` * `
+    // (one text for the usual indentations).
+    let other_lead;
+    let lead = match indent {
+        0 => "\n * ",
+        2 => "\n   * ",
+        4 => "\n     * ",
+        _ => {
+            other_lead = format!("\n{} * ", " ".repeat(indent));
+            other_lead.as_str()
+        }
+    };
+    let lead_without_space = &lead[..lead.len() - 1];
+    out.push_str("/**");
     for i in start..end {
         let l = line(i);
-        pad(out);
         if l.is_empty() {
-            out.push_str(" *\n");
+            out.push_str(lead_without_space);
         } else {
-            out.push_str(" * ");
+            out.push_str(lead);
             out.push_str(l);
-            out.push('\n');
         }
     }
-    pad(out);
-    out.push_str(" */\n");
+    out.push_str(lead_without_space);
+    out.push_str("/\n");
     pad(out);
 }
 
@@ -141,47 +152,16 @@ fn push_spaces(out: &mut String, n: usize) {
     }
 }
 
-/// [`BYTE_CLASS`]: a byte other than printable ASCII and `\n`/`\r`.
-const OUTSIDE: u8 = 1;
-/// [`BYTE_CLASS`]: `/`.
-const SLASH: u8 = 2;
-/// What [`is_plain`] looks for in a byte: a table lookup per byte.
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [OUTSIDE; 256];
-    let mut b = b' ';
-    while b <= b'~' {
-        table[b as usize] = 0;
-        b += 1;
-    }
-    table[b'\n' as usize] = 0;
-    table[b'\r' as usize] = 0;
-    table[b'/' as usize] = SLASH;
-    table
-};
-
 /// Whether [`clean`] leaves every line as it is: printable ASCII, no comment
-/// terminator, no trailing space.
+/// terminator, no trailing space (the lines tell what their bytes may be).
 fn is_plain(lines: &DocLines) -> bool {
-    let bytes = lines.text().as_bytes();
-    // The whole text at once (lines and their terminators): printable ASCII or `\n`/`\r`
-    // (terminators only), checked without a branch per byte so that it vectorizes; then
-    // the rarer conditions.
-    // A `/` (rare) is looked at only when there is one.
-    let mut classes = 0;
-    for chunk in bytes.chunks(32) {
-        classes |= chunk
-            .iter()
-            .fold(0, |any, &b| any | BYTE_CLASS[usize::from(b)]);
-        if classes & OUTSIDE != 0 {
-            return false;
-        }
+    let bits = lines.bits();
+    if bits & OUTSIDE != 0 || lines.may_have_trailing_space() {
+        return false;
     }
-    (classes & SLASH == 0
-        || !memchr::memchr_iter(b'/', bytes).any(|i| i > 0 && bytes[i - 1] == b'*'))
-        && lines
-            .ranges()
-            .iter()
-            .all(|r| r.is_empty() || bytes[r.end - 1] != b' ')
+    // A `/` (rare) is looked at only when there is one.
+    let bytes = lines.text().as_bytes();
+    bits & SLASH == 0 || !memchr::memchr_iter(b'/', bytes).any(|i| i > 0 && bytes[i - 1] == b'*')
 }
 
 /// One comment line: no comment terminator, no control characters, no trailing

@@ -602,12 +602,19 @@ fn render_client(
 ) -> anyhow::Result<String> {
     let api = map.api;
     // The types the methods refer to, imported at the top.
-    let mut refs = BTreeSet::new();
+    // Borrowed names, sorted and deduplicated once (thousands of them).
+    let mut type_imports: Vec<&str> = Vec::with_capacity(2 * api.methods.len() + 1);
+    let mut other_refs = BTreeSet::new();
     for method in &api.methods {
         for id in method.params.iter().chain(&method.result) {
-            map.refs(*id, &mut refs);
+            map.refs(*id, &mut type_imports, &mut other_refs);
         }
     }
+    // `EventMap` is a package name: no type has it.
+    type_imports.push("EventMap");
+    type_imports.extend(other_refs.iter().map(String::as_str));
+    type_imports.sort_unstable();
+    type_imports.dedup();
     let runtime_types = [
         "CallOptions",
         "ClientOptions",
@@ -615,27 +622,13 @@ fn render_client(
         "EnvironmentVariables",
         "Unsubscribe",
     ];
-    let mut type_imports: Vec<String> = vec!["EventMap".to_string()];
-    type_imports.extend(refs);
-    type_imports.sort();
     let imports = vec![
         print::import(
-            &[
-                "RPCRuntime".to_string(),
-                "defaultServerUrl".to_string(),
-                "serverUrl".to_string(),
-            ],
+            &["RPCRuntime", "defaultServerUrl", "serverUrl"],
             "./runtime.js",
             false,
         ),
-        print::import(
-            &runtime_types
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>(),
-            "./runtime.js",
-            true,
-        ),
+        print::import(&runtime_types, "./runtime.js", true),
         print::import(&type_imports, "./types.js", true),
     ];
 

@@ -804,23 +804,24 @@ fn bracket_list(items: &[String]) -> Doc {
 }
 
 /// `import type { A, B } from "./module.js";` (`type_only`), or a value import.
-pub fn import(names: &[String], module: &str, type_only: bool) -> String {
+pub fn import<S: AsRef<str>>(names: &[S], module: &str, type_only: bool) -> String {
     let keyword = if type_only { "import type " } else { "import " };
     // Written directly (one line, or one name a line) for plain names: the client
     // imports every type its methods use.
     if names.len() > 1
         && names
             .iter()
-            .all(|n| !n.is_empty() && !n.contains(['\n', ' ']))
+            .all(|n| !n.as_ref().is_empty() && !n.as_ref().contains(['\n', ' ']))
     {
-        let mut out = String::with_capacity(names.iter().map(|n| n.len() + 4).sum::<usize>() + 64);
+        let mut out =
+            String::with_capacity(names.iter().map(|n| n.as_ref().len() + 4).sum::<usize>() + 64);
         out.push_str(keyword);
         out.push_str("{ ");
         for (i, n) in names.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(n);
+            out.push_str(n.as_ref());
         }
         out.push_str(" } from ");
         push_string_literal(&mut out, module);
@@ -833,7 +834,7 @@ pub fn import(names: &[String], module: &str, type_only: bool) -> String {
         out.push('{');
         for n in names {
             out.push_str("\n  ");
-            out.push_str(n);
+            out.push_str(n.as_ref());
             out.push(',');
         }
         out.push_str("\n} from ");
@@ -845,9 +846,9 @@ pub fn import(names: &[String], module: &str, type_only: bool) -> String {
 }
 
 /// [`import`] through the layout document (any names).
-fn import_doc(names: &[String], module: &str, keyword: &str) -> String {
+fn import_doc<S: AsRef<str>>(names: &[S], module: &str, keyword: &str) -> String {
     let specifiers = if names.len() == 1 {
-        text(format!("{{ {} }}", names[0]))
+        text(format!("{{ {} }}", names[0].as_ref()))
     } else {
         group(concat(vec![
             text("{"),
@@ -855,7 +856,7 @@ fn import_doc(names: &[String], module: &str, keyword: &str) -> String {
                 line(),
                 join(
                     concat(vec![text(","), line()]),
-                    names.iter().map(|n| text(n.clone())).collect(),
+                    names.iter().map(|n| text(n.as_ref())).collect(),
                 ),
             ])),
             if_break(text(","), text("")),

@@ -2,6 +2,9 @@
 //! TypeScript type cannot (formats, constraints, defaults).
 
 use std::collections::BTreeSet;
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use crate::ir::{
     Api, Docs, Field, Literal, NumberConstraints, StringFormat, StringType, TypeId, TypeKind,
@@ -177,27 +180,50 @@ impl<'a> TypeMap<'a> {
         TsType::union(members)
     }
 
-    /// Named types `id`'s expression refers to directly (for imports).
-    pub fn refs(&self, id: TypeId, out: &mut BTreeSet<String>) {
-        // A named type's expression is its name.
+    /// Named types `id`'s expression refers to directly (for imports): a named type's
+    /// name (its expression) goes to `names`, the names in an anonymous type's
+    /// expression to `other`.
+    pub fn refs(&self, id: TypeId, names: &mut Vec<&'a str>, other: &mut BTreeSet<String>) {
         match self.names.get(id) {
-            Some(name) => {
-                out.insert(name.to_string());
-            }
-            None => collect_refs(&self.ts(id), out),
+            Some(name) => names.push(name),
+            None => collect_refs(&self.ts(id), other),
         }
     }
 
     /// Doc lines about `id` that its TypeScript type does not show: the string format,
     /// constraints of strings, numbers, arrays and maps (also of array items and map
     /// values), and whether a number must be an integer.
+    ///
+    /// `out` keeps the facts of the types it was given (per type, not per [`TypeMap`]: a
+    /// [`DocLines`] serves one map).
     pub fn facts(&self, id: TypeId, out: &mut DocLines) {
+        // Kinds with facts of their own, or of what they wrap: anonymous types are
+        // interned, so a few distinct ones serve thousands of properties; their facts are
+        // copied from the first time. The others (names, objects, literals) have none or
+        // are found at once.
+        let cached = matches!(
+            self.api.types.kind(id),
+            TypeKind::String(_)
+                | TypeKind::Integer(_)
+                | TypeKind::Number(_)
+                | TypeKind::Array(_)
+                | TypeKind::Map(_)
+                | TypeKind::Nullable(_)
+                | TypeKind::Alias(_)
+        );
+        if cached && out.copy_cached_facts(id) {
+            return;
+        }
+        let (text_start, lines_start) = (out.text.len(), out.lines.len());
         // The prefix text is kept with the lines, so that nested facts (`Items: `) do not
         // allocate one per property.
         let mut prefix = std::mem::take(&mut out.prefix);
         prefix.clear();
         self.facts_into(id, &mut prefix, out, 0);
         out.prefix = prefix;
+        if cached {
+            out.cache_facts(id, text_start, lines_start);
+        }
     }
 
     fn facts_into(&self, id: TypeId, prefix: &mut String, out: &mut DocLines, depth: usize) {
@@ -498,6 +524,61 @@ pub struct DocLines {
     lines: Vec<std::ops::Range<usize>>,
     /// Room for [`TypeMap::facts`]' line prefixes.
     prefix: String,
+    /// The lines [`TypeMap::facts`] wrote, by type.
+    facts: FactsCache,
+    /// [`byte_bits`] of `text` (of bytes since removed too).
+    bits: u8,
+    /// Whether a line ends with a space (or did, before it was removed).
+    trailing_space: bool,
+}
+
+/// [`BYTE_BITS`]: `\n`, `\r` or the lead byte of U+2028 and U+2029.
+const MAYBE_TERMINATOR: u8 = 1;
+/// [`BYTE_BITS`]: a byte other than printable ASCII and `\n`/`\r`.
+pub const OUTSIDE: u8 = 2;
+/// [`BYTE_BITS`]: `/`.
+pub const SLASH: u8 = 4;
+
+/// What a byte of doc text may be, as bits: a table lookup per byte.
+const BYTE_BITS: [u8; 256] = {
+    let mut table = [OUTSIDE; 256];
+    let mut b = b' ';
+    while b <= b'~' {
+        table[b as usize] = 0;
+        b += 1;
+    }
+    table[b'\n' as usize] = MAYBE_TERMINATOR;
+    table[b'\r' as usize] = MAYBE_TERMINATOR;
+    table[0xe2] = OUTSIDE | MAYBE_TERMINATOR;
+    table[b'/' as usize] = SLASH;
+    table
+};
+
+/// [`BYTE_BITS`] of every byte of `bytes`, or'd.
+fn byte_bits(bytes: &[u8]) -> u8 {
+    bytes
+        .iter()
+        .fold(0, |any, &b| any | BYTE_BITS[usize::from(b)])
+}
+
+/// Lines of facts by type: their text, and each line's range in it.
+#[derive(Debug, Default)]
+struct FactsCache {
+    /// A type's text and line ranges in `text` and `lines`.
+    by_type: FxHashMap<TypeId, (CachedText, Range<usize>)>,
+    text: String,
+    /// Relative to the start of their type's text.
+    lines: Vec<Range<usize>>,
+}
+
+/// A type's facts in [`FactsCache::text`].
+#[derive(Debug)]
+struct CachedText {
+    range: Range<usize>,
+    /// [`byte_bits`] of its bytes.
+    bits: u8,
+    /// Whether one of its lines ends with a space.
+    trailing_space: bool,
 }
 
 impl DocLines {
@@ -513,6 +594,18 @@ impl DocLines {
     pub fn clear(&mut self) {
         self.text.clear();
         self.lines.clear();
+        self.bits = 0;
+        self.trailing_space = false;
+    }
+
+    /// [`byte_bits`] of the text (a superset after [`DocLines::pop`]).
+    pub fn bits(&self) -> u8 {
+        self.bits
+    }
+
+    /// Whether a line may end with a space.
+    pub fn may_have_trailing_space(&self) -> bool {
+        self.trailing_space
     }
 
     pub fn len(&self) -> usize {
@@ -556,6 +649,45 @@ impl DocLines {
         self.split_from(start);
     }
 
+    /// Appends the facts lines kept for `id`, if any were kept.
+    fn copy_cached_facts(&mut self, id: TypeId) -> bool {
+        let Some((text, lines)) = self.facts.by_type.get(&id) else {
+            return false;
+        };
+        let base = self.text.len();
+        self.text.push_str(&self.facts.text[text.range.clone()]);
+        self.bits |= text.bits;
+        self.trailing_space |= text.trailing_space;
+        self.lines.extend(
+            self.facts.lines[lines.clone()]
+                .iter()
+                .map(|r| base + r.start..base + r.end),
+        );
+        true
+    }
+
+    /// Keeps the facts lines of `id`: the text from `text_start`, the lines from
+    /// `lines_start`.
+    fn cache_facts(&mut self, id: TypeId, text_start: usize, lines_start: usize) {
+        let cache = &mut self.facts;
+        let written = &self.text.as_bytes()[text_start..];
+        let text = CachedText {
+            range: cache.text.len()..cache.text.len() + written.len(),
+            bits: byte_bits(written),
+            trailing_space: self.lines[lines_start..]
+                .iter()
+                .any(|r| r.end > r.start && self.text.as_bytes()[r.end - 1] == b' '),
+        };
+        cache.text.push_str(&self.text[text_start..]);
+        let lines = cache.lines.len()..cache.lines.len() + (self.lines.len() - lines_start);
+        cache.lines.extend(
+            self.lines[lines_start..]
+                .iter()
+                .map(|r| r.start - text_start..r.end - text_start),
+        );
+        cache.by_type.insert(id, (text, lines));
+    }
+
     /// Removes the last line.
     fn pop(&mut self) {
         if let Some(last) = self.lines.pop() {
@@ -567,13 +699,13 @@ impl DocLines {
     /// CRLF being one terminator.
     fn split_from(&mut self, start: usize) {
         let bytes = self.text.as_bytes();
-        // Most pushes are one line: found without a search (a pass that vectorizes).
-        let maybe_terminator = |b: u8| u8::from(b == b'\n' || b == b'\r' || b == 0xe2);
-        if bytes[start..]
-            .iter()
-            .fold(0, |any, &b| any | maybe_terminator(b))
-            == 0
-        {
+        let ends_with_space = |end: usize| end > 0 && bytes[end - 1] == b' ';
+        // Most pushes are one line: found without a search, in the pass (it vectorizes)
+        // that also tells the JSDoc writer whether the text needs escaping.
+        let bits = byte_bits(&bytes[start..]);
+        self.bits |= bits;
+        if bits & MAYBE_TERMINATOR == 0 {
+            self.trailing_space |= bytes.len() > start && ends_with_space(bytes.len());
             self.lines.push(start..bytes.len());
             return;
         }
@@ -595,11 +727,13 @@ impl DocLines {
             if terminator == 0 {
                 from = i + 1;
             } else {
+                self.trailing_space |= i > line_start && ends_with_space(i);
                 self.lines.push(line_start..i);
                 from = i + terminator;
                 line_start = from;
             }
         }
+        self.trailing_space |= bytes.len() > line_start && ends_with_space(bytes.len());
         self.lines.push(line_start..bytes.len());
     }
 
@@ -816,5 +950,26 @@ mod tests {
             }
         }
         assert!(direct_count > 1_000, "{direct_count}");
+
+        // Facts copied from the cache (the second time a type comes) are those worked out
+        // afresh, after other lines too.
+        let mut reused = DocLines::default();
+        let mut with_facts = 0;
+        for round in 0..2 {
+            for i in 0..api.types.types.len() {
+                let id = TypeId(i);
+                let mut fresh = DocLines::default();
+                fresh.push("x /");
+                map.facts(id, &mut fresh);
+                reused.clear();
+                reused.push("x /");
+                map.facts(id, &mut reused);
+                assert_eq!(reused.text(), fresh.text(), "round {round}");
+                assert_eq!(reused.ranges(), fresh.ranges(), "round {round}");
+                assert_eq!(reused.bits(), fresh.bits());
+                with_facts += usize::from(fresh.len() > 1);
+            }
+        }
+        assert!(with_facts > 100, "{with_facts}");
     }
 }
