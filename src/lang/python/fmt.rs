@@ -1169,6 +1169,11 @@ impl FlatParams {
         (&self.text[start..end], w, breaks)
     }
 
+    /// The number of parameters.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -1208,13 +1213,6 @@ impl FlatParams {
             .extend(other.items.iter().map(|&(end, w, b)| (base + end, w, b)));
     }
 
-    /// The parameters joined by `, ` (what a one-line header writes between its brackets).
-    pub fn joined(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + 2 * self.items.len());
-        self.write_joined(&mut out);
-        out
-    }
-
     /// Width of the parameters joined by `, `.
     fn joined_width(&self) -> usize {
         let n = self.items.len();
@@ -1225,7 +1223,9 @@ impl FlatParams {
         self.items.iter().any(|i| i.2)
     }
 
-    fn write_joined(&self, out: &mut String) {
+    /// Appends the parameters joined by `, ` (what a one-line header writes between its
+    /// brackets).
+    pub fn write_joined(&self, out: &mut String) {
         for i in 0..self.items.len() {
             if i > 0 {
                 out.push_str(", ");
