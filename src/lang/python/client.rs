@@ -762,24 +762,40 @@ impl MethodParams {
         if has_keywords {
             params.push(Param::typed("**fields", Expr::atom("Any")));
         }
-        let call = Expr::call(
-            "self._rt.call",
-            vec![
-                Arg::pos(Expr::atom(string_literal(&sig.wire))),
-                Arg::pos(params_arg),
-                Arg::pos(sig.decoder.clone()),
-                Arg::pos(Expr::atom("timeout")),
-            ],
-        );
-        let statement = |call: &Expr| {
-            if sig.returns {
-                fmt::return_stmt(2, call)
-            } else {
-                fmt::expr_stmt(2, call)
-            }
+        // The call's arguments are written flat once for both bodies; a body that needs
+        // the layout document (a very long argument) is written from the expression.
+        let wire = string_literal(&sig.wire);
+        let params_text = params_arg.flat();
+        let decoder_text = sig.decoder.flat();
+        let args = [wire.as_str(), &params_text, &decoder_text, "timeout"];
+        let prefix = if sig.returns { "return " } else { "" };
+        let body = |awaited: bool| {
+            fmt::call_stmt_written(2, prefix, awaited, "self._rt.call", &args).unwrap_or_else(
+                || {
+                    let call = Expr::call(
+                        "self._rt.call",
+                        vec![
+                            Arg::pos(Expr::atom(wire.clone())),
+                            Arg::pos(params_arg.clone()),
+                            Arg::pos(sig.decoder.clone()),
+                            Arg::pos(Expr::atom("timeout")),
+                        ],
+                    );
+                    let call = if awaited {
+                        Expr::Await(Box::new(call))
+                    } else {
+                        call
+                    };
+                    if sig.returns {
+                        fmt::return_stmt(2, &call)
+                    } else {
+                        fmt::expr_stmt(2, &call)
+                    }
+                },
+            )
         };
-        let sync_body = statement(&call);
-        let async_body = statement(&Expr::Await(Box::new(call)));
+        let sync_body = body(false);
+        let async_body = body(true);
         MethodParams {
             overloads,
             params: with_flat(params),

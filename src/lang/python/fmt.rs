@@ -1054,6 +1054,71 @@ fn split_call(level: usize, prefix: &str, value: &Expr) -> Option<String> {
     Some(out)
 }
 
+/// The statement `prefix[await ]callee(args)` from its arguments written flat: what
+/// [`return_stmt`] (prefix `return `) or [`expr_stmt`] (no prefix) writes for the call, when
+/// that is one line or a layout of [`split_call`]. `None` otherwise (then the statement needs
+/// the document). A method's async and sync bodies share the written arguments.
+pub fn call_stmt_written(
+    level: usize,
+    prefix: &str,
+    awaited: bool,
+    callee: &str,
+    args: &[&str],
+) -> Option<String> {
+    let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
+    let mut out = String::with_capacity(4 * level + prefix.len() + callee.len() + args_len + 16);
+    push_indent(&mut out, level);
+    out.push_str(prefix);
+    if awaited {
+        out.push_str("await ");
+    }
+    out.push_str(callee);
+    out.push('(');
+    let head_end = out.len();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(a);
+    }
+    out.push(')');
+    if fits_on_one_line(&out) {
+        return Some(out);
+    }
+    // split_call's layouts.
+    if args.is_empty() || !fits_on_one_line(&out[..head_end]) {
+        return None;
+    }
+    out.truncate(head_end);
+    out.push('\n');
+    let start = out.len();
+    push_indent(&mut out, level + 1);
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(a);
+    }
+    if !fits_on_one_line(&out[start..]) {
+        out.truncate(start);
+        for a in args {
+            let line_start = out.len();
+            push_indent(&mut out, level + 1);
+            out.push_str(a);
+            out.push(',');
+            if !fits_on_one_line(&out[line_start..]) {
+                return None;
+            }
+            out.push('\n');
+        }
+    } else {
+        out.push('\n');
+    }
+    push_indent(&mut out, level);
+    out.push(')');
+    Some(out)
+}
+
 /// An expression statement (a call or an `await`).
 pub fn expr_stmt(level: usize, value: &Expr) -> String {
     if let Some(line) = one_line(level, |out| value.write_flat(out)) {
@@ -2087,6 +2152,34 @@ mod tests {
             assert_eq!(returned, return_stmt_doc(level, &value), "{value:?}");
             let statement = expr_stmt(level, &value);
             assert_eq!(statement, expr_stmt_doc(level, &value), "{value:?}");
+            // The same statements from the arguments written flat.
+            let (awaited, Expr::Call(callee, args)) = (match &value {
+                Expr::Await(inner) => (true, inner.as_ref()),
+                other => (false, other),
+            }) else {
+                unreachable!()
+            };
+            let written: Vec<String> = args
+                .iter()
+                .map(|a| {
+                    let mut s = String::new();
+                    a.write_flat(&mut s);
+                    s
+                })
+                .collect();
+            let written: Vec<&str> = written.iter().map(String::as_str).collect();
+            for (prefix, whole) in [("return ", &returned), ("", &statement)] {
+                let direct = call_stmt_written(level, prefix, awaited, callee, &written);
+                let expected = one_line(level, |out| {
+                    out.push_str(prefix);
+                    value.write_flat(out);
+                })
+                .or_else(|| split_call(level, prefix, &value));
+                assert_eq!(direct, expected, "{value:?}");
+                if let Some(direct) = direct {
+                    assert_eq!(&direct, whole, "{value:?}");
+                }
+            }
             if returned.contains('\n') && split_call(level, "return ", &value).is_some() {
                 split += 1;
             }
