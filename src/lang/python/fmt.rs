@@ -1587,6 +1587,22 @@ fn escape_char(c: char, out: &mut String) {
 /// A Python string literal for `s`, with the quotes ruff prefers (double, unless the text
 /// holds more double than single quotes).
 pub fn string_literal(s: &str) -> String {
+    // Most literals (wire names, constants) are printable ASCII without quotes or
+    // backslashes: kept as they are, in double quotes.
+    if s.bytes()
+        .all(|b| matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\'' | b'\\'))
+    {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
+    string_literal_general(s)
+}
+
+/// [`string_literal`] character by character.
+fn string_literal_general(s: &str) -> String {
     let doubles = s.matches('"').count();
     let singles = s.matches('\'').count();
     let quote = if doubles > singles { '\'' } else { '"' };
@@ -2117,6 +2133,34 @@ mod tests {
             }
         };
         (level, s)
+    }
+
+    /// The plain-ASCII fast path of string literals writes what the general path writes.
+    #[test]
+    fn plain_string_literals_match_the_general_path() {
+        let mut r = Rng(0x5717_1175_0000_0001);
+        let alphabet = [
+            'a', 'Z', '0', ' ', '~', '.', '"', '\'', '\\', '\n', '\u{7f}', 'é', '\u{1}',
+        ];
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let s: String = (0..r.below(12))
+                .map(|_| {
+                    // Mostly plain characters, so that many texts take the fast path.
+                    if r.below(4) == 0 {
+                        alphabet[r.below(alphabet.len())]
+                    } else {
+                        alphabet[r.below(6)]
+                    }
+                })
+                .collect();
+            let fast = string_literal(&s);
+            assert_eq!(fast, string_literal_general(&s), "{s:?}");
+            if fast.len() == s.len() + 2 {
+                plain += 1;
+            }
+        }
+        assert!(plain > 2_000, "{plain}");
     }
 
     /// The direct layouts of split calls are the document's.
