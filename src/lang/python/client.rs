@@ -59,7 +59,7 @@ struct MethodTpl {
 
 #[derive(Template)]
 #[template(path = "python/README.md.askama", escape = "none")]
-struct ReadmeTpl {
+struct ReadmeTpl<'a> {
     header: String,
     env_prefix: String,
     title: String,
@@ -72,16 +72,16 @@ struct ReadmeTpl {
     uses_missing: bool,
     connect_example: String,
     servers: Vec<(String, String)>,
-    methods: Vec<ReadmeMethod>,
+    methods: Vec<ReadmeMethod<'a>>,
     events: Vec<ReadmeEvent>,
 }
 
-struct ReadmeMethod {
+struct ReadmeMethod<'a> {
     index: usize,
-    wire: String,
+    wire: &'a str,
     signature: String,
-    summary: Option<String>,
-    description: Option<String>,
+    summary: Option<&'a str>,
+    description: Option<&'a str>,
     deprecated: bool,
 }
 
@@ -291,7 +291,7 @@ struct Renderer<'c, 'a> {
     /// Module-level `TypeAdapter` constants: (name, type).
     adapters: Vec<(String, Expr)>,
     constants: names::Scope,
-    readme_methods: Vec<ReadmeMethod>,
+    readme_methods: Vec<ReadmeMethod<'a>>,
     /// Position of each method in the document (the README's order), by address.
     method_index: FxHashMap<*const Method, usize>,
     /// Keyword parameter annotations by field type.
@@ -323,7 +323,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// Everything both clients' versions of a method need (computed once: decoders add
     /// module constants).
-    fn prepare(&mut self, plan: &MethodPlan, class_methods: &FxHashSet<String>) -> MethodSig {
+    fn prepare(&mut self, plan: &MethodPlan<'a>, class_methods: &FxHashSet<String>) -> MethodSig {
         let m = plan.method;
         let mut params_text = Vec::new();
         let mut params_model = None;
@@ -350,16 +350,22 @@ impl<'c, 'a> Renderer<'c, 'a> {
             }
             Some(r) => (self.type_expr(r), self.decoder(r, hint)),
         };
-        let mut paragraphs = Vec::new();
-        if let Some(s) = &m.summary {
-            paragraphs.push(s.clone());
+        // The docstring's paragraphs, separated by blank lines.
+        let mut doc_text = String::with_capacity(
+            m.summary.as_ref().map_or(0, |s| s.len() + 2)
+                + m.description.as_ref().map_or(0, |d| d.len() + 2)
+                + m.wire_name.len()
+                + 32,
+        );
+        for p in [&m.summary, &m.description].into_iter().flatten() {
+            doc_text.push_str(p);
+            doc_text.push_str("\n\n");
         }
-        if let Some(d) = &m.description {
-            paragraphs.push(d.clone());
-        }
-        paragraphs.push(format!("Calls ``{}``.", m.wire_name));
+        doc_text.push_str("Calls ``");
+        doc_text.push_str(&m.wire_name);
+        doc_text.push_str("``.");
         if m.deprecated {
-            paragraphs.push("Deprecated.".to_string());
+            doc_text.push_str("\n\nDeprecated.");
         }
         let deprecation = m.deprecated.then(|| {
             self.imp.import("warnings");
@@ -387,26 +393,50 @@ impl<'c, 'a> Renderer<'c, 'a> {
         // headers of both versions of the method (their defaults are `...`, as there).
         let keywords_flat = keywords.as_ref().map(|(_, flat)| flat);
         let ret_flat = ret.flat();
-        let mut signature = format!(
-            "await {}({}) -> {ret_flat}",
-            plan.access,
-            params_text.join(", "),
+        // The README's signatures, written inside their fence (what `fenced` writes when the
+        // text has no backquote; with one, `fenced` picks a longer fence).
+        const FENCE_OPEN: &str = "```python\n";
+        let mut signature = String::with_capacity(
+            FENCE_OPEN.len()
+                + 2 * (plan.access.len() + ret_flat.len() + 16)
+                + params_text.iter().map(|p| p.len() + 2).sum::<usize>()
+                + keywords_flat.map_or(0, |k| k.text_len() + 2 * k.len())
+                + 4,
         );
-        if let Some(k) = &keywords_flat
+        signature.push_str(FENCE_OPEN);
+        let write_call = |out: &mut String, write_params: &dyn Fn(&mut String)| {
+            out.push_str("await ");
+            out.push_str(&plan.access);
+            out.push('(');
+            write_params(out);
+            out.push_str(") -> ");
+            out.push_str(&ret_flat);
+        };
+        write_call(&mut signature, &|out| {
+            for (i, p) in params_text.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(p);
+            }
+        });
+        if let Some(k) = keywords_flat
             && !k.is_empty()
         {
-            signature.push_str(&format!(
-                "\nawait {}({}) -> {ret_flat}",
-                plan.access,
-                k.joined(),
-            ));
+            signature.push('\n');
+            write_call(&mut signature, &|out| k.write_joined(out));
+        }
+        if signature[FENCE_OPEN.len()..].contains('`') {
+            signature = fenced("python", &signature[FENCE_OPEN.len()..]);
+        } else {
+            signature.push_str("\n```");
         }
         self.readme_methods.push(ReadmeMethod {
             index,
-            wire: m.wire_name.clone(),
-            signature: fenced("python", &signature),
-            summary: m.summary.clone(),
-            description: m.description.clone(),
+            wire: &m.wire_name,
+            signature,
+            summary: m.summary.as_deref(),
+            description: m.description.as_deref(),
             deprecated: m.deprecated,
         });
         if keywords.is_some() {
@@ -422,7 +452,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             ret,
             ret_flat,
             decoder,
-            docstring: fmt::docstring(&paragraphs.join("\n\n"), 2),
+            docstring: fmt::docstring(&doc_text, 2),
             deprecation,
         }
     }
@@ -609,7 +639,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
     /// `sync_out` (sync classes), each after the blank lines that separate sections.
     fn namespaces(
         &mut self,
-        ns: &NsPlan,
+        ns: &NsPlan<'a>,
         out: &mut String,
         sync_out: &mut String,
     ) -> anyhow::Result<()> {
@@ -732,24 +762,40 @@ impl MethodParams {
         if has_keywords {
             params.push(Param::typed("**fields", Expr::atom("Any")));
         }
-        let call = Expr::call(
-            "self._rt.call",
-            vec![
-                Arg::pos(Expr::atom(string_literal(&sig.wire))),
-                Arg::pos(params_arg),
-                Arg::pos(sig.decoder.clone()),
-                Arg::pos(Expr::atom("timeout")),
-            ],
-        );
-        let statement = |call: &Expr| {
-            if sig.returns {
-                fmt::return_stmt(2, call)
-            } else {
-                fmt::expr_stmt(2, call)
-            }
+        // The call's arguments are written flat once for both bodies; a body that needs
+        // the layout document (a very long argument) is written from the expression.
+        let wire = string_literal(&sig.wire);
+        let params_text = params_arg.flat();
+        let decoder_text = sig.decoder.flat();
+        let args = [wire.as_str(), &params_text, &decoder_text, "timeout"];
+        let prefix = if sig.returns { "return " } else { "" };
+        let body = |awaited: bool| {
+            fmt::call_stmt_written(2, prefix, awaited, "self._rt.call", &args).unwrap_or_else(
+                || {
+                    let call = Expr::call(
+                        "self._rt.call",
+                        vec![
+                            Arg::pos(Expr::atom(wire.clone())),
+                            Arg::pos(params_arg.clone()),
+                            Arg::pos(sig.decoder.clone()),
+                            Arg::pos(Expr::atom("timeout")),
+                        ],
+                    );
+                    let call = if awaited {
+                        Expr::Await(Box::new(call))
+                    } else {
+                        call
+                    };
+                    if sig.returns {
+                        fmt::return_stmt(2, &call)
+                    } else {
+                        fmt::expr_stmt(2, &call)
+                    }
+                },
+            )
         };
-        let sync_body = statement(&call);
-        let async_body = statement(&Expr::Await(Box::new(call)));
+        let sync_body = body(false);
+        let async_body = body(true);
         MethodParams {
             overloads,
             params: with_flat(params),

@@ -82,8 +82,12 @@ pub fn markdown_text(value: &str) -> String {
 /// The longest run of `c` in `s`.
 fn longest_run(s: &str, c: u8) -> usize {
     // Bytes: an ASCII byte never occurs inside the encoding of another character.
+    // Most texts have no `c` at all: found (or not) with memchr, counted from the first.
+    let Some(first) = memchr::memchr(c, s.as_bytes()) else {
+        return 0;
+    };
     let (mut best, mut run) = (0, 0);
-    for &x in s.as_bytes() {
+    for &x in &s.as_bytes()[first..] {
         if x == c {
             run += 1;
             best = best.max(run);

@@ -1054,6 +1054,71 @@ fn split_call(level: usize, prefix: &str, value: &Expr) -> Option<String> {
     Some(out)
 }
 
+/// The statement `prefix[await ]callee(args)` from its arguments written flat: what
+/// [`return_stmt`] (prefix `return `) or [`expr_stmt`] (no prefix) writes for the call, when
+/// that is one line or a layout of [`split_call`]. `None` otherwise (then the statement needs
+/// the document). A method's async and sync bodies share the written arguments.
+pub fn call_stmt_written(
+    level: usize,
+    prefix: &str,
+    awaited: bool,
+    callee: &str,
+    args: &[&str],
+) -> Option<String> {
+    let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
+    let mut out = String::with_capacity(4 * level + prefix.len() + callee.len() + args_len + 16);
+    push_indent(&mut out, level);
+    out.push_str(prefix);
+    if awaited {
+        out.push_str("await ");
+    }
+    out.push_str(callee);
+    out.push('(');
+    let head_end = out.len();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(a);
+    }
+    out.push(')');
+    if fits_on_one_line(&out) {
+        return Some(out);
+    }
+    // split_call's layouts.
+    if args.is_empty() || !fits_on_one_line(&out[..head_end]) {
+        return None;
+    }
+    out.truncate(head_end);
+    out.push('\n');
+    let start = out.len();
+    push_indent(&mut out, level + 1);
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(a);
+    }
+    if !fits_on_one_line(&out[start..]) {
+        out.truncate(start);
+        for a in args {
+            let line_start = out.len();
+            push_indent(&mut out, level + 1);
+            out.push_str(a);
+            out.push(',');
+            if !fits_on_one_line(&out[line_start..]) {
+                return None;
+            }
+            out.push('\n');
+        }
+    } else {
+        out.push('\n');
+    }
+    push_indent(&mut out, level);
+    out.push(')');
+    Some(out)
+}
+
 /// An expression statement (a call or an `await`).
 pub fn expr_stmt(level: usize, value: &Expr) -> String {
     if let Some(line) = one_line(level, |out| value.write_flat(out)) {
@@ -1169,6 +1234,11 @@ impl FlatParams {
         (&self.text[start..end], w, breaks)
     }
 
+    /// The number of parameters.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -1208,13 +1278,6 @@ impl FlatParams {
             .extend(other.items.iter().map(|&(end, w, b)| (base + end, w, b)));
     }
 
-    /// The parameters joined by `, ` (what a one-line header writes between its brackets).
-    pub fn joined(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + 2 * self.items.len());
-        self.write_joined(&mut out);
-        out
-    }
-
     /// Width of the parameters joined by `, `.
     fn joined_width(&self) -> usize {
         let n = self.items.len();
@@ -1225,7 +1288,9 @@ impl FlatParams {
         self.items.iter().any(|i| i.2)
     }
 
-    fn write_joined(&self, out: &mut String) {
+    /// Appends the parameters joined by `, ` (what a one-line header writes between its
+    /// brackets).
+    pub fn write_joined(&self, out: &mut String) {
         for i in 0..self.items.len() {
             if i > 0 {
                 out.push_str(", ");
@@ -1522,6 +1587,22 @@ fn escape_char(c: char, out: &mut String) {
 /// A Python string literal for `s`, with the quotes ruff prefers (double, unless the text
 /// holds more double than single quotes).
 pub fn string_literal(s: &str) -> String {
+    // Most literals (wire names, constants) are printable ASCII without quotes or
+    // backslashes: kept as they are, in double quotes.
+    if s.bytes()
+        .all(|b| matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\'' | b'\\'))
+    {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
+    string_literal_general(s)
+}
+
+/// [`string_literal`] character by character.
+fn string_literal_general(s: &str) -> String {
     let doubles = s.matches('"').count();
     let singles = s.matches('\'').count();
     let quote = if doubles > singles { '\'' } else { '"' };
@@ -2054,6 +2135,34 @@ mod tests {
         (level, s)
     }
 
+    /// The plain-ASCII fast path of string literals writes what the general path writes.
+    #[test]
+    fn plain_string_literals_match_the_general_path() {
+        let mut r = Rng(0x5717_1175_0000_0001);
+        let alphabet = [
+            'a', 'Z', '0', ' ', '~', '.', '"', '\'', '\\', '\n', '\u{7f}', 'é', '\u{1}',
+        ];
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let s: String = (0..r.below(12))
+                .map(|_| {
+                    // Mostly plain characters, so that many texts take the fast path.
+                    if r.below(4) == 0 {
+                        alphabet[r.below(alphabet.len())]
+                    } else {
+                        alphabet[r.below(6)]
+                    }
+                })
+                .collect();
+            let fast = string_literal(&s);
+            assert_eq!(fast, string_literal_general(&s), "{s:?}");
+            if fast.len() == s.len() + 2 {
+                plain += 1;
+            }
+        }
+        assert!(plain > 2_000, "{plain}");
+    }
+
     /// The direct layouts of split calls are the document's.
     #[test]
     fn split_calls_match_the_document() {
@@ -2087,6 +2196,34 @@ mod tests {
             assert_eq!(returned, return_stmt_doc(level, &value), "{value:?}");
             let statement = expr_stmt(level, &value);
             assert_eq!(statement, expr_stmt_doc(level, &value), "{value:?}");
+            // The same statements from the arguments written flat.
+            let (awaited, Expr::Call(callee, args)) = (match &value {
+                Expr::Await(inner) => (true, inner.as_ref()),
+                other => (false, other),
+            }) else {
+                unreachable!()
+            };
+            let written: Vec<String> = args
+                .iter()
+                .map(|a| {
+                    let mut s = String::new();
+                    a.write_flat(&mut s);
+                    s
+                })
+                .collect();
+            let written: Vec<&str> = written.iter().map(String::as_str).collect();
+            for (prefix, whole) in [("return ", &returned), ("", &statement)] {
+                let direct = call_stmt_written(level, prefix, awaited, callee, &written);
+                let expected = one_line(level, |out| {
+                    out.push_str(prefix);
+                    value.write_flat(out);
+                })
+                .or_else(|| split_call(level, prefix, &value));
+                assert_eq!(direct, expected, "{value:?}");
+                if let Some(direct) = direct {
+                    assert_eq!(&direct, whole, "{value:?}");
+                }
+            }
             if returned.contains('\n') && split_call(level, "return ", &value).is_some() {
                 split += 1;
             }

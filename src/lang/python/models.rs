@@ -197,31 +197,32 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
     // One set of visited types per object (what one root's walk found, another's need not
     // find again), reused.
     let mut seen = FxHashSet::default();
-    let refs: Vec<BTreeSet<TypeId>> = objects
-        .iter()
-        .map(|id| {
-            let mut found = BTreeSet::new();
-            if let TypeKind::Object(o) = api.types.kind(*id) {
-                seen.clear();
-                let extra = match &o.additional {
-                    AdditionalProperties::Typed(v) => Some(*v),
-                    _ => None,
-                };
-                for r in o.fields.iter().map(|f| f.ty).chain(extra) {
-                    named_refs(ctx, r, &mut found, &mut seen);
-                }
+    // Each object's named refs (without repeats: `seen` keeps each from being found twice),
+    // one after another in one vector; `ends[i]` is where object i's end.
+    let mut refs = Vec::new();
+    let mut ends = Vec::with_capacity(objects.len());
+    for id in objects {
+        if let TypeKind::Object(o) = api.types.kind(*id) {
+            seen.clear();
+            let extra = match &o.additional {
+                AdditionalProperties::Typed(v) => Some(*v),
+                _ => None,
+            };
+            for r in o.fields.iter().map(|f| f.ty).chain(extra) {
+                named_refs(ctx, r, &mut refs, &mut seen);
             }
-            found
-        })
-        .collect();
+        }
+        ends.push(refs.len());
+    }
     let mut incomplete = vec![false; objects.len()];
     loop {
         let mut changed = false;
-        for (i, r) in refs.iter().enumerate() {
+        for i in 0..objects.len() {
             if incomplete[i] {
                 continue;
             }
-            let bad = r.iter().any(|t| match position.get(t) {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            let bad = refs[start..ends[i]].iter().any(|t| match position.get(t) {
                 Some(&j) => j >= i || incomplete[j],
                 None => matches!(api.types.kind(*t), TypeKind::Alias(_)),
             });
@@ -243,18 +244,24 @@ fn incomplete_models(ctx: &Ctx, objects: &[TypeId]) -> Vec<TypeId> {
 }
 
 /// Named types reachable from `id` without passing through another named type.
-fn named_refs(ctx: &Ctx, id: TypeId, found: &mut BTreeSet<TypeId>, seen: &mut FxHashSet<TypeId>) {
+fn named_refs(ctx: &Ctx, id: TypeId, found: &mut Vec<TypeId>, seen: &mut FxHashSet<TypeId>) {
     if !seen.insert(id) {
         return;
     }
     let api = ctx.api;
     if api.types.get(id).name.is_some() {
-        found.insert(id);
+        found.push(id);
         return;
     }
     let mut visit = |t: TypeId| named_refs(ctx, t, found, seen);
-    for child in api.types.kind(id).child_types() {
-        visit(child);
+    // The children `TypeKind::child_types` lists, without a vector for them.
+    match api.types.kind(id) {
+        TypeKind::Array(a) => visit(a.items),
+        TypeKind::Tuple(t) => t.items.iter().copied().chain(t.rest).for_each(visit),
+        TypeKind::Map(m) => m.keys.into_iter().chain([m.values]).for_each(visit),
+        TypeKind::Union(u) => u.variants.iter().copied().for_each(visit),
+        TypeKind::Nullable(inner) | TypeKind::Alias(inner) => visit(*inner),
+        _ => {}
     }
 }
 
