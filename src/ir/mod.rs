@@ -9,7 +9,7 @@ mod all_of;
 mod build;
 mod discriminator;
 mod model;
-mod naming;
+pub(crate) mod naming;
 mod normalize;
 mod prefetch;
 

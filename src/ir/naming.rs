@@ -132,6 +132,37 @@ pub fn assign_names(
     }
 }
 
+/// Every string of 1 to `max_len` characters of `alphabet` (for tests that compare a
+/// byte-wise conversion with heck's on all short strings).
+#[cfg(test)]
+pub(crate) fn all_short_strings(alphabet: &[char], max_len: usize) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut frontier = vec![String::new()];
+    for _ in 0..max_len {
+        frontier = frontier
+            .iter()
+            .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+            .collect();
+        all.extend(frontier.iter().cloned());
+    }
+    all
+}
+
+/// Names whose words are hard to split (acronyms, digits, separators), and the empty one.
+#[cfg(test)]
+pub(crate) const TRICKY_NAMES: &[&str] = &[
+    "HTTPServer",
+    "userID",
+    "getHTTP2Response",
+    "ABCdef",
+    "a1B",
+    "__proto__",
+    "first-Name",
+    "get invoice 25",
+    "X",
+    "",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,15 +234,8 @@ mod tests {
         }
         // Every string of up to five characters from a small alphabet of each class.
         let alphabet = ['a', 'z', 'B', 'Y', '0', '9', '_', ' ', '.', 'é'];
-        let mut strings = vec![String::new()];
-        for _ in 0..5 {
-            strings = strings
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            for s in &strings {
-                assert_eq!(pascal_case(s), pascal_case_by_heck(s), "{s:?}");
-            }
+        for s in all_short_strings(&alphabet, 5) {
+            assert_eq!(pascal_case(&s), pascal_case_by_heck(&s), "{s:?}");
         }
     }
 }

@@ -434,6 +434,7 @@ pub fn package_names(title: &str, option: Option<&str>) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::naming::{TRICKY_NAMES, all_short_strings};
 
     #[test]
     fn fields() {
@@ -473,7 +474,7 @@ mod tests {
             "v2_api",
         ];
         let mut words: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
-        words.extend(all_strings(&['a', 'z', '0', '9', '_', 'B', '-'], 4));
+        words.extend(all_short_strings(&['a', 'z', '0', '9', '_', 'B', '-'], 4));
         for w in &words {
             if is_plain_snake(w) {
                 let general = ascii_ident(&w.to_snake_case()).to_ascii_lowercase();
@@ -483,37 +484,11 @@ mod tests {
     }
 
     /// Every non-empty string of up to `max_len` characters over `alphabet`.
-    fn all_strings(alphabet: &[char], max_len: usize) -> Vec<String> {
-        let mut all = Vec::new();
-        let mut frontier = vec![String::new()];
-        for _ in 0..max_len {
-            frontier = frontier
-                .iter()
-                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
-                .collect();
-            all.extend(frontier.iter().cloned());
-        }
-        all
-    }
-
     #[test]
     fn ascii_snake_matches_heck() {
-        let mut words: Vec<String> = [
-            "HTTPServer",
-            "userID",
-            "getHTTP2Response",
-            "ABCdef",
-            "a1B",
-            "__proto__",
-            "first-Name",
-            "X",
-            "",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut words: Vec<String> = TRICKY_NAMES.iter().map(|s| s.to_string()).collect();
         // An alphabet with each class of byte.
-        words.extend(all_strings(&['a', 'B', 'C', 'z', '0', '_', '-'], 6));
+        words.extend(all_short_strings(&['a', 'B', 'C', 'z', '0', '_', '-'], 6));
         for w in &words {
             let general = ascii_ident(&w.to_snake_case()).to_ascii_lowercase();
             assert_eq!(ascii_snake(w), general, "{w:?}");

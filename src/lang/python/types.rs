@@ -206,6 +206,21 @@ impl<'a> TypeMapper<'a> {
         self.record(|| Effect::Import(module, name));
     }
 
+    /// Runs `compute`, returning with its result the effects it had (imports, warnings), in
+    /// order, to be replayed when the result is reused.
+    fn recorded<T>(&self, compute: impl FnOnce() -> T) -> (T, Vec<Effect<'a>>) {
+        let start = self.log.borrow().len();
+        self.recording.set(self.recording.get() + 1);
+        let result = compute();
+        self.recording.set(self.recording.get() - 1);
+        let mut log = self.log.borrow_mut();
+        let effects = log[start..].to_vec();
+        if self.recording.get() == 0 {
+            log.clear();
+        }
+        (result, effects)
+    }
+
     fn replay(&self, effect: &Effect<'a>, imp: &mut Imports) {
         match effect {
             Effect::Import(module, name) => self.add(imp, module, name),
@@ -305,18 +320,7 @@ impl<'a> TypeMapper<'a> {
             }
             return (hit.expr.clone(), hit.constraints.clone());
         }
-        let start = self.log.borrow().len();
-        self.recording.set(self.recording.get() + 1);
-        let (expr, constraints) = self.field_type_anew(id, imp);
-        self.recording.set(self.recording.get() - 1);
-        let effects = {
-            let mut log = self.log.borrow_mut();
-            let effects = log[start..].to_vec();
-            if self.recording.get() == 0 {
-                log.clear();
-            }
-            effects
-        };
+        let ((expr, constraints), effects) = self.recorded(|| self.field_type_anew(id, imp));
         self.cache.borrow_mut().insert(
             id,
             Cached {
@@ -348,18 +352,7 @@ impl<'a> TypeMapper<'a> {
             }
             return Rc::clone(hit);
         }
-        let start = self.log.borrow().len();
-        self.recording.set(self.recording.get() + 1);
-        let (expr, constraints) = self.field_type(id, imp);
-        self.recording.set(self.recording.get() - 1);
-        let effects = {
-            let mut log = self.log.borrow_mut();
-            let effects = log[start..].to_vec();
-            if self.recording.get() == 0 {
-                log.clear();
-            }
-            effects
-        };
+        let ((expr, constraints), effects) = self.recorded(|| self.field_type(id, imp));
         let text = Rc::new(TypeText::of(&expr, &constraints, effects));
         self.text_cache.borrow_mut().insert(id, Rc::clone(&text));
         text

@@ -569,33 +569,14 @@ pub fn namespace_classes(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::naming::{TRICKY_NAMES, all_short_strings};
 
     /// The byte-wise conversions are heck's on every short string of letters of both
     /// cases, a digit and separators.
     #[test]
     fn ascii_camel_matches_heck() {
-        let mut words: Vec<String> = [
-            "HTTPServer",
-            "userID",
-            "getHTTP2Response",
-            "ABCdef",
-            "a1B",
-            "__proto__",
-            "first-Name",
-            "get invoice 25",
-            "",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let mut frontier = vec![String::new()];
-        for _ in 0..6 {
-            frontier = frontier
-                .iter()
-                .flat_map(|w| ['a', 'B', 'C', 'z', '0', '_', '-'].map(|c| format!("{w}{c}")))
-                .collect();
-            words.extend(frontier.iter().cloned());
-        }
+        let mut words: Vec<String> = TRICKY_NAMES.iter().map(|s| s.to_string()).collect();
+        words.extend(all_short_strings(&['a', 'B', 'C', 'z', '0', '_', '-'], 6));
         for w in &words {
             assert_eq!(
                 ascii_camel(w, false),
