@@ -1016,8 +1016,13 @@ impl<'a> Builder<'a> {
             return Ok(None);
         };
         let required: &[String] = o.required.as_deref().unwrap_or_default();
+        // Which properties are required, by their index: found with the lookup the check
+        // makes anyway (was a scan of `required` for every property).
+        let mut is_required = vec![false; properties.len()];
         for key in required {
-            if !properties.contains_key(key) {
+            if let Some(index) = properties.get_index_of(key) {
+                is_required[index] = true;
+            } else {
                 self.warn(
                     &pointer_push(pointer, "required"),
                     format!("{key:?} is required but not among the properties; ignored"),
@@ -1027,7 +1032,7 @@ impl<'a> Builder<'a> {
         let mut at = pointer_push(pointer, "properties");
         let base_len = at.len();
         let mut fields = Vec::with_capacity(properties.len());
-        for (key, schema) in properties {
+        for ((key, schema), required) in properties.iter().zip(is_required) {
             at.truncate(base_len);
             push_token(&mut at, key);
             let ty = self.convert(schema, &at, &Hint::Property(hint, key))?;
@@ -1050,7 +1055,7 @@ impl<'a> Builder<'a> {
             fields.push(Field {
                 wire_name: key.clone(),
                 ty,
-                required: required.contains(key),
+                required,
                 default,
                 docs: docs.into(),
                 read_only,

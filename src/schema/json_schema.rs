@@ -573,6 +573,37 @@ fn set_extra<T>(
     }
 }
 
+/// [`Properties`] decoded as `IndexMap`'s own `Deserialize` does (same messages, a repeated
+/// key keeps its first place and its last value), but made at its final size: serde_json
+/// does not know a map's length up front, and growing the map rehashed its keys at 4, 8
+/// and 16 entries (Pydantic models have 5–15 fields).
+struct ExactProperties(Properties);
+
+impl<'de> Deserialize<'de> for ExactProperties {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PropertiesVisitor;
+        impl<'de> Visitor<'de> for PropertiesVisitor {
+            type Value = ExactProperties;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ExactProperties, A::Error> {
+                let mut entries: Vec<(String, Schema)> = Vec::with_capacity(16);
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                let mut properties =
+                    Properties::with_capacity_and_hasher(entries.len(), Default::default());
+                for (key, schema) in entries {
+                    properties.insert(key, schema);
+                }
+                Ok(ExactProperties(properties))
+            }
+        }
+        d.deserialize_map(PropertiesVisitor)
+    }
+}
+
 struct SchemaObjectVisitor;
 
 impl<'de> Visitor<'de> for SchemaObjectVisitor {
@@ -596,7 +627,11 @@ impl<'de> Visitor<'de> for SchemaObjectVisitor {
                 0 => o.reference = map.next_value()?,
                 1 => o.types = map.next_value()?,
                 2 => set_extra(&mut o, map.next_value()?, |e| &mut e.format),
-                3 => set_extra(&mut o, map.next_value()?, |e| &mut e.properties),
+                3 => set_extra(
+                    &mut o,
+                    map.next_value::<Option<ExactProperties>>()?.map(|p| p.0),
+                    |e| &mut e.properties,
+                ),
                 4 => set_extra(&mut o, map.next_value()?, |e| &mut e.required),
                 5 => set_extra(&mut o, map.next_value()?, |e| &mut e.additional_properties),
                 6 => o.items = map.next_value()?,
@@ -854,6 +889,12 @@ mod tests {
             r##"{"x-extension": [1, {"a": 2}], "$ref": "#/a"}"##,
             r##"{"properties": {"a": {"type": "string"}}, "required": ["a"]}"##,
             r##"{"properties": {"a": {"type": 7}}}"##,
+            r##"{"properties": {"a": {}, "b": {"type": "string"}, "a": {"type": "integer"}}}"##,
+            r##"{"properties": "x"}"##,
+            r##"{"properties": [{}]}"##,
+            r##"{"properties": null, "required": []}"##,
+            r##"{"properties": {"a": 1}}"##,
+            r##"{"properties": {}}"##,
             r##"{"minimum": "x"}"##,
             r##"{"minimum": 1e999, "maximum": 18446744073709551616}"##,
             r##"{"items": [true, {}]}"##,
