@@ -82,7 +82,12 @@ test("the generated client in headless Chromium against the real server", { time
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const page = `http://127.0.0.1:${server.address().port}/?ws=${encodeURIComponent(harness.url)}`;
   const profile = mkdtempSync(join(tmpdir(), "rpcforge-chromium-"));
-  const chromium = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, page], { stdio: ["ignore", "ignore", "pipe"] });
+  // In a process group of its own: Chromium's helper processes (renderer, GPU, crash
+  // handler) are killed with it, instead of writing into the profile while it is removed.
+  const chromium = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, page], {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
   let stderr = "";
   chromium.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-20_000)));
   const exited = new Promise((resolve) => chromium.once("exit", (code) => resolve(code)));
@@ -99,9 +104,14 @@ test("the generated client in headless Chromium against the real server", { time
     assert.ok(results.length >= 8, `only ${results.length} results`);
     assert.deepEqual(failed, [], "scenarios failed in Chromium");
   } finally {
-    chromium.kill("SIGKILL");
+    try {
+      process.kill(-chromium.pid, "SIGKILL");
+    } catch {
+      chromium.kill("SIGKILL"); // the group is gone already
+    }
     await exited;
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    // A helper the group kill missed may still be writing for a moment (ENOTEMPTY).
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 });
