@@ -1020,28 +1020,39 @@ fn split_call(level: usize, prefix: &str, value: &Expr) -> Option<String> {
     }
     out.push_str(callee);
     out.push('(');
-    if out.contains('\n') || width(&out) > LINE_WIDTH {
+    if !fits_on_one_line(&out) {
         return None;
     }
+    push_split_args(out, level, args.len(), |i, out| args[i].write_flat(out))
+}
+
+/// Ends a call whose first line (`...callee(`) is written and fits: its `n` arguments
+/// (`write_arg` writes the i-th, flat) on one indented line, or else one per line with a
+/// trailing comma, then `)` on a line of its own. `None` when an argument's line does not
+/// fit.
+fn push_split_args(
+    mut out: String,
+    level: usize,
+    n: usize,
+    mut write_arg: impl FnMut(usize, &mut String),
+) -> Option<String> {
     out.push('\n');
     let start = out.len();
     push_indent(&mut out, level + 1);
-    for (i, a) in args.iter().enumerate() {
+    for i in 0..n {
         if i > 0 {
             out.push_str(", ");
         }
-        a.write_flat(&mut out);
+        write_arg(i, &mut out);
     }
-    let line = &out[start..];
-    if line.contains('\n') || width(line) > LINE_WIDTH {
+    if !fits_on_one_line(&out[start..]) {
         out.truncate(start);
-        for a in args {
+        for i in 0..n {
             let line_start = out.len();
             push_indent(&mut out, level + 1);
-            a.write_flat(&mut out);
+            write_arg(i, &mut out);
             out.push(',');
-            let line = &out[line_start..];
-            if line.contains('\n') || width(line) > LINE_WIDTH {
+            if !fits_on_one_line(&out[line_start..]) {
                 return None;
             }
             out.push('\n');
@@ -1090,33 +1101,7 @@ pub fn call_stmt_written(
         return None;
     }
     out.truncate(head_end);
-    out.push('\n');
-    let start = out.len();
-    push_indent(&mut out, level + 1);
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(a);
-    }
-    if !fits_on_one_line(&out[start..]) {
-        out.truncate(start);
-        for a in args {
-            let line_start = out.len();
-            push_indent(&mut out, level + 1);
-            out.push_str(a);
-            out.push(',');
-            if !fits_on_one_line(&out[line_start..]) {
-                return None;
-            }
-            out.push('\n');
-        }
-    } else {
-        out.push('\n');
-    }
-    push_indent(&mut out, level);
-    out.push(')');
-    Some(out)
+    push_split_args(out, level, args.len(), |i, out| out.push_str(args[i]))
 }
 
 /// An expression statement (a call or an `await`).

@@ -411,6 +411,41 @@ pub fn push_property_signature_with(
     write_flat: impl FnOnce(&mut String) -> bool,
     ty: impl FnOnce() -> TsType,
 ) {
+    if !push_flat_property(out, key, optional, read_only, indent, write_flat) {
+        push_property_signature(out, key, optional, read_only, &ty(), indent);
+    }
+}
+
+/// [`property_signature`], appended to `out`.
+pub fn push_property_signature(
+    out: &mut String,
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    ty: &TsType,
+    indent: usize,
+) {
+    // Most properties have a short type of names, keywords and literals: on one line it
+    // is what the document prints, without building, measuring and dropping it.
+    if !push_flat_property(out, key, optional, read_only, indent, |out| {
+        write_flat_simple(ty, out)
+    }) {
+        out.push_str(&property_signature_doc(
+            key, optional, read_only, ty, indent,
+        ));
+    }
+}
+
+/// The property on one line, its type written by `write_flat`, when that can write it and
+/// the line fits; otherwise `false`, and `out` as it was.
+fn push_flat_property(
+    out: &mut String,
+    key: &str,
+    optional: bool,
+    read_only: bool,
+    indent: usize,
+    write_flat: impl FnOnce(&mut String) -> bool,
+) -> bool {
     let start = out.len();
     if read_only {
         out.push_str("readonly ");
@@ -425,45 +460,11 @@ pub fn push_property_signature_with(
         let line = &out[start..];
         // A character is never wider than its UTF-8 bytes.
         if indent + line.len() <= doc::WIDTH || indent + doc::str_width(line) <= doc::WIDTH {
-            return;
+            return true;
         }
     }
     out.truncate(start);
-    push_property_signature(out, key, optional, read_only, &ty(), indent);
-}
-
-/// [`property_signature`], appended to `out`.
-pub fn push_property_signature(
-    out: &mut String,
-    key: &str,
-    optional: bool,
-    read_only: bool,
-    ty: &TsType,
-    indent: usize,
-) {
-    // Most properties have a short type of names, keywords and literals: on one line it
-    // is what the document prints, without building, measuring and dropping it.
-    let start = out.len();
-    if read_only {
-        out.push_str("readonly ");
-    }
-    push_property_key(out, key);
-    if optional {
-        out.push('?');
-    }
-    out.push_str(": ");
-    if write_flat_simple(ty, out) {
-        out.push(';');
-        let line = &out[start..];
-        // A character is never wider than its UTF-8 bytes.
-        if indent + line.len() <= doc::WIDTH || indent + doc::str_width(line) <= doc::WIDTH {
-            return;
-        }
-    }
-    out.truncate(start);
-    out.push_str(&property_signature_doc(
-        key, optional, read_only, ty, indent,
-    ));
+    false
 }
 
 /// Appends `t` as the document prints it on one line, when `t` is made only of names,
