@@ -1013,17 +1013,22 @@ fn split_call(level: usize, prefix: &str, value: &Expr) -> Option<String> {
         return None;
     }
     let mut out = String::with_capacity(256);
-    push_indent(&mut out, level);
+    push_call_head(&mut out, level, prefix, awaited, callee);
+    if !fits_on_one_line(&out) {
+        return None;
+    }
+    push_split_args(out, level, args.len(), |i, out| args[i].write_flat(out))
+}
+
+/// `prefix[await ]callee(`, indented to `level`: the first line of a call statement.
+fn push_call_head(out: &mut String, level: usize, prefix: &str, awaited: bool, callee: &str) {
+    push_indent(out, level);
     out.push_str(prefix);
     if awaited {
         out.push_str("await ");
     }
     out.push_str(callee);
     out.push('(');
-    if !fits_on_one_line(&out) {
-        return None;
-    }
-    push_split_args(out, level, args.len(), |i, out| args[i].write_flat(out))
 }
 
 /// Ends a call whose first line (`...callee(`) is written and fits: its `n` arguments
@@ -1078,13 +1083,7 @@ pub fn call_stmt_written(
 ) -> Option<String> {
     let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
     let mut out = String::with_capacity(4 * level + prefix.len() + callee.len() + args_len + 16);
-    push_indent(&mut out, level);
-    out.push_str(prefix);
-    if awaited {
-        out.push_str("await ");
-    }
-    out.push_str(callee);
-    out.push('(');
+    push_call_head(&mut out, level, prefix, awaited, callee);
     let head_end = out.len();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {

@@ -662,16 +662,21 @@ pub fn push_method_head_plain(
     true
 }
 
+/// `a, b, c`, appended to `out`.
+fn push_comma_separated(out: &mut String, items: &[impl AsRef<str>]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item.as_ref());
+    }
+}
+
 /// `name(a, b): generic<`, the start of a method head on one line.
 fn push_method_head_line(out: &mut String, name: &str, params: &[String], generic: &str) {
     out.push_str(name);
     out.push('(');
-    for (i, p) in params.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(p);
-    }
+    push_comma_separated(out, params);
     out.push_str("): ");
     out.push_str(generic);
     out.push('<');
@@ -743,12 +748,7 @@ pub fn push_return_call(out: &mut String, callee: &str, args: &[String], indent_
         out.push_str("return ");
         out.push_str(callee);
         out.push('(');
-        for (i, a) in args.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(a);
-        }
+        push_comma_separated(out, args);
         out.push_str(");");
         let line = &out[start..];
         // A character is never wider than its UTF-8 bytes.
@@ -818,12 +818,7 @@ pub fn import<S: AsRef<str>>(names: &[S], module: &str, type_only: bool) -> Stri
             String::with_capacity(names.iter().map(|n| n.as_ref().len() + 4).sum::<usize>() + 64);
         out.push_str(keyword);
         out.push_str("{ ");
-        for (i, n) in names.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(n.as_ref());
-        }
+        push_comma_separated(&mut out, names);
         out.push_str(" } from ");
         push_string_literal(&mut out, module);
         out.push(';');
