@@ -467,6 +467,20 @@ fn push_flat_property(
     false
 }
 
+/// `types` `, `-separated, each by [`write_flat_simple`]; `false` as soon as one is not
+/// simple.
+fn write_flat_simple_list(types: &[TsType], out: &mut String) -> bool {
+    for (i, t) in types.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if !write_flat_simple(t, out) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Appends `t` as the document prints it on one line, when `t` is made only of names,
 /// keywords, literals, type arguments and tuples of them, arrays of them and unions of
 /// those (whose documents hold no object types and no hard breaks); `false` for other
@@ -499,13 +513,8 @@ pub(super) fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
         // trailing comma or the parentheses a broken union element gets.
         TsType::Tuple(items, rest) => {
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                if !write_flat_simple(item, out) {
-                    return false;
-                }
+            if !write_flat_simple_list(items, out) {
+                return false;
             }
             if let Some(rest) = rest {
                 if !items.is_empty() {
@@ -523,13 +532,8 @@ pub(super) fn write_flat_simple(t: &TsType, out: &mut String) -> bool {
             out.push_str(name);
             if !args.is_empty() {
                 out.push('<');
-                for (i, arg) in args.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    if !write_flat_simple(arg, out) {
-                        return false;
-                    }
+                if !write_flat_simple_list(args, out) {
+                    return false;
                 }
                 out.push('>');
             }
