@@ -491,6 +491,102 @@ const KEYWORDS: &[&str] = &[
     "unevaluatedProperties",
 ];
 
+/// The index in [`KEYWORDS`] of a schema object's key, if it is a keyword. By length
+/// first: each length has a few keywords, compared as one or two machine words.
+pub(crate) fn keyword_index(key: &[u8]) -> Option<usize> {
+    let id = match key.len() {
+        2 => match key {
+            b"if" => 36,
+            _ => return None,
+        },
+        3 => match key {
+            b"not" => 35,
+            _ => return None,
+        },
+        4 => match key {
+            b"$ref" => 0,
+            b"type" => 1,
+            b"enum" => 8,
+            _ => return None,
+        },
+        5 => match key {
+            b"items" => 6,
+            b"const" => 9,
+            b"anyOf" => 10,
+            b"oneOf" => 11,
+            b"allOf" => 12,
+            b"title" => 15,
+            b"$defs" => 34,
+            _ => return None,
+        },
+        6 => match key {
+            b"format" => 2,
+            _ => return None,
+        },
+        7 => match key {
+            b"default" => 14,
+            b"pattern" => 23,
+            b"minimum" => 24,
+            b"maximum" => 25,
+            _ => return None,
+        },
+        8 => match key {
+            b"required" => 4,
+            b"examples" => 17,
+            b"readOnly" => 19,
+            b"minItems" => 29,
+            b"maxItems" => 30,
+            b"contains" => 39,
+            _ => return None,
+        },
+        9 => match key {
+            b"writeOnly" => 20,
+            b"minLength" => 21,
+            b"maxLength" => 22,
+            _ => return None,
+        },
+        10 => match key {
+            b"properties" => 3,
+            b"deprecated" => 18,
+            b"multipleOf" => 28,
+            _ => return None,
+        },
+        11 => match key {
+            b"prefixItems" => 7,
+            b"description" => 16,
+            b"uniqueItems" => 31,
+            _ => return None,
+        },
+        13 => match key {
+            b"discriminator" => 13,
+            b"minProperties" => 32,
+            b"maxProperties" => 33,
+            b"propertyNames" => 38,
+            _ => return None,
+        },
+        16 => match key {
+            b"exclusiveMinimum" => 26,
+            b"exclusiveMaximum" => 27,
+            b"dependentSchemas" => 40,
+            _ => return None,
+        },
+        17 => match key {
+            b"patternProperties" => 37,
+            _ => return None,
+        },
+        20 => match key {
+            b"additionalProperties" => 5,
+            _ => return None,
+        },
+        21 => match key {
+            b"unevaluatedProperties" => 41,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(id)
+}
+
 /// A key of a schema object: the index of its keyword in [`KEYWORDS`], if it is one.
 struct Keyword(Option<usize>);
 
@@ -508,57 +604,11 @@ impl<'de> Visitor<'de> for KeywordVisitor {
         f.write_str("field identifier")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Keyword, E> {
-        Ok(Keyword(match v {
-            "$ref" => Some(0),
-            "type" => Some(1),
-            "format" => Some(2),
-            "properties" => Some(3),
-            "required" => Some(4),
-            "additionalProperties" => Some(5),
-            "items" => Some(6),
-            "prefixItems" => Some(7),
-            "enum" => Some(8),
-            "const" => Some(9),
-            "anyOf" => Some(10),
-            "oneOf" => Some(11),
-            "allOf" => Some(12),
-            "discriminator" => Some(13),
-            "default" => Some(14),
-            "title" => Some(15),
-            "description" => Some(16),
-            "examples" => Some(17),
-            "deprecated" => Some(18),
-            "readOnly" => Some(19),
-            "writeOnly" => Some(20),
-            "minLength" => Some(21),
-            "maxLength" => Some(22),
-            "pattern" => Some(23),
-            "minimum" => Some(24),
-            "maximum" => Some(25),
-            "exclusiveMinimum" => Some(26),
-            "exclusiveMaximum" => Some(27),
-            "multipleOf" => Some(28),
-            "minItems" => Some(29),
-            "maxItems" => Some(30),
-            "uniqueItems" => Some(31),
-            "minProperties" => Some(32),
-            "maxProperties" => Some(33),
-            "$defs" => Some(34),
-            "not" => Some(35),
-            "if" => Some(36),
-            "patternProperties" => Some(37),
-            "propertyNames" => Some(38),
-            "contains" => Some(39),
-            "dependentSchemas" => Some(40),
-            "unevaluatedProperties" => Some(41),
-            _ => None,
-        }))
+        Ok(Keyword(keyword_index(v.as_bytes())))
     }
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Keyword, E> {
-        match std::str::from_utf8(v) {
-            Ok(v) => self.visit_str(v),
-            Err(_) => Ok(Keyword(None)),
-        }
+        // Keywords are ASCII: bytes that are not UTF-8 are no keyword either.
+        Ok(Keyword(keyword_index(v)))
     }
 }
 

@@ -3,6 +3,7 @@
 //! `document` and `openrpc` are the two file formats as serde types; `read` decodes a file
 //! into the format-neutral `source` model, which the IR normalizer consumes.
 
+mod decode;
 pub mod document;
 pub mod error;
 pub mod json_schema;

@@ -119,6 +119,10 @@ fn raw_def<'a>(container: &str, name: String, text: &'a str) -> RawDef<'a> {
 /// Decodes the text of a [`RawDef`]; `None` where decoding the whole document would not
 /// give this schema.
 pub fn decode_raw_def(text: &str) -> Option<Schema> {
+    // The common shapes by a decoder of our own; the rest (and every error) by serde_json.
+    if let Some(schema) = super::decode::decode_schema(text) {
+        return Some(schema);
+    }
     // serde_json refuses the 128th level of nesting, counted from where decoding starts. A
     // named schema sits on the third level of the document (`{"$defs": {"Name": {`); inside
     // two arrays it does too, and what is nested too deep there fails here as well.
