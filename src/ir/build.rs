@@ -14,7 +14,7 @@ use super::prefetch::Prefetch;
 use super::{all_of, discriminator};
 use crate::schema::InputError;
 use crate::schema::decode_raw_def;
-use crate::schema::error::{pointer_push, push_token};
+use crate::schema::error::push_token;
 use crate::schema::json_schema::{
     DiscriminatorObject, Items, Schema, SchemaExtra, SchemaObject, SchemaRare,
     TypeName as JsonType, TypeSet,
@@ -243,28 +243,28 @@ impl<'a> Builder<'a> {
         (self.entries, self.names, self.warnings)
     }
 
-    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+    pub fn warn(&mut self, pointer: &Pointer<'_>, message: impl Into<String>) {
         self.warnings.push(Warning {
-            pointer: pointer.to_string(),
+            pointer: pointer.written(),
             message: message.into(),
         });
     }
 
-    fn error(&self, pointer: &str, message: impl Into<String>) -> InputError {
-        InputError::new(self.file, pointer, message)
+    pub fn error(&self, pointer: &Pointer<'_>, message: impl Into<String>) -> InputError {
+        InputError::new(self.file, &pointer.written(), message)
     }
 
     /// Every definition becomes a type, used or not, so that a `$defs`-only model still
     /// reaches the generated packages.
     pub fn add_all_defs(&mut self) -> Result<(), InputError> {
         for i in 0..self.defs.len() {
-            self.def_type(i, self.defs[i].pointer)?;
+            self.def_type(i, &Pointer::Text(self.defs[i].pointer))?;
         }
         Ok(())
     }
 
     /// Adds an anonymous type, or returns the id of the same structure added before.
-    pub fn intern(&mut self, kind: TypeKind, pointer: &str) -> TypeId {
+    pub fn intern(&mut self, kind: TypeKind, pointer: &Pointer<'_>) -> TypeId {
         self.intern_with(kind, Docs::default(), pointer, None)
     }
 
@@ -272,7 +272,7 @@ impl<'a> Builder<'a> {
         &mut self,
         kind: TypeKind,
         docs: Docs,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         name: Option<NameCandidate>,
     ) -> TypeId {
         let hash = structural_hash(&kind, &docs);
@@ -311,7 +311,7 @@ impl<'a> Builder<'a> {
         &mut self,
         kind: TypeKind,
         docs: Docs,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         name: Option<NameCandidate>,
     ) -> TypeId {
         let id = TypeId(self.entries.len());
@@ -319,7 +319,7 @@ impl<'a> Builder<'a> {
             name: None,
             kind,
             docs: docs.into(),
-            pointer: pointer.to_string(),
+            pointer: pointer.written(),
         });
         if let Some(name) = name {
             self.names.insert(id.0, name);
@@ -332,21 +332,25 @@ impl<'a> Builder<'a> {
         &mut self,
         object: ObjectType,
         docs: Docs,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         name: NameCandidate,
     ) -> TypeId {
         self.push(TypeKind::Object(object), docs, pointer, Some(name))
     }
 
     /// Resolves a `$ref` string to the type of its definition.
-    pub fn resolve_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeId, InputError> {
+    pub fn resolve_ref(
+        &mut self,
+        reference: &str,
+        pointer: &Pointer<'_>,
+    ) -> Result<TypeId, InputError> {
         let index = self.def_index(reference, pointer)?;
         self.def_type(index, pointer)
     }
 
-    fn def_index(&self, reference: &str, pointer: &str) -> Result<usize, InputError> {
+    fn def_index(&self, reference: &str, pointer: &Pointer<'_>) -> Result<usize, InputError> {
         // (The pointer of the `$ref` is made only for an error: this runs for every one.)
-        let at = || pointer_push(pointer, "$ref");
+        let at = || Pointer::Token(pointer, "$ref");
         if !reference.starts_with('#') {
             return Err(self.error(&at(), format!(
                 "expected a reference inside this document (#/$defs/<name>), found {reference:?}: \
@@ -365,7 +369,7 @@ impl<'a> Builder<'a> {
     pub fn def_schema(
         &self,
         reference: &str,
-        pointer: &str,
+        pointer: &Pointer<'_>,
     ) -> Result<(Cow<'a, Schema>, &'a str), InputError> {
         let index = self.def_index(reference, pointer)?;
         Ok((self.decode_def(index)?, self.defs[index].pointer))
@@ -379,12 +383,12 @@ impl<'a> Builder<'a> {
             DefSchema::Text(text) => decode_raw_def(text).map(Cow::Owned).ok_or_else(|| {
                 // Only the lazy reading meets this, and it then reads the document again
                 // the reference way, which says what is wrong.
-                self.error(def.pointer, "expected a JSON Schema")
+                self.error(&Pointer::Text(def.pointer), "expected a JSON Schema")
             }),
         }
     }
 
-    fn def_type(&mut self, index: usize, pointer: &str) -> Result<TypeId, InputError> {
+    fn def_type(&mut self, index: usize, pointer: &Pointer<'_>) -> Result<TypeId, InputError> {
         let def = self.defs[index];
         match self.def_state[index] {
             DefState::Done(id) => return Ok(id),
@@ -415,7 +419,7 @@ impl<'a> Builder<'a> {
         &mut self,
         index: usize,
         schema: &Schema,
-        pointer: &str,
+        pointer: &Pointer<'_>,
     ) -> Result<TypeId, InputError> {
         let def = self.defs[index];
         // A definition that only points at another one is the same type.
@@ -424,13 +428,18 @@ impl<'a> Builder<'a> {
             && !has_structure_besides_ref(o)
         {
             self.def_state[index] = DefState::Following;
-            let id = self.resolve_ref(target, def.pointer)?;
+            let id = self.resolve_ref(target, &Pointer::Text(def.pointer))?;
             self.def_state[index] = DefState::Done(id);
             return Ok(id);
         }
         // Reserve the entry first so that recursive references find it.
         let name = NameCandidate::new(def.name, NamePriority::Definition);
-        let id = self.push(TypeKind::Any, Docs::default(), def.pointer, Some(name));
+        let id = self.push(
+            TypeKind::Any,
+            Docs::default(),
+            &Pointer::Text(def.pointer),
+            Some(name),
+        );
         self.def_state[index] = DefState::Done(id);
         let hint = Hint::Pascal(def.name);
         if self.ref_depth >= MAX_REF_DEPTH {
@@ -445,7 +454,7 @@ impl<'a> Builder<'a> {
         }
         self.ref_depth += 1;
         self.defs_in_progress.insert(id);
-        let converted = self.convert_named(schema, def.pointer, &hint, def.name);
+        let converted = self.convert_named(schema, &Pointer::Text(def.pointer), &hint, def.name);
         self.ref_depth -= 1;
         let (kind, docs) = converted?;
         self.defs_in_progress.remove(&id);
@@ -459,7 +468,7 @@ impl<'a> Builder<'a> {
     fn convert_named(
         &mut self,
         schema: &Schema,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
         source_name: &str,
     ) -> Result<(TypeKind, Docs), InputError> {
@@ -500,7 +509,7 @@ impl<'a> Builder<'a> {
         Ok((TypeKind::Alias(inner), docs))
     }
 
-    fn named_enum(&mut self, o: &SchemaObject, pointer: &str) -> Option<TypeKind> {
+    fn named_enum(&mut self, o: &SchemaObject, pointer: &Pointer<'_>) -> Option<TypeKind> {
         let values = o.enum_values.as_ref()?;
         if values.is_empty() {
             return None;
@@ -520,7 +529,7 @@ impl<'a> Builder<'a> {
             };
             if seen.iter().any(|e: &EnumValue| e.wire == wire) {
                 self.warn(
-                    &pointer_push(pointer, "enum"),
+                    &Pointer::Token(pointer, "enum"),
                     format!("duplicate enum value {wire:?} ignored"),
                 );
                 continue;
@@ -542,7 +551,7 @@ impl<'a> Builder<'a> {
     pub fn convert(
         &mut self,
         schema: &Schema,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let o = match schema {
@@ -572,7 +581,7 @@ impl<'a> Builder<'a> {
             if members.len() == 1 && !has_structure_besides(o, &["allOf"]) {
                 return self.convert(
                     &members[0],
-                    &format!("{}/0", pointer_push(pointer, "allOf")),
+                    &Pointer::Index(&Pointer::Token(pointer, "allOf"), 0),
                     hint,
                 );
             }
@@ -583,7 +592,7 @@ impl<'a> Builder<'a> {
             return Ok(match literal(value) {
                 Some(l) => self.intern(TypeKind::Literal(l), pointer),
                 None => {
-                    self.warn(&pointer_push(pointer, "const"), "a const object or array is not representable as a literal type; typed as any JSON value");
+                    self.warn(&Pointer::Token(pointer, "const"), "a const object or array is not representable as a literal type; typed as any JSON value");
                     self.intern(TypeKind::Any, pointer)
                 }
             });
@@ -602,7 +611,7 @@ impl<'a> Builder<'a> {
             Some(TypeSet::Many(types)) if types.len() != 1 => {
                 if types.is_empty() {
                     return Err(self.error(
-                        &pointer_push(pointer, "type"),
+                        &Pointer::Token(pointer, "type"),
                         "expected at least one type name",
                     ));
                 }
@@ -638,20 +647,20 @@ impl<'a> Builder<'a> {
     fn convert_merged(
         &mut self,
         merged: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         self.convert(&Schema::Object(Box::new(merged.clone())), pointer, hint)
     }
 
-    fn literal_enum(&mut self, values: &[Value], pointer: &str) -> TypeId {
+    fn literal_enum(&mut self, values: &[Value], pointer: &Pointer<'_>) -> TypeId {
         let mut literals: Vec<Literal> = Vec::new();
         for v in values {
             match literal(v) {
                 Some(l) if !literals.contains(&l) => literals.push(l),
                 Some(_) => {}
                 None => {
-                    self.warn(&pointer_push(pointer, "enum"), "an enum with object or array values is not representable; typed as any JSON value");
+                    self.warn(&Pointer::Token(pointer, "enum"), "an enum with object or array values is not representable; typed as any JSON value");
                     return self.intern(TypeKind::Any, pointer);
                 }
             }
@@ -659,7 +668,7 @@ impl<'a> Builder<'a> {
         match literals.len() {
             0 => {
                 self.warn(
-                    &pointer_push(pointer, "enum"),
+                    &Pointer::Token(pointer, "enum"),
                     "an empty enum allows no value",
                 );
                 self.intern(TypeKind::Never, pointer)
@@ -674,7 +683,7 @@ impl<'a> Builder<'a> {
         o: &SchemaObject,
         variants: &[Schema],
         keyword: &str,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         if is_decimal_shape(variants) {
@@ -683,18 +692,14 @@ impl<'a> Builder<'a> {
                 pointer,
             ));
         }
-        let mut at = pointer_push(pointer, keyword);
-        let base_len = at.len();
+        let at = Pointer::Token(pointer, keyword);
         let mut ids = Vec::with_capacity(variants.len());
         for (i, variant) in variants.iter().enumerate() {
             let variant_hint = match variant.as_object().and_then(|v| v.title.as_deref()) {
                 Some(title) => Hint::Pascal(title),
                 None => Hint::Numbered(hint, "Variant", i + 1),
             };
-            at.truncate(base_len);
-            at.push('/');
-            push_number(&mut at, i);
-            ids.push(self.convert(variant, &at, &variant_hint)?);
+            ids.push(self.convert(variant, &Pointer::Index(&at, i), &variant_hint)?);
         }
         if ids.is_empty() {
             self.warn(&at, format!("an empty {keyword} allows no value"));
@@ -709,7 +714,7 @@ impl<'a> Builder<'a> {
                 union,
                 discriminator: d.clone(),
                 variants: ids,
-                pointer: pointer.to_string(),
+                pointer: pointer.written(),
             });
             return Ok(union);
         }
@@ -742,7 +747,9 @@ impl<'a> Builder<'a> {
                 variants,
                 pointer,
             } = deferred;
-            let Some(tag) = discriminator::check(self, &discriminator, &variants, &pointer) else {
+            let Some(tag) =
+                discriminator::check(self, &discriminator, &variants, &Pointer::Text(&pointer))
+            else {
                 continue;
             };
             let union = match self.entries[union.0].kind {
@@ -766,7 +773,7 @@ impl<'a> Builder<'a> {
         &mut self,
         ids: Vec<TypeId>,
         tag: Option<Discriminator>,
-        pointer: &str,
+        pointer: &Pointer<'_>,
     ) -> TypeId {
         let mut nullable = false;
         let mut members: Vec<TypeId> = Vec::new();
@@ -820,7 +827,7 @@ impl<'a> Builder<'a> {
         &mut self,
         o: &SchemaObject,
         t: JsonType,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let kind = match t {
@@ -846,7 +853,7 @@ impl<'a> Builder<'a> {
     fn array(
         &mut self,
         o: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let item_hint = Hint::Suffix(hint, "Item");
@@ -856,12 +863,12 @@ impl<'a> Builder<'a> {
             _ => None,
         };
         if let Some((items, keyword)) = tuple_items {
-            let base = pointer_push(pointer, keyword);
+            let base = Pointer::Token(pointer, keyword);
             let mut ids = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 ids.push(self.convert(
                     item,
-                    &concat_number(&base, "/", i),
+                    &Pointer::Index(&base, i),
                     &Hint::Numbered(&item_hint, "", i + 1),
                 )?);
             }
@@ -870,11 +877,11 @@ impl<'a> Builder<'a> {
                     None
                 }
                 (Some(_), Some(Items::One(rest))) => {
-                    Some(self.convert(rest, &pointer_push(pointer, "items"), &item_hint)?)
+                    Some(self.convert(rest, &Pointer::Token(pointer, "items"), &item_hint)?)
                 }
                 (Some(_), Some(Items::Tuple(_))) => {
                     self.warn(
-                        &pointer_push(pointer, "items"),
+                        &Pointer::Token(pointer, "items"),
                         "a list of schemas in items beside prefixItems is ignored",
                     );
                     None
@@ -886,7 +893,7 @@ impl<'a> Builder<'a> {
         }
         let items = match &o.items {
             Some(Items::One(schema)) => {
-                self.convert(schema, &pointer_push(pointer, "items"), &item_hint)?
+                self.convert(schema, &Pointer::Token(pointer, "items"), &item_hint)?
             }
             _ => self.intern(TypeKind::Any, pointer),
         };
@@ -904,7 +911,7 @@ impl<'a> Builder<'a> {
     fn object(
         &mut self,
         o: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let Some(object) = self.object_type(o, pointer, hint)? else {
@@ -925,14 +932,14 @@ impl<'a> Builder<'a> {
                 }
                 Some(schema) => self.convert(
                     schema,
-                    &pointer_push(pointer, "additionalProperties"),
+                    &Pointer::Token(pointer, "additionalProperties"),
                     &Hint::Suffix(hint, "Value"),
                 )?,
                 None => self.intern(TypeKind::Any, pointer),
             };
             let keys = match o.property_names.as_deref() {
                 Some(names) if map_keys_candidate(o) => {
-                    self.map_keys(names, &pointer_push(pointer, "propertyNames"), hint)?
+                    self.map_keys(names, &Pointer::Token(pointer, "propertyNames"), hint)?
                 }
                 _ => None,
             };
@@ -963,7 +970,7 @@ impl<'a> Builder<'a> {
     fn map_keys(
         &mut self,
         names: &Value,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<Option<TypeId>, InputError> {
         let schema: Schema = serde_json::from_value(names.clone())
@@ -1009,7 +1016,7 @@ impl<'a> Builder<'a> {
     fn object_type(
         &mut self,
         o: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<Option<ObjectType>, InputError> {
         let Some(properties) = o.properties.as_ref().filter(|p| !p.is_empty()) else {
@@ -1024,18 +1031,19 @@ impl<'a> Builder<'a> {
                 is_required[index] = true;
             } else {
                 self.warn(
-                    &pointer_push(pointer, "required"),
+                    &Pointer::Token(pointer, "required"),
                     format!("{key:?} is required but not among the properties; ignored"),
                 );
             }
         }
-        let mut at = pointer_push(pointer, "properties");
-        let base_len = at.len();
+        let at = Pointer::Token(pointer, "properties");
         let mut fields = Vec::with_capacity(properties.len());
         for ((key, schema), required) in properties.iter().zip(is_required) {
-            at.truncate(base_len);
-            push_token(&mut at, key);
-            let ty = self.convert(schema, &at, &Hint::Property(hint, key))?;
+            let ty = self.convert(
+                schema,
+                &Pointer::Token(&at, key),
+                &Hint::Property(hint, key),
+            )?;
             let (docs, default, read_only) = match schema {
                 Schema::Object(p) => (
                     // Pydantic titles every field after its name ("Order Id"): noise in
@@ -1067,7 +1075,7 @@ impl<'a> Builder<'a> {
             Some(schema) => {
                 let values = self.convert(
                     schema,
-                    &pointer_push(pointer, "additionalProperties"),
+                    &Pointer::Token(pointer, "additionalProperties"),
                     &Hint::Suffix(hint, "Value"),
                 )?;
                 if matches!(self.entries[values.0].kind, TypeKind::Any) {
@@ -1278,7 +1286,7 @@ pub fn is_integer_text(text: &str) -> bool {
 
 /// Numbers whose text does not fit a 64-bit float (`1e999`) have no faithful rendering in
 /// either language: an input error. Large integers are fine (they are exact).
-fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &str) -> Result<(), InputError> {
+fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &Pointer<'_>) -> Result<(), InputError> {
     // Checked in place, without copying any text: this runs for every schema. A number's
     // pointer is its keyword (with the index of an enum value), made only for an error.
     let check = |keyword: &str, index: Option<usize>, n: &serde_json::Number| {
@@ -1286,9 +1294,10 @@ fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &str) -> Result<(), Inp
         if is_integer_text(text) || text.parse::<f64>().is_ok_and(f64::is_finite) {
             return Ok(());
         }
+        let at = Pointer::Token(pointer, keyword);
         let at = match index {
-            Some(i) => format!("{pointer}/{keyword}/{i}"),
-            None => format!("{pointer}/{keyword}"),
+            Some(i) => Pointer::Index(&at, i),
+            None => at,
         };
         Err(b.error(
             &at,
@@ -1425,13 +1434,58 @@ impl std::fmt::Display for Hint<'_> {
     }
 }
 
-/// `a`, `b`, then `n` in decimal (`/anyOf` `/` `2`), allocated once.
-pub(crate) fn concat_number(a: &str, b: &str, n: usize) -> String {
-    let mut out = String::with_capacity(a.len() + b.len() + 20);
-    out.push_str(a);
-    out.push_str(b);
-    push_number(&mut out, n);
-    out
+/// A JSON pointer, written out only when something keeps it (a new type's entry, a
+/// warning, an error): the builder passes one down to every schema it reads, and most are
+/// never written (making each one was about a seventh of the builder's instructions).
+#[derive(Clone, Copy)]
+pub(crate) enum Pointer<'a> {
+    /// Written out already.
+    Text(&'a str),
+    /// A parent, then `/` and this token, escaped (a property's key, a keyword).
+    Token(&'a Pointer<'a>, &'a str),
+    /// A parent, then `/` and this index in decimal.
+    Index(&'a Pointer<'a>, usize),
+}
+
+impl Pointer<'_> {
+    /// The pointer as text (its exact length reserved: entries keep theirs).
+    pub fn written(&self) -> String {
+        let mut out = String::with_capacity(self.written_len());
+        self.write_to(&mut out);
+        out
+    }
+
+    fn written_len(&self) -> usize {
+        match *self {
+            Pointer::Text(text) => text.len(),
+            Pointer::Token(parent, token) => {
+                parent.written_len() + 1 + token.len() + token.matches(['~', '/']).count()
+            }
+            Pointer::Index(parent, mut n) => {
+                let mut digits = 1;
+                while n >= 10 {
+                    n /= 10;
+                    digits += 1;
+                }
+                parent.written_len() + 1 + digits
+            }
+        }
+    }
+
+    fn write_to(&self, out: &mut String) {
+        match *self {
+            Pointer::Text(text) => out.push_str(text),
+            Pointer::Token(parent, token) => {
+                parent.write_to(out);
+                push_token(out, token);
+            }
+            Pointer::Index(parent, n) => {
+                parent.write_to(out);
+                out.push('/');
+                push_number(out, n);
+            }
+        }
+    }
 }
 
 /// Appends `n` in decimal.
@@ -1533,8 +1587,23 @@ mod tests {
             "OrderLineItemUnitPriceVariant12"
         );
         assert_eq!(Hint::Text("Variant").to_string(), "Variant");
+    }
+
+    #[test]
+    fn writes_pointers() {
         for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
-            assert_eq!(concat_number("/p/anyOf", "/", n), format!("/p/anyOf/{n}"));
+            let base = Pointer::Text("/p");
+            let any_of = Pointer::Token(&base, "anyOf");
+            let at = Pointer::Index(&any_of, n);
+            assert_eq!(at.written(), format!("/p/anyOf/{n}"));
+            assert_eq!(at.written().len(), at.written_len());
+        }
+        let root = Pointer::Text("");
+        for key in ["a", "a/b", "~", "~1/", "ü/~x", ""] {
+            let at = Pointer::Token(&root, key);
+            let expected = format!("/{}", crate::schema::error::escape_token(key));
+            assert_eq!(at.written(), expected);
+            assert_eq!(at.written_len(), expected.len());
         }
     }
 }
