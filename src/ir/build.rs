@@ -81,8 +81,94 @@ enum DefState {
 fn structural_hash(kind: &TypeKind, docs: &Docs) -> u64 {
     let mut h = FxHasher::default();
     kind.hash(&mut h);
-    docs.hash(&mut h);
+    // (Nearly always none: not hashed then.)
+    if docs.title.is_some()
+        || docs.description.is_some()
+        || docs.deprecated
+        || !docs.examples.is_empty()
+    {
+        docs.hash(&mut h);
+    }
     h.finish()
+}
+
+/// The kinds most schemas convert to (`string`, `integer`, `T | null`, `list[T]`...): no
+/// text or list inside, so a small key of their own interns them, without hashing and
+/// comparing a whole [`TypeKind`] and its docs, or dropping the kind built for a type
+/// met again (nine interned types in ten are).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum PlainKind {
+    Any,
+    Never,
+    Null,
+    Boolean,
+    /// Without constraints.
+    Integer,
+    /// Without constraints.
+    Number,
+    /// Any format but `Other`, and no pattern.
+    String {
+        format: u8,
+        min_length: Option<u64>,
+        max_length: Option<u64>,
+    },
+    Array {
+        items: TypeId,
+        unique: bool,
+        min_items: Option<u64>,
+        max_items: Option<u64>,
+    },
+    Map {
+        keys: Option<TypeId>,
+        values: TypeId,
+        min_properties: Option<u64>,
+        max_properties: Option<u64>,
+    },
+    Nullable(TypeId),
+}
+
+impl PlainKind {
+    fn of(kind: &TypeKind) -> Option<PlainKind> {
+        Some(match kind {
+            TypeKind::Any => PlainKind::Any,
+            TypeKind::Never => PlainKind::Never,
+            TypeKind::Null => PlainKind::Null,
+            TypeKind::Boolean => PlainKind::Boolean,
+            TypeKind::Integer(c) if c.is_empty() => PlainKind::Integer,
+            TypeKind::Number(c) if c.is_empty() => PlainKind::Number,
+            TypeKind::String(s) if s.pattern.is_none() => PlainKind::String {
+                format: match s.format {
+                    StringFormat::None => 0,
+                    StringFormat::DateTime => 1,
+                    StringFormat::Date => 2,
+                    StringFormat::Time => 3,
+                    StringFormat::Duration => 4,
+                    StringFormat::Uuid => 5,
+                    StringFormat::Binary => 6,
+                    StringFormat::Decimal => 7,
+                    StringFormat::Email => 8,
+                    StringFormat::Uri => 9,
+                    StringFormat::Other(_) => return None,
+                },
+                min_length: s.min_length,
+                max_length: s.max_length,
+            },
+            TypeKind::Array(a) => PlainKind::Array {
+                items: a.items,
+                unique: a.unique,
+                min_items: a.min_items,
+                max_items: a.max_items,
+            },
+            TypeKind::Map(m) => PlainKind::Map {
+                keys: m.keys,
+                values: m.values,
+                min_properties: m.min_properties,
+                max_properties: m.max_properties,
+            },
+            TypeKind::Nullable(inner) => PlainKind::Nullable(*inner),
+            _ => return None,
+        })
+    }
 }
 
 /// rustc's multiply-rotate hash (the `rustc-hash` crate): the hasher of the builder's maps
@@ -164,6 +250,12 @@ pub(crate) struct Builder<'a> {
     /// entries with that hash. The entries are the keys (an interned entry never changes),
     /// so no kind is cloned into the map.
     interned: HashMap<u64, Interned, BuildHasherDefault<PrehashedKey>>,
+    /// Anonymous types of a [`PlainKind`], by that key (most interned types).
+    interned_plain: HashMap<PlainKind, TypeId, FxBuildHasher>,
+    /// Unions without a discriminator, by their members.
+    interned_unions: HashMap<Box<[TypeId]>, TypeId, FxBuildHasher>,
+    /// The members of the union being made (see [`Builder::union_of`]).
+    union_members: Vec<TypeId>,
     pub warnings: Vec<Warning>,
     /// Definitions being converted: their entries read `Any` until they are done.
     defs_in_progress: HashSet<TypeId, FxBuildHasher>,
@@ -224,6 +316,9 @@ impl<'a> Builder<'a> {
             entries: Entries::with_room_for_defs(def_state_len),
             names: HashMap::default(),
             interned: HashMap::default(),
+            interned_plain: HashMap::default(),
+            interned_unions: HashMap::default(),
+            union_members: Vec::new(),
             warnings: Vec::new(),
             defs_in_progress: HashSet::default(),
             ref_depth: 0,
@@ -265,7 +360,17 @@ impl<'a> Builder<'a> {
 
     /// Adds an anonymous type, or returns the id of the same structure added before.
     pub fn intern(&mut self, kind: TypeKind, pointer: &Pointer<'_>) -> TypeId {
-        self.intern_with(kind, Docs::default(), pointer, None)
+        let Some(key) = PlainKind::of(&kind) else {
+            return self.intern_with(kind, Docs::default(), pointer, None);
+        };
+        // (Plain kinds come only this way, without docs or a name: this table alone
+        // holds them.)
+        if let Some(&id) = self.interned_plain.get(&key) {
+            return id;
+        }
+        let id = self.push(kind, Docs::default(), pointer, None);
+        self.interned_plain.insert(key, id);
+        id
     }
 
     fn intern_with(
@@ -304,6 +409,21 @@ impl<'a> Builder<'a> {
                 Interned::Many(ids) => ids.push(id),
             },
         }
+        id
+    }
+
+    /// Interns a union without a discriminator, looked up by its members (no kind made
+    /// for a union met again). Such unions are interned only here.
+    fn intern_union(&mut self, variants: &[TypeId], pointer: &Pointer<'_>) -> TypeId {
+        if let Some(&id) = self.interned_unions.get(variants) {
+            return id;
+        }
+        let kind = TypeKind::Union(UnionType {
+            variants: variants.to_vec(),
+            discriminator: None,
+        });
+        let id = self.push(kind, Docs::default(), pointer, None);
+        self.interned_unions.insert(variants.into(), id);
         id
     }
 
@@ -776,8 +896,13 @@ impl<'a> Builder<'a> {
         pointer: &Pointer<'_>,
     ) -> TypeId {
         let mut nullable = false;
-        let mut members: Vec<TypeId> = Vec::new();
-        let mut stack: Vec<TypeId> = ids.into_iter().rev().collect();
+        // (One buffer for every union: most end up one member and `null`, or a union
+        // interned before, and allocate nothing.)
+        let mut members = std::mem::take(&mut self.union_members);
+        members.clear();
+        // The members still to look at, the first on top.
+        let mut stack = ids;
+        stack.reverse();
         while let Some(id) = stack.pop() {
             match &self.entries[id.0].kind {
                 TypeKind::Null | TypeKind::Literal(Literal::Null) => nullable = true,
@@ -799,20 +924,22 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let inner = match members.len() {
-            0 => return self.intern(TypeKind::Null, pointer),
-            1 => members[0],
-            _ => {
-                // A discriminator survives only if the members are still the tagged ones.
-                let tag = tag.filter(|_| true);
-                self.intern(
-                    TypeKind::Union(UnionType {
-                        variants: members,
-                        discriminator: tag,
-                    }),
-                    pointer,
-                )
-            }
+        let inner = match (members.len(), tag) {
+            (0, _) => None,
+            (1, _) => Some(members[0]),
+            (_, None) => Some(self.intern_union(&members, pointer)),
+            // A discriminator survives only if the members are still the tagged ones.
+            (_, Some(tag)) => Some(self.intern(
+                TypeKind::Union(UnionType {
+                    variants: members.clone(),
+                    discriminator: Some(tag),
+                }),
+                pointer,
+            )),
+        };
+        self.union_members = members;
+        let Some(inner) = inner else {
+            return self.intern(TypeKind::Null, pointer);
         };
         if nullable {
             // (No shortcut for `Any | null`: `inner` may be a definition still being built,
@@ -1459,7 +1586,8 @@ impl Pointer<'_> {
         match *self {
             Pointer::Text(text) => text.len(),
             Pointer::Token(parent, token) => {
-                parent.written_len() + 1 + token.len() + token.matches(['~', '/']).count()
+                let escapes = token.bytes().filter(|b| matches!(b, b'~' | b'/')).count();
+                parent.written_len() + 1 + token.len() + escapes
             }
             Pointer::Index(parent, mut n) => {
                 let mut digits = 1;
