@@ -242,6 +242,8 @@ pub(crate) struct Builder<'a> {
     pub file: &'a str,
     defs: Vec<DefSource<'a>>,
     def_by_ref: HashMap<&'a str, usize, FxBuildHasher>,
+    /// Whether a `$ref` of some definition has a `%` (see [`Builder::def_index`]).
+    refs_have_percent: bool,
     def_state: Vec<DefState>,
     pub entries: Entries,
     /// Name candidates of named entries, by entry index.
@@ -308,9 +310,11 @@ impl<'a> Builder<'a> {
             }
         }
         let def_state_len = defs.len();
+        let refs_have_percent = defs.iter().any(|d| d.reference.contains('%'));
         Ok(Builder {
             file,
             def_by_ref,
+            refs_have_percent,
             def_state: vec![DefState::Unvisited; defs.len()],
             defs,
             entries: Entries::with_room_for_defs(def_state_len),
@@ -477,8 +481,16 @@ impl<'a> Builder<'a> {
                  references to other files are not supported"
             )));
         }
-        let decoded = percent_decode(reference);
-        self.def_by_ref.get(&*decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
+        // When no definition's reference has a `%`, one found as written has none either
+        // and decodes to itself: looked up as written first, without decoding.
+        let as_written = match self.refs_have_percent {
+            false => self.def_by_ref.get(reference).copied(),
+            true => None,
+        };
+        as_written.or_else(|| {
+            let decoded = percent_decode(reference);
+            self.def_by_ref.get(&*decoded).or_else(|| self.def_by_ref.get(reference)).copied()
+        }).ok_or_else(|| {
             self.error(&at(), format!(
                 "unresolvable reference {reference:?}: expected the name of an entry of $defs or definitions"
             ))
@@ -680,7 +692,21 @@ impl<'a> Builder<'a> {
             Schema::Object(o) => o,
         };
         check_numbers(self, o, pointer)?;
-        for keyword in o.unsupported_keywords() {
+        // (The keywords are looked at here first: nearly every schema has none.)
+        let rare: &SchemaRare = o;
+        let has_unsupported = rare.not.is_some()
+            || rare.if_schema.is_some()
+            || rare.pattern_properties.is_some()
+            || rare.property_names.is_some()
+            || rare.contains.is_some()
+            || rare.dependent_schemas.is_some()
+            || rare.unevaluated_properties.is_some();
+        let unsupported = if has_unsupported {
+            o.unsupported_keywords()
+        } else {
+            Vec::new()
+        };
+        for keyword in unsupported {
             if keyword == "propertyNames" && map_keys_candidate(o) {
                 continue; // typed by `map_keys`, which warns when it cannot
             }
@@ -1361,12 +1387,25 @@ fn is_generated_title(title: &str, key: &str) -> bool {
     // All ASCII (nearly always): the first comparison below implies the second, which is
     // then the whole answer, byte by byte.
     if title.is_ascii() && key.is_ascii() {
-        fn squashed(s: &str) -> impl Iterator<Item = u8> + '_ {
-            s.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_lowercase())
+        // The letters and digits of both, compared without case.
+        let (title, key) = (title.as_bytes(), key.as_bytes());
+        let (mut i, mut j) = (0, 0);
+        loop {
+            while i < title.len() && !title[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            while j < key.len() && !key[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            match (title.get(i), key.get(j)) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {
+                    i += 1;
+                    j += 1;
+                }
+                _ => return false,
+            }
         }
-        return squashed(title).eq(squashed(key));
     }
     is_generated_title_by_chars(title, key)
 }
