@@ -258,6 +258,8 @@ pub(crate) struct Builder<'a> {
     interned_unions: HashMap<Box<[TypeId]>, TypeId, FxBuildHasher>,
     /// The members of the union being made (see [`Builder::union_of`]).
     union_members: Vec<TypeId>,
+    /// Where [`Builder::push`] writes a new entry's pointer.
+    pointer_buffer: String,
     pub warnings: Vec<Warning>,
     /// Definitions being converted: their entries read `Any` until they are done.
     defs_in_progress: HashSet<TypeId, FxBuildHasher>,
@@ -323,6 +325,7 @@ impl<'a> Builder<'a> {
             interned_plain: HashMap::default(),
             interned_unions: HashMap::default(),
             union_members: Vec::new(),
+            pointer_buffer: String::new(),
             warnings: Vec::new(),
             defs_in_progress: HashSet::default(),
             ref_depth: 0,
@@ -439,12 +442,17 @@ impl<'a> Builder<'a> {
         name: Option<NameCandidate>,
     ) -> TypeId {
         let id = TypeId(self.entries.len());
+        // Written in a buffer kept for it, then copied at its length (entries keep theirs).
+        let mut written = std::mem::take(&mut self.pointer_buffer);
+        written.clear();
+        pointer.write_to(&mut written);
         self.entries.push(TypeEntry {
             name: None,
             kind,
             docs: docs.into(),
-            pointer: pointer.written(),
+            pointer: written.as_str().to_owned(),
         });
+        self.pointer_buffer = written;
         if let Some(name) = name {
             self.names.insert(id.0, name);
         }
@@ -1384,6 +1392,16 @@ fn docs_with_title(o: &SchemaObject, title: Option<String>) -> Docs {
 /// Pydantic's default field title: the key with `_` as spaces, each word capitalized.
 /// (Compared character by character: this runs for nearly every field.)
 fn is_generated_title(title: &str, key: &str) -> bool {
+    // Pydantic's own ("Order Id" for `order_id`), byte for byte: the key with `_` as
+    // spaces, case aside (then the letters and digits below agree too).
+    if title.len() == key.len()
+        && title
+            .bytes()
+            .zip(key.bytes())
+            .all(|(t, k)| t.eq_ignore_ascii_case(&k) || (k == b'_' && t == b' '))
+    {
+        return true;
+    }
     // All ASCII (nearly always): the first comparison below implies the second, which is
     // then the whole answer, byte by byte.
     if title.is_ascii() && key.is_ascii() {
@@ -1614,37 +1632,25 @@ pub(crate) enum Pointer<'a> {
 }
 
 impl Pointer<'_> {
-    /// The pointer as text (its exact length reserved: entries keep theirs).
+    /// The pointer as text.
     pub fn written(&self) -> String {
-        let mut out = String::with_capacity(self.written_len());
+        let mut out = String::new();
         self.write_to(&mut out);
         out
     }
 
-    fn written_len(&self) -> usize {
-        match *self {
-            Pointer::Text(text) => text.len(),
-            Pointer::Token(parent, token) => {
-                let escapes = token.bytes().filter(|b| matches!(b, b'~' | b'/')).count();
-                parent.written_len() + 1 + token.len() + escapes
-            }
-            Pointer::Index(parent, mut n) => {
-                let mut digits = 1;
-                while n >= 10 {
-                    n /= 10;
-                    digits += 1;
-                }
-                parent.written_len() + 1 + digits
-            }
-        }
-    }
-
+    /// Appends the pointer to `out`.
     fn write_to(&self, out: &mut String) {
         match *self {
             Pointer::Text(text) => out.push_str(text),
             Pointer::Token(parent, token) => {
                 parent.write_to(out);
-                push_token(out, token);
+                if token.bytes().any(|b| matches!(b, b'~' | b'/')) {
+                    push_token(out, token);
+                } else {
+                    out.push('/');
+                    out.push_str(token);
+                }
             }
             Pointer::Index(parent, n) => {
                 parent.write_to(out);
@@ -1763,14 +1769,12 @@ mod tests {
             let any_of = Pointer::Token(&base, "anyOf");
             let at = Pointer::Index(&any_of, n);
             assert_eq!(at.written(), format!("/p/anyOf/{n}"));
-            assert_eq!(at.written().len(), at.written_len());
         }
         let root = Pointer::Text("");
         for key in ["a", "a/b", "~", "~1/", "ü/~x", ""] {
             let at = Pointer::Token(&root, key);
             let expected = format!("/{}", crate::schema::error::escape_token(key));
             assert_eq!(at.written(), expected);
-            assert_eq!(at.written_len(), expected.len());
         }
     }
 }
