@@ -204,8 +204,12 @@ pub(crate) struct Entries {
 impl Entries {
     fn with_room_for_defs(defs: usize) -> Self {
         Entries {
-            all: Vec::with_capacity(defs * 4 + 256),
+            all: Vec::with_capacity(Self::room_for_defs(defs)),
         }
+    }
+
+    fn room_for_defs(defs: usize) -> usize {
+        defs * 4 + 256
     }
 
     pub fn len(&self) -> usize {
@@ -246,8 +250,8 @@ pub(crate) struct Builder<'a> {
     refs_have_percent: bool,
     def_state: Vec<DefState>,
     pub entries: Entries,
-    /// Name candidates of named entries, by entry index.
-    pub names: HashMap<usize, NameCandidate, FxBuildHasher>,
+    /// Name candidates of named entries, by entry index (one slot for every entry).
+    pub names: Vec<Option<NameCandidate>>,
     /// Anonymous types and inline objects, by structure: the hash of `(kind, docs)` → the
     /// entries with that hash. The entries are the keys (an interned entry never changes),
     /// so no kind is cloned into the map.
@@ -320,7 +324,7 @@ impl<'a> Builder<'a> {
             def_state: vec![DefState::Unvisited; defs.len()],
             defs,
             entries: Entries::with_room_for_defs(def_state_len),
-            names: HashMap::default(),
+            names: Vec::with_capacity(Entries::room_for_defs(def_state_len)),
             interned: HashMap::default(),
             interned_plain: HashMap::default(),
             interned_unions: HashMap::default(),
@@ -335,13 +339,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The types, their name candidates and the warnings; the rest is dropped.
-    pub fn into_parts(
-        self,
-    ) -> (
-        Entries,
-        HashMap<usize, NameCandidate, FxBuildHasher>,
-        Vec<Warning>,
-    ) {
+    pub fn into_parts(self) -> (Entries, Vec<Option<NameCandidate>>, Vec<Warning>) {
         (self.entries, self.names, self.warnings)
     }
 
@@ -396,10 +394,10 @@ impl<'a> Builder<'a> {
         });
         if let Some(id) = found {
             // The same shape met again: keep the better name.
-            if let (Some(new), Some(old)) = (name, self.names.get(&id.0))
+            if let (Some(new), Some(old)) = (name, &self.names[id.0])
                 && new.priority > old.priority
             {
-                self.names.insert(id.0, new);
+                self.names[id.0] = Some(new);
             }
             return id;
         }
@@ -453,9 +451,7 @@ impl<'a> Builder<'a> {
             pointer: written.as_str().to_owned(),
         });
         self.pointer_buffer = written;
-        if let Some(name) = name {
-            self.names.insert(id.0, name);
-        }
+        self.names.push(name);
         id
     }
 
@@ -638,9 +634,8 @@ impl<'a> Builder<'a> {
         let inner = self.convert(schema, pointer, hint)?;
         // An object made by merging `allOf` members takes the definition's name itself.
         if let TypeKind::Object(object) = &self.entries[inner.0].kind
-            && self
-                .names
-                .get(&inner.0)
+            && self.names[inner.0]
+                .as_ref()
                 .is_some_and(|n| n.priority < NamePriority::Definition)
             && o.reference.is_none()
         {
@@ -947,7 +942,7 @@ impl<'a> Builder<'a> {
                 TypeKind::Union(u)
                     if u.discriminator.is_none()
                         && self.entries[id.0].name.is_none()
-                        && !self.names.contains_key(&id.0) =>
+                        && self.names[id.0].is_none() =>
                 {
                     stack.extend(u.variants.iter().rev());
                 }

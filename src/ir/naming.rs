@@ -1,6 +1,6 @@
 //! Type names: candidates with a priority, PascalCase, and unique names for the whole API.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::build::FxBuildHasher;
 use super::model::{NamePriority, TypeEntry, TypeName, Warning};
@@ -126,14 +126,29 @@ pub fn ascii_words(part: &[u8], mut word: impl FnMut(&[u8])) {
 /// already taken gets the smallest free numeric suffix, with a warning.
 pub fn assign_names(
     entries: &mut [TypeEntry],
-    candidates: HashMap<usize, NameCandidate, FxBuildHasher>,
+    mut candidates: Vec<Option<NameCandidate>>,
     warnings: &mut Vec<Warning>,
 ) {
-    let mut order: Vec<(usize, NameCandidate)> = candidates.into_iter().collect();
-    order.sort_unstable_by_key(|(i, candidate)| (std::cmp::Reverse(candidate.priority), *i));
+    let count = candidates.iter().filter(|c| c.is_some()).count();
+    let len = candidates.len();
     let mut taken: HashSet<String, FxBuildHasher> =
-        HashSet::with_capacity_and_hasher(order.len(), FxBuildHasher);
-    for (i, candidate) in order {
+        HashSet::with_capacity_and_hasher(count, FxBuildHasher);
+    // (Candidates are by entry index: one pass per priority keeps the order.)
+    let order = [
+        NamePriority::Definition,
+        NamePriority::Title,
+        NamePriority::Derived,
+    ]
+    .into_iter()
+    .flat_map(|priority| (0..len).map(move |i| (priority, i)));
+    for (priority, i) in order {
+        if candidates[i]
+            .as_ref()
+            .is_none_or(|c| c.priority != priority)
+        {
+            continue;
+        }
+        let candidate = candidates[i].take().expect("checked");
         let mut base = pascal_case(&candidate.source);
         if base.is_empty() {
             base = "Type".to_string();
