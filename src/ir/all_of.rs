@@ -1,24 +1,23 @@
 //! `allOf`: members merged into one schema before conversion (and `$ref` with sibling
 //! constraints, which means the same). Conflicts keep the first member's word and warn.
 
-use super::build::{Builder, concat_number};
+use super::build::{Builder, Pointer};
 use crate::schema::InputError;
-use crate::schema::error::pointer_push;
 use crate::schema::json_schema::{Schema, SchemaObject};
 
 /// Merges `o.allOf` (and `o`'s own keywords) into one schema without `allOf`.
 pub(crate) fn merge(
     b: &mut Builder,
     o: &SchemaObject,
-    pointer: &str,
+    pointer: &Pointer<'_>,
 ) -> Result<SchemaObject, InputError> {
     let members = o.all_of.clone().unwrap_or_default();
     let mut own = o.clone();
     own.all_of = None;
     let mut merged = SchemaObject::default();
-    let base = pointer_push(pointer, "allOf");
+    let base = Pointer::Token(pointer, "allOf");
     for (i, member) in members.iter().enumerate() {
-        let flat = flatten(b, member, &concat_number(&base, "/", i), 0)?;
+        let flat = flatten(b, member, &Pointer::Index(&base, i), 0)?;
         absorb(b, &mut merged, flat, pointer);
     }
     absorb(b, &mut merged, own, pointer);
@@ -32,7 +31,7 @@ pub(crate) fn merge(
 pub(crate) fn merge_ref_with_siblings(
     b: &mut Builder,
     o: &SchemaObject,
-    pointer: &str,
+    pointer: &Pointer<'_>,
 ) -> Result<SchemaObject, InputError> {
     let mut wrapped = o.clone();
     let reference = wrapped.reference.take().expect("called with a $ref");
@@ -50,12 +49,11 @@ pub(crate) fn merge_ref_with_siblings(
 fn flatten(
     b: &mut Builder,
     member: &Schema,
-    pointer: &str,
+    pointer: &Pointer<'_>,
     depth: usize,
 ) -> Result<SchemaObject, InputError> {
     if depth > 64 {
-        return Err(InputError::new(
-            b.file,
+        return Err(b.error(
             pointer,
             "expected allOf/$ref chains to end: they nest more than 64 deep (a cycle?)",
         ));
@@ -71,7 +69,7 @@ fn flatten(
     let mut result = SchemaObject::default();
     if let Some(reference) = &o.reference {
         let (target, target_pointer) = b.def_schema(reference, pointer)?;
-        let target = flatten(b, &target, target_pointer, depth + 1)?;
+        let target = flatten(b, &target, &Pointer::Text(target_pointer), depth + 1)?;
         absorb(b, &mut result, target, pointer);
     }
     if let Some(members) = &o.all_of {
@@ -79,7 +77,7 @@ fn flatten(
             let flat = flatten(
                 b,
                 m,
-                &format!("{}/{i}", pointer_push(pointer, "allOf")),
+                &Pointer::Index(&Pointer::Token(pointer, "allOf"), i),
                 depth + 1,
             )?;
             absorb(b, &mut result, flat, pointer);
@@ -94,7 +92,7 @@ fn flatten(
 
 /// Adds `from`'s keywords to `into`: properties and `required` are unions, everything
 /// else keeps the value already there (with a warning where the two disagree on structure).
-fn absorb(b: &mut Builder, into: &mut SchemaObject, mut from: SchemaObject, pointer: &str) {
+fn absorb(b: &mut Builder, into: &mut SchemaObject, mut from: SchemaObject, pointer: &Pointer<'_>) {
     if let Some(props) = from.properties.take() {
         let target = into.properties.get_or_insert_with(Default::default);
         for (key, schema) in props {

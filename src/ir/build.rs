@@ -14,7 +14,7 @@ use super::prefetch::Prefetch;
 use super::{all_of, discriminator};
 use crate::schema::InputError;
 use crate::schema::decode_raw_def;
-use crate::schema::error::{pointer_push, push_token};
+use crate::schema::error::push_token;
 use crate::schema::json_schema::{
     DiscriminatorObject, Items, Schema, SchemaExtra, SchemaObject, SchemaRare,
     TypeName as JsonType, TypeSet,
@@ -81,8 +81,94 @@ enum DefState {
 fn structural_hash(kind: &TypeKind, docs: &Docs) -> u64 {
     let mut h = FxHasher::default();
     kind.hash(&mut h);
-    docs.hash(&mut h);
+    // (Nearly always none: not hashed then.)
+    if docs.title.is_some()
+        || docs.description.is_some()
+        || docs.deprecated
+        || !docs.examples.is_empty()
+    {
+        docs.hash(&mut h);
+    }
     h.finish()
+}
+
+/// The kinds most schemas convert to (`string`, `integer`, `T | null`, `list[T]`...): no
+/// text or list inside, so a small key of their own interns them, without hashing and
+/// comparing a whole [`TypeKind`] and its docs, or dropping the kind built for a type
+/// met again (nine interned types in ten are).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum PlainKind {
+    Any,
+    Never,
+    Null,
+    Boolean,
+    /// Without constraints.
+    Integer,
+    /// Without constraints.
+    Number,
+    /// Any format but `Other`, and no pattern.
+    String {
+        format: u8,
+        min_length: Option<u64>,
+        max_length: Option<u64>,
+    },
+    Array {
+        items: TypeId,
+        unique: bool,
+        min_items: Option<u64>,
+        max_items: Option<u64>,
+    },
+    Map {
+        keys: Option<TypeId>,
+        values: TypeId,
+        min_properties: Option<u64>,
+        max_properties: Option<u64>,
+    },
+    Nullable(TypeId),
+}
+
+impl PlainKind {
+    fn of(kind: &TypeKind) -> Option<PlainKind> {
+        Some(match kind {
+            TypeKind::Any => PlainKind::Any,
+            TypeKind::Never => PlainKind::Never,
+            TypeKind::Null => PlainKind::Null,
+            TypeKind::Boolean => PlainKind::Boolean,
+            TypeKind::Integer(c) if c.is_empty() => PlainKind::Integer,
+            TypeKind::Number(c) if c.is_empty() => PlainKind::Number,
+            TypeKind::String(s) if s.pattern.is_none() => PlainKind::String {
+                format: match s.format {
+                    StringFormat::None => 0,
+                    StringFormat::DateTime => 1,
+                    StringFormat::Date => 2,
+                    StringFormat::Time => 3,
+                    StringFormat::Duration => 4,
+                    StringFormat::Uuid => 5,
+                    StringFormat::Binary => 6,
+                    StringFormat::Decimal => 7,
+                    StringFormat::Email => 8,
+                    StringFormat::Uri => 9,
+                    StringFormat::Other(_) => return None,
+                },
+                min_length: s.min_length,
+                max_length: s.max_length,
+            },
+            TypeKind::Array(a) => PlainKind::Array {
+                items: a.items,
+                unique: a.unique,
+                min_items: a.min_items,
+                max_items: a.max_items,
+            },
+            TypeKind::Map(m) => PlainKind::Map {
+                keys: m.keys,
+                values: m.values,
+                min_properties: m.min_properties,
+                max_properties: m.max_properties,
+            },
+            TypeKind::Nullable(inner) => PlainKind::Nullable(*inner),
+            _ => return None,
+        })
+    }
 }
 
 /// rustc's multiply-rotate hash (the `rustc-hash` crate): the hasher of the builder's maps
@@ -118,8 +204,12 @@ pub(crate) struct Entries {
 impl Entries {
     fn with_room_for_defs(defs: usize) -> Self {
         Entries {
-            all: Vec::with_capacity(defs * 4 + 256),
+            all: Vec::with_capacity(Self::room_for_defs(defs)),
         }
+    }
+
+    fn room_for_defs(defs: usize) -> usize {
+        defs * 4 + 256
     }
 
     pub fn len(&self) -> usize {
@@ -156,14 +246,24 @@ pub(crate) struct Builder<'a> {
     pub file: &'a str,
     defs: Vec<DefSource<'a>>,
     def_by_ref: HashMap<&'a str, usize, FxBuildHasher>,
+    /// Whether a `$ref` of some definition has a `%` (see [`Builder::def_index`]).
+    refs_have_percent: bool,
     def_state: Vec<DefState>,
     pub entries: Entries,
-    /// Name candidates of named entries, by entry index.
-    pub names: HashMap<usize, NameCandidate, FxBuildHasher>,
+    /// Name candidates of named entries, by entry index (one slot for every entry).
+    pub names: Vec<Option<NameCandidate>>,
     /// Anonymous types and inline objects, by structure: the hash of `(kind, docs)` → the
     /// entries with that hash. The entries are the keys (an interned entry never changes),
     /// so no kind is cloned into the map.
     interned: HashMap<u64, Interned, BuildHasherDefault<PrehashedKey>>,
+    /// Anonymous types of a [`PlainKind`], by that key (most interned types).
+    interned_plain: HashMap<PlainKind, TypeId, FxBuildHasher>,
+    /// Unions without a discriminator, by their members.
+    interned_unions: HashMap<Box<[TypeId]>, TypeId, FxBuildHasher>,
+    /// The members of the union being made (see [`Builder::union_of`]).
+    union_members: Vec<TypeId>,
+    /// Where [`Builder::push`] writes a new entry's pointer.
+    pointer_buffer: String,
     pub warnings: Vec<Warning>,
     /// Definitions being converted: their entries read `Any` until they are done.
     defs_in_progress: HashSet<TypeId, FxBuildHasher>,
@@ -216,14 +316,20 @@ impl<'a> Builder<'a> {
             }
         }
         let def_state_len = defs.len();
+        let refs_have_percent = defs.iter().any(|d| d.reference.contains('%'));
         Ok(Builder {
             file,
             def_by_ref,
+            refs_have_percent,
             def_state: vec![DefState::Unvisited; defs.len()],
             defs,
             entries: Entries::with_room_for_defs(def_state_len),
-            names: HashMap::default(),
+            names: Vec::with_capacity(Entries::room_for_defs(def_state_len)),
             interned: HashMap::default(),
+            interned_plain: HashMap::default(),
+            interned_unions: HashMap::default(),
+            union_members: Vec::new(),
+            pointer_buffer: String::new(),
             warnings: Vec::new(),
             defs_in_progress: HashSet::default(),
             ref_depth: 0,
@@ -233,46 +339,50 @@ impl<'a> Builder<'a> {
     }
 
     /// The types, their name candidates and the warnings; the rest is dropped.
-    pub fn into_parts(
-        self,
-    ) -> (
-        Entries,
-        HashMap<usize, NameCandidate, FxBuildHasher>,
-        Vec<Warning>,
-    ) {
+    pub fn into_parts(self) -> (Entries, Vec<Option<NameCandidate>>, Vec<Warning>) {
         (self.entries, self.names, self.warnings)
     }
 
-    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+    pub fn warn(&mut self, pointer: &Pointer<'_>, message: impl Into<String>) {
         self.warnings.push(Warning {
-            pointer: pointer.to_string(),
+            pointer: pointer.written(),
             message: message.into(),
         });
     }
 
-    fn error(&self, pointer: &str, message: impl Into<String>) -> InputError {
-        InputError::new(self.file, pointer, message)
+    pub fn error(&self, pointer: &Pointer<'_>, message: impl Into<String>) -> InputError {
+        InputError::new(self.file, &pointer.written(), message)
     }
 
     /// Every definition becomes a type, used or not, so that a `$defs`-only model still
     /// reaches the generated packages.
     pub fn add_all_defs(&mut self) -> Result<(), InputError> {
         for i in 0..self.defs.len() {
-            self.def_type(i, self.defs[i].pointer)?;
+            self.def_type(i, &Pointer::Text(self.defs[i].pointer))?;
         }
         Ok(())
     }
 
     /// Adds an anonymous type, or returns the id of the same structure added before.
-    pub fn intern(&mut self, kind: TypeKind, pointer: &str) -> TypeId {
-        self.intern_with(kind, Docs::default(), pointer, None)
+    pub fn intern(&mut self, kind: TypeKind, pointer: &Pointer<'_>) -> TypeId {
+        let Some(key) = PlainKind::of(&kind) else {
+            return self.intern_with(kind, Docs::default(), pointer, None);
+        };
+        // (Plain kinds come only this way, without docs or a name: this table alone
+        // holds them.)
+        if let Some(&id) = self.interned_plain.get(&key) {
+            return id;
+        }
+        let id = self.push(kind, Docs::default(), pointer, None);
+        self.interned_plain.insert(key, id);
+        id
     }
 
     fn intern_with(
         &mut self,
         kind: TypeKind,
         docs: Docs,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         name: Option<NameCandidate>,
     ) -> TypeId {
         let hash = structural_hash(&kind, &docs);
@@ -284,10 +394,10 @@ impl<'a> Builder<'a> {
         });
         if let Some(id) = found {
             // The same shape met again: keep the better name.
-            if let (Some(new), Some(old)) = (name, self.names.get(&id.0))
+            if let (Some(new), Some(old)) = (name, &self.names[id.0])
                 && new.priority > old.priority
             {
-                self.names.insert(id.0, new);
+                self.names[id.0] = Some(new);
             }
             return id;
         }
@@ -307,23 +417,41 @@ impl<'a> Builder<'a> {
         id
     }
 
+    /// Interns a union without a discriminator, looked up by its members (no kind made
+    /// for a union met again). Such unions are interned only here.
+    fn intern_union(&mut self, variants: &[TypeId], pointer: &Pointer<'_>) -> TypeId {
+        if let Some(&id) = self.interned_unions.get(variants) {
+            return id;
+        }
+        let kind = TypeKind::Union(UnionType {
+            variants: variants.to_vec(),
+            discriminator: None,
+        });
+        let id = self.push(kind, Docs::default(), pointer, None);
+        self.interned_unions.insert(variants.into(), id);
+        id
+    }
+
     fn push(
         &mut self,
         kind: TypeKind,
         docs: Docs,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         name: Option<NameCandidate>,
     ) -> TypeId {
         let id = TypeId(self.entries.len());
+        // Written in a buffer kept for it, then copied at its length (entries keep theirs).
+        let mut written = std::mem::take(&mut self.pointer_buffer);
+        written.clear();
+        pointer.write_to(&mut written);
         self.entries.push(TypeEntry {
             name: None,
             kind,
             docs: docs.into(),
-            pointer: pointer.to_string(),
+            pointer: written.as_str().to_owned(),
         });
-        if let Some(name) = name {
-            self.names.insert(id.0, name);
-        }
+        self.pointer_buffer = written;
+        self.names.push(name);
         id
     }
 
@@ -332,29 +460,41 @@ impl<'a> Builder<'a> {
         &mut self,
         object: ObjectType,
         docs: Docs,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         name: NameCandidate,
     ) -> TypeId {
         self.push(TypeKind::Object(object), docs, pointer, Some(name))
     }
 
     /// Resolves a `$ref` string to the type of its definition.
-    pub fn resolve_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeId, InputError> {
+    pub fn resolve_ref(
+        &mut self,
+        reference: &str,
+        pointer: &Pointer<'_>,
+    ) -> Result<TypeId, InputError> {
         let index = self.def_index(reference, pointer)?;
         self.def_type(index, pointer)
     }
 
-    fn def_index(&self, reference: &str, pointer: &str) -> Result<usize, InputError> {
+    fn def_index(&self, reference: &str, pointer: &Pointer<'_>) -> Result<usize, InputError> {
         // (The pointer of the `$ref` is made only for an error: this runs for every one.)
-        let at = || pointer_push(pointer, "$ref");
+        let at = || Pointer::Token(pointer, "$ref");
         if !reference.starts_with('#') {
             return Err(self.error(&at(), format!(
                 "expected a reference inside this document (#/$defs/<name>), found {reference:?}: \
                  references to other files are not supported"
             )));
         }
-        let decoded = percent_decode(reference);
-        self.def_by_ref.get(&*decoded).or_else(|| self.def_by_ref.get(reference)).copied().ok_or_else(|| {
+        // When no definition's reference has a `%`, one found as written has none either
+        // and decodes to itself: looked up as written first, without decoding.
+        let as_written = match self.refs_have_percent {
+            false => self.def_by_ref.get(reference).copied(),
+            true => None,
+        };
+        as_written.or_else(|| {
+            let decoded = percent_decode(reference);
+            self.def_by_ref.get(&*decoded).or_else(|| self.def_by_ref.get(reference)).copied()
+        }).ok_or_else(|| {
             self.error(&at(), format!(
                 "unresolvable reference {reference:?}: expected the name of an entry of $defs or definitions"
             ))
@@ -365,7 +505,7 @@ impl<'a> Builder<'a> {
     pub fn def_schema(
         &self,
         reference: &str,
-        pointer: &str,
+        pointer: &Pointer<'_>,
     ) -> Result<(Cow<'a, Schema>, &'a str), InputError> {
         let index = self.def_index(reference, pointer)?;
         Ok((self.decode_def(index)?, self.defs[index].pointer))
@@ -379,12 +519,12 @@ impl<'a> Builder<'a> {
             DefSchema::Text(text) => decode_raw_def(text).map(Cow::Owned).ok_or_else(|| {
                 // Only the lazy reading meets this, and it then reads the document again
                 // the reference way, which says what is wrong.
-                self.error(def.pointer, "expected a JSON Schema")
+                self.error(&Pointer::Text(def.pointer), "expected a JSON Schema")
             }),
         }
     }
 
-    fn def_type(&mut self, index: usize, pointer: &str) -> Result<TypeId, InputError> {
+    fn def_type(&mut self, index: usize, pointer: &Pointer<'_>) -> Result<TypeId, InputError> {
         let def = self.defs[index];
         match self.def_state[index] {
             DefState::Done(id) => return Ok(id),
@@ -415,7 +555,7 @@ impl<'a> Builder<'a> {
         &mut self,
         index: usize,
         schema: &Schema,
-        pointer: &str,
+        pointer: &Pointer<'_>,
     ) -> Result<TypeId, InputError> {
         let def = self.defs[index];
         // A definition that only points at another one is the same type.
@@ -424,13 +564,18 @@ impl<'a> Builder<'a> {
             && !has_structure_besides_ref(o)
         {
             self.def_state[index] = DefState::Following;
-            let id = self.resolve_ref(target, def.pointer)?;
+            let id = self.resolve_ref(target, &Pointer::Text(def.pointer))?;
             self.def_state[index] = DefState::Done(id);
             return Ok(id);
         }
         // Reserve the entry first so that recursive references find it.
         let name = NameCandidate::new(def.name, NamePriority::Definition);
-        let id = self.push(TypeKind::Any, Docs::default(), def.pointer, Some(name));
+        let id = self.push(
+            TypeKind::Any,
+            Docs::default(),
+            &Pointer::Text(def.pointer),
+            Some(name),
+        );
         self.def_state[index] = DefState::Done(id);
         let hint = Hint::Pascal(def.name);
         if self.ref_depth >= MAX_REF_DEPTH {
@@ -445,7 +590,7 @@ impl<'a> Builder<'a> {
         }
         self.ref_depth += 1;
         self.defs_in_progress.insert(id);
-        let converted = self.convert_named(schema, def.pointer, &hint, def.name);
+        let converted = self.convert_named(schema, &Pointer::Text(def.pointer), &hint, def.name);
         self.ref_depth -= 1;
         let (kind, docs) = converted?;
         self.defs_in_progress.remove(&id);
@@ -459,7 +604,7 @@ impl<'a> Builder<'a> {
     fn convert_named(
         &mut self,
         schema: &Schema,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
         source_name: &str,
     ) -> Result<(TypeKind, Docs), InputError> {
@@ -489,9 +634,8 @@ impl<'a> Builder<'a> {
         let inner = self.convert(schema, pointer, hint)?;
         // An object made by merging `allOf` members takes the definition's name itself.
         if let TypeKind::Object(object) = &self.entries[inner.0].kind
-            && self
-                .names
-                .get(&inner.0)
+            && self.names[inner.0]
+                .as_ref()
                 .is_some_and(|n| n.priority < NamePriority::Definition)
             && o.reference.is_none()
         {
@@ -500,7 +644,7 @@ impl<'a> Builder<'a> {
         Ok((TypeKind::Alias(inner), docs))
     }
 
-    fn named_enum(&mut self, o: &SchemaObject, pointer: &str) -> Option<TypeKind> {
+    fn named_enum(&mut self, o: &SchemaObject, pointer: &Pointer<'_>) -> Option<TypeKind> {
         let values = o.enum_values.as_ref()?;
         if values.is_empty() {
             return None;
@@ -520,7 +664,7 @@ impl<'a> Builder<'a> {
             };
             if seen.iter().any(|e: &EnumValue| e.wire == wire) {
                 self.warn(
-                    &pointer_push(pointer, "enum"),
+                    &Pointer::Token(pointer, "enum"),
                     format!("duplicate enum value {wire:?} ignored"),
                 );
                 continue;
@@ -542,7 +686,7 @@ impl<'a> Builder<'a> {
     pub fn convert(
         &mut self,
         schema: &Schema,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let o = match schema {
@@ -551,7 +695,21 @@ impl<'a> Builder<'a> {
             Schema::Object(o) => o,
         };
         check_numbers(self, o, pointer)?;
-        for keyword in o.unsupported_keywords() {
+        // (The keywords are looked at here first: nearly every schema has none.)
+        let rare: &SchemaRare = o;
+        let has_unsupported = rare.not.is_some()
+            || rare.if_schema.is_some()
+            || rare.pattern_properties.is_some()
+            || rare.property_names.is_some()
+            || rare.contains.is_some()
+            || rare.dependent_schemas.is_some()
+            || rare.unevaluated_properties.is_some();
+        let unsupported = if has_unsupported {
+            o.unsupported_keywords()
+        } else {
+            Vec::new()
+        };
+        for keyword in unsupported {
             if keyword == "propertyNames" && map_keys_candidate(o) {
                 continue; // typed by `map_keys`, which warns when it cannot
             }
@@ -572,7 +730,7 @@ impl<'a> Builder<'a> {
             if members.len() == 1 && !has_structure_besides(o, &["allOf"]) {
                 return self.convert(
                     &members[0],
-                    &format!("{}/0", pointer_push(pointer, "allOf")),
+                    &Pointer::Index(&Pointer::Token(pointer, "allOf"), 0),
                     hint,
                 );
             }
@@ -583,7 +741,7 @@ impl<'a> Builder<'a> {
             return Ok(match literal(value) {
                 Some(l) => self.intern(TypeKind::Literal(l), pointer),
                 None => {
-                    self.warn(&pointer_push(pointer, "const"), "a const object or array is not representable as a literal type; typed as any JSON value");
+                    self.warn(&Pointer::Token(pointer, "const"), "a const object or array is not representable as a literal type; typed as any JSON value");
                     self.intern(TypeKind::Any, pointer)
                 }
             });
@@ -602,7 +760,7 @@ impl<'a> Builder<'a> {
             Some(TypeSet::Many(types)) if types.len() != 1 => {
                 if types.is_empty() {
                     return Err(self.error(
-                        &pointer_push(pointer, "type"),
+                        &Pointer::Token(pointer, "type"),
                         "expected at least one type name",
                     ));
                 }
@@ -638,20 +796,20 @@ impl<'a> Builder<'a> {
     fn convert_merged(
         &mut self,
         merged: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         self.convert(&Schema::Object(Box::new(merged.clone())), pointer, hint)
     }
 
-    fn literal_enum(&mut self, values: &[Value], pointer: &str) -> TypeId {
+    fn literal_enum(&mut self, values: &[Value], pointer: &Pointer<'_>) -> TypeId {
         let mut literals: Vec<Literal> = Vec::new();
         for v in values {
             match literal(v) {
                 Some(l) if !literals.contains(&l) => literals.push(l),
                 Some(_) => {}
                 None => {
-                    self.warn(&pointer_push(pointer, "enum"), "an enum with object or array values is not representable; typed as any JSON value");
+                    self.warn(&Pointer::Token(pointer, "enum"), "an enum with object or array values is not representable; typed as any JSON value");
                     return self.intern(TypeKind::Any, pointer);
                 }
             }
@@ -659,7 +817,7 @@ impl<'a> Builder<'a> {
         match literals.len() {
             0 => {
                 self.warn(
-                    &pointer_push(pointer, "enum"),
+                    &Pointer::Token(pointer, "enum"),
                     "an empty enum allows no value",
                 );
                 self.intern(TypeKind::Never, pointer)
@@ -674,7 +832,7 @@ impl<'a> Builder<'a> {
         o: &SchemaObject,
         variants: &[Schema],
         keyword: &str,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         if is_decimal_shape(variants) {
@@ -683,18 +841,14 @@ impl<'a> Builder<'a> {
                 pointer,
             ));
         }
-        let mut at = pointer_push(pointer, keyword);
-        let base_len = at.len();
+        let at = Pointer::Token(pointer, keyword);
         let mut ids = Vec::with_capacity(variants.len());
         for (i, variant) in variants.iter().enumerate() {
             let variant_hint = match variant.as_object().and_then(|v| v.title.as_deref()) {
                 Some(title) => Hint::Pascal(title),
                 None => Hint::Numbered(hint, "Variant", i + 1),
             };
-            at.truncate(base_len);
-            at.push('/');
-            push_number(&mut at, i);
-            ids.push(self.convert(variant, &at, &variant_hint)?);
+            ids.push(self.convert(variant, &Pointer::Index(&at, i), &variant_hint)?);
         }
         if ids.is_empty() {
             self.warn(&at, format!("an empty {keyword} allows no value"));
@@ -709,7 +863,7 @@ impl<'a> Builder<'a> {
                 union,
                 discriminator: d.clone(),
                 variants: ids,
-                pointer: pointer.to_string(),
+                pointer: pointer.written(),
             });
             return Ok(union);
         }
@@ -742,7 +896,9 @@ impl<'a> Builder<'a> {
                 variants,
                 pointer,
             } = deferred;
-            let Some(tag) = discriminator::check(self, &discriminator, &variants, &pointer) else {
+            let Some(tag) =
+                discriminator::check(self, &discriminator, &variants, &Pointer::Text(&pointer))
+            else {
                 continue;
             };
             let union = match self.entries[union.0].kind {
@@ -766,11 +922,16 @@ impl<'a> Builder<'a> {
         &mut self,
         ids: Vec<TypeId>,
         tag: Option<Discriminator>,
-        pointer: &str,
+        pointer: &Pointer<'_>,
     ) -> TypeId {
         let mut nullable = false;
-        let mut members: Vec<TypeId> = Vec::new();
-        let mut stack: Vec<TypeId> = ids.into_iter().rev().collect();
+        // (One buffer for every union: most end up one member and `null`, or a union
+        // interned before, and allocate nothing.)
+        let mut members = std::mem::take(&mut self.union_members);
+        members.clear();
+        // The members still to look at, the first on top.
+        let mut stack = ids;
+        stack.reverse();
         while let Some(id) = stack.pop() {
             match &self.entries[id.0].kind {
                 TypeKind::Null | TypeKind::Literal(Literal::Null) => nullable = true,
@@ -781,7 +942,7 @@ impl<'a> Builder<'a> {
                 TypeKind::Union(u)
                     if u.discriminator.is_none()
                         && self.entries[id.0].name.is_none()
-                        && !self.names.contains_key(&id.0) =>
+                        && self.names[id.0].is_none() =>
                 {
                     stack.extend(u.variants.iter().rev());
                 }
@@ -792,20 +953,22 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let inner = match members.len() {
-            0 => return self.intern(TypeKind::Null, pointer),
-            1 => members[0],
-            _ => {
-                // A discriminator survives only if the members are still the tagged ones.
-                let tag = tag.filter(|_| true);
-                self.intern(
-                    TypeKind::Union(UnionType {
-                        variants: members,
-                        discriminator: tag,
-                    }),
-                    pointer,
-                )
-            }
+        let inner = match (members.len(), tag) {
+            (0, _) => None,
+            (1, _) => Some(members[0]),
+            (_, None) => Some(self.intern_union(&members, pointer)),
+            // A discriminator survives only if the members are still the tagged ones.
+            (_, Some(tag)) => Some(self.intern(
+                TypeKind::Union(UnionType {
+                    variants: members.clone(),
+                    discriminator: Some(tag),
+                }),
+                pointer,
+            )),
+        };
+        self.union_members = members;
+        let Some(inner) = inner else {
+            return self.intern(TypeKind::Null, pointer);
         };
         if nullable {
             // (No shortcut for `Any | null`: `inner` may be a definition still being built,
@@ -820,7 +983,7 @@ impl<'a> Builder<'a> {
         &mut self,
         o: &SchemaObject,
         t: JsonType,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let kind = match t {
@@ -846,7 +1009,7 @@ impl<'a> Builder<'a> {
     fn array(
         &mut self,
         o: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let item_hint = Hint::Suffix(hint, "Item");
@@ -856,12 +1019,12 @@ impl<'a> Builder<'a> {
             _ => None,
         };
         if let Some((items, keyword)) = tuple_items {
-            let base = pointer_push(pointer, keyword);
+            let base = Pointer::Token(pointer, keyword);
             let mut ids = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 ids.push(self.convert(
                     item,
-                    &concat_number(&base, "/", i),
+                    &Pointer::Index(&base, i),
                     &Hint::Numbered(&item_hint, "", i + 1),
                 )?);
             }
@@ -870,11 +1033,11 @@ impl<'a> Builder<'a> {
                     None
                 }
                 (Some(_), Some(Items::One(rest))) => {
-                    Some(self.convert(rest, &pointer_push(pointer, "items"), &item_hint)?)
+                    Some(self.convert(rest, &Pointer::Token(pointer, "items"), &item_hint)?)
                 }
                 (Some(_), Some(Items::Tuple(_))) => {
                     self.warn(
-                        &pointer_push(pointer, "items"),
+                        &Pointer::Token(pointer, "items"),
                         "a list of schemas in items beside prefixItems is ignored",
                     );
                     None
@@ -886,7 +1049,7 @@ impl<'a> Builder<'a> {
         }
         let items = match &o.items {
             Some(Items::One(schema)) => {
-                self.convert(schema, &pointer_push(pointer, "items"), &item_hint)?
+                self.convert(schema, &Pointer::Token(pointer, "items"), &item_hint)?
             }
             _ => self.intern(TypeKind::Any, pointer),
         };
@@ -904,7 +1067,7 @@ impl<'a> Builder<'a> {
     fn object(
         &mut self,
         o: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<TypeId, InputError> {
         let Some(object) = self.object_type(o, pointer, hint)? else {
@@ -925,14 +1088,14 @@ impl<'a> Builder<'a> {
                 }
                 Some(schema) => self.convert(
                     schema,
-                    &pointer_push(pointer, "additionalProperties"),
+                    &Pointer::Token(pointer, "additionalProperties"),
                     &Hint::Suffix(hint, "Value"),
                 )?,
                 None => self.intern(TypeKind::Any, pointer),
             };
             let keys = match o.property_names.as_deref() {
                 Some(names) if map_keys_candidate(o) => {
-                    self.map_keys(names, &pointer_push(pointer, "propertyNames"), hint)?
+                    self.map_keys(names, &Pointer::Token(pointer, "propertyNames"), hint)?
                 }
                 _ => None,
             };
@@ -963,7 +1126,7 @@ impl<'a> Builder<'a> {
     fn map_keys(
         &mut self,
         names: &Value,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<Option<TypeId>, InputError> {
         let schema: Schema = serde_json::from_value(names.clone())
@@ -1009,7 +1172,7 @@ impl<'a> Builder<'a> {
     fn object_type(
         &mut self,
         o: &SchemaObject,
-        pointer: &str,
+        pointer: &Pointer<'_>,
         hint: &Hint<'_>,
     ) -> Result<Option<ObjectType>, InputError> {
         let Some(properties) = o.properties.as_ref().filter(|p| !p.is_empty()) else {
@@ -1024,18 +1187,19 @@ impl<'a> Builder<'a> {
                 is_required[index] = true;
             } else {
                 self.warn(
-                    &pointer_push(pointer, "required"),
+                    &Pointer::Token(pointer, "required"),
                     format!("{key:?} is required but not among the properties; ignored"),
                 );
             }
         }
-        let mut at = pointer_push(pointer, "properties");
-        let base_len = at.len();
+        let at = Pointer::Token(pointer, "properties");
         let mut fields = Vec::with_capacity(properties.len());
         for ((key, schema), required) in properties.iter().zip(is_required) {
-            at.truncate(base_len);
-            push_token(&mut at, key);
-            let ty = self.convert(schema, &at, &Hint::Property(hint, key))?;
+            let ty = self.convert(
+                schema,
+                &Pointer::Token(&at, key),
+                &Hint::Property(hint, key),
+            )?;
             let (docs, default, read_only) = match schema {
                 Schema::Object(p) => (
                     // Pydantic titles every field after its name ("Order Id"): noise in
@@ -1067,7 +1231,7 @@ impl<'a> Builder<'a> {
             Some(schema) => {
                 let values = self.convert(
                     schema,
-                    &pointer_push(pointer, "additionalProperties"),
+                    &Pointer::Token(pointer, "additionalProperties"),
                     &Hint::Suffix(hint, "Value"),
                 )?;
                 if matches!(self.entries[values.0].kind, TypeKind::Any) {
@@ -1223,15 +1387,38 @@ fn docs_with_title(o: &SchemaObject, title: Option<String>) -> Docs {
 /// Pydantic's default field title: the key with `_` as spaces, each word capitalized.
 /// (Compared character by character: this runs for nearly every field.)
 fn is_generated_title(title: &str, key: &str) -> bool {
+    // Pydantic's own ("Order Id" for `order_id`), byte for byte: the key with `_` as
+    // spaces, case aside (then the letters and digits below agree too).
+    if title.len() == key.len()
+        && title
+            .bytes()
+            .zip(key.bytes())
+            .all(|(t, k)| t.eq_ignore_ascii_case(&k) || (k == b'_' && t == b' '))
+    {
+        return true;
+    }
     // All ASCII (nearly always): the first comparison below implies the second, which is
     // then the whole answer, byte by byte.
     if title.is_ascii() && key.is_ascii() {
-        fn squashed(s: &str) -> impl Iterator<Item = u8> + '_ {
-            s.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_lowercase())
+        // The letters and digits of both, compared without case.
+        let (title, key) = (title.as_bytes(), key.as_bytes());
+        let (mut i, mut j) = (0, 0);
+        loop {
+            while i < title.len() && !title[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            while j < key.len() && !key[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            match (title.get(i), key.get(j)) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {
+                    i += 1;
+                    j += 1;
+                }
+                _ => return false,
+            }
         }
-        return squashed(title).eq(squashed(key));
     }
     is_generated_title_by_chars(title, key)
 }
@@ -1278,7 +1465,7 @@ pub fn is_integer_text(text: &str) -> bool {
 
 /// Numbers whose text does not fit a 64-bit float (`1e999`) have no faithful rendering in
 /// either language: an input error. Large integers are fine (they are exact).
-fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &str) -> Result<(), InputError> {
+fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &Pointer<'_>) -> Result<(), InputError> {
     // Checked in place, without copying any text: this runs for every schema. A number's
     // pointer is its keyword (with the index of an enum value), made only for an error.
     let check = |keyword: &str, index: Option<usize>, n: &serde_json::Number| {
@@ -1286,9 +1473,10 @@ fn check_numbers(b: &Builder, o: &SchemaObject, pointer: &str) -> Result<(), Inp
         if is_integer_text(text) || text.parse::<f64>().is_ok_and(f64::is_finite) {
             return Ok(());
         }
+        let at = Pointer::Token(pointer, keyword);
         let at = match index {
-            Some(i) => format!("{pointer}/{keyword}/{i}"),
-            None => format!("{pointer}/{keyword}"),
+            Some(i) => Pointer::Index(&at, i),
+            None => at,
         };
         Err(b.error(
             &at,
@@ -1425,13 +1613,47 @@ impl std::fmt::Display for Hint<'_> {
     }
 }
 
-/// `a`, `b`, then `n` in decimal (`/anyOf` `/` `2`), allocated once.
-pub(crate) fn concat_number(a: &str, b: &str, n: usize) -> String {
-    let mut out = String::with_capacity(a.len() + b.len() + 20);
-    out.push_str(a);
-    out.push_str(b);
-    push_number(&mut out, n);
-    out
+/// A JSON pointer, written out only when something keeps it (a new type's entry, a
+/// warning, an error): the builder passes one down to every schema it reads, and most are
+/// never written (making each one was about a seventh of the builder's instructions).
+#[derive(Clone, Copy)]
+pub(crate) enum Pointer<'a> {
+    /// Written out already.
+    Text(&'a str),
+    /// A parent, then `/` and this token, escaped (a property's key, a keyword).
+    Token(&'a Pointer<'a>, &'a str),
+    /// A parent, then `/` and this index in decimal.
+    Index(&'a Pointer<'a>, usize),
+}
+
+impl Pointer<'_> {
+    /// The pointer as text.
+    pub fn written(&self) -> String {
+        let mut out = String::new();
+        self.write_to(&mut out);
+        out
+    }
+
+    /// Appends the pointer to `out`.
+    fn write_to(&self, out: &mut String) {
+        match *self {
+            Pointer::Text(text) => out.push_str(text),
+            Pointer::Token(parent, token) => {
+                parent.write_to(out);
+                if token.bytes().any(|b| matches!(b, b'~' | b'/')) {
+                    push_token(out, token);
+                } else {
+                    out.push('/');
+                    out.push_str(token);
+                }
+            }
+            Pointer::Index(parent, n) => {
+                parent.write_to(out);
+                out.push('/');
+                push_number(out, n);
+            }
+        }
+    }
 }
 
 /// Appends `n` in decimal.
@@ -1533,8 +1755,21 @@ mod tests {
             "OrderLineItemUnitPriceVariant12"
         );
         assert_eq!(Hint::Text("Variant").to_string(), "Variant");
+    }
+
+    #[test]
+    fn writes_pointers() {
         for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
-            assert_eq!(concat_number("/p/anyOf", "/", n), format!("/p/anyOf/{n}"));
+            let base = Pointer::Text("/p");
+            let any_of = Pointer::Token(&base, "anyOf");
+            let at = Pointer::Index(&any_of, n);
+            assert_eq!(at.written(), format!("/p/anyOf/{n}"));
+        }
+        let root = Pointer::Text("");
+        for key in ["a", "a/b", "~", "~1/", "ü/~x", ""] {
+            let at = Pointer::Token(&root, key);
+            let expected = format!("/{}", crate::schema::error::escape_token(key));
+            assert_eq!(at.written(), expected);
         }
     }
 }

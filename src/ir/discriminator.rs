@@ -1,18 +1,17 @@
 //! Checking a `discriminator` against the union it tags. A discriminator the clients
 //! could not rely on is dropped with a warning (the union stays a plain union).
 
-use super::build::{Builder, Hint};
+use super::build::{Builder, Hint, Pointer};
 use super::model::{Discriminator, Literal, TypeId, TypeKind};
-use crate::schema::error::pointer_push;
 use crate::schema::json_schema::DiscriminatorObject;
 
 pub(crate) fn check(
     b: &mut Builder,
     d: &DiscriminatorObject,
     variants: &[TypeId],
-    pointer: &str,
+    pointer: &Pointer<'_>,
 ) -> Option<Discriminator> {
-    let at = pointer_push(pointer, "discriminator");
+    let at = Pointer::Token(pointer, "discriminator");
     let property = &d.property_name;
     // The objects the tag selects: the variants, or the variants of a nested tagged union.
     let mut leaves = Vec::new();
@@ -56,12 +55,13 @@ pub(crate) fn check(
     match &d.mapping {
         Some(explicit) => {
             for (tag, target) in explicit {
-                let at_tag = pointer_push(&pointer_push(&at, "mapping"), tag);
+                let at_mapping = Pointer::Token(&at, "mapping");
+                let at_tag = Pointer::Token(&at_mapping, tag);
                 let target = match mapping_target(b, target, &at_tag) {
                     Ok(id) => resolve_alias(b, id),
                     Err(e) => {
                         b.warn(
-                            &e.pointer,
+                            &Pointer::Text(&e.pointer),
                             format!("{}; the discriminator is ignored", e.message),
                         );
                         return None;
@@ -115,18 +115,14 @@ pub(crate) fn check(
 fn mapping_target(
     b: &mut Builder,
     target: &serde_json::Value,
-    pointer: &str,
+    pointer: &Pointer<'_>,
 ) -> Result<TypeId, crate::schema::InputError> {
     match target {
         serde_json::Value::String(reference) => b.resolve_ref(reference, pointer),
         other => {
             let schema: crate::schema::json_schema::Schema = serde_json::from_value(other.clone())
                 .map_err(|e| {
-                    crate::schema::InputError::new(
-                        b.file,
-                        pointer,
-                        format!("expected a $ref string or a schema: {e}"),
-                    )
+                    b.error(pointer, format!("expected a $ref string or a schema: {e}"))
                 })?;
             b.convert(&schema, pointer, &Hint::Text("Variant"))
         }

@@ -1,6 +1,6 @@
 //! Type names: candidates with a priority, PascalCase, and unique names for the whole API.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::build::FxBuildHasher;
 use super::model::{NamePriority, TypeEntry, TypeName, Warning};
@@ -29,6 +29,9 @@ impl NameCandidate {
 /// made a space; written out for ASCII because heck's general Unicode path (a formatter
 /// call per character) was a sixth of the normalizer's time.
 pub fn pascal_case(source: &str) -> String {
+    if is_pascal_case_already(source) {
+        return source.to_string();
+    }
     let mut name = Vec::with_capacity(source.len() + 4);
     // Split at every byte that is not an ASCII letter or digit (all bytes of a non-ASCII
     // character are such bytes).
@@ -39,6 +42,33 @@ pub fn pascal_case(source: &str) -> String {
         name.splice(0..0, *b"Type");
     }
     String::from_utf8(name).expect("ASCII letters and digits")
+}
+
+/// Whether [`pascal_case`] gives `source` back as it is (most names: a model's class name
+/// is PascalCase already): ASCII letters and digits only, an uppercase letter first, and
+/// no uppercase letter after another with only digits between (`HTTPServer` and `A1B`
+/// become `HttpServer` and `A1b`). Checked in one pass, before splitting into words.
+fn is_pascal_case_already(source: &str) -> bool {
+    let Some((first, rest)) = source.as_bytes().split_first() else {
+        return false;
+    };
+    if !first.is_ascii_uppercase() {
+        return false;
+    }
+    let mut last_letter_upper = true;
+    for &b in rest {
+        if b.is_ascii_uppercase() {
+            if last_letter_upper {
+                return false;
+            }
+            last_letter_upper = true;
+        } else if b.is_ascii_lowercase() {
+            last_letter_upper = false;
+        } else if !b.is_ascii_digit() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Appends the words of `part` (ASCII letters and digits), each capitalized.
@@ -96,14 +126,29 @@ pub fn ascii_words(part: &[u8], mut word: impl FnMut(&[u8])) {
 /// already taken gets the smallest free numeric suffix, with a warning.
 pub fn assign_names(
     entries: &mut [TypeEntry],
-    candidates: HashMap<usize, NameCandidate, FxBuildHasher>,
+    mut candidates: Vec<Option<NameCandidate>>,
     warnings: &mut Vec<Warning>,
 ) {
-    let mut order: Vec<(usize, NameCandidate)> = candidates.into_iter().collect();
-    order.sort_unstable_by_key(|(i, candidate)| (std::cmp::Reverse(candidate.priority), *i));
+    let count = candidates.iter().filter(|c| c.is_some()).count();
+    let len = candidates.len();
     let mut taken: HashSet<String, FxBuildHasher> =
-        HashSet::with_capacity_and_hasher(order.len(), FxBuildHasher);
-    for (i, candidate) in order {
+        HashSet::with_capacity_and_hasher(count, FxBuildHasher);
+    // (Candidates are by entry index: one pass per priority keeps the order.)
+    let order = [
+        NamePriority::Definition,
+        NamePriority::Title,
+        NamePriority::Derived,
+    ]
+    .into_iter()
+    .flat_map(|priority| (0..len).map(move |i| (priority, i)));
+    for (priority, i) in order {
+        if candidates[i]
+            .as_ref()
+            .is_none_or(|c| c.priority != priority)
+        {
+            continue;
+        }
+        let candidate = candidates[i].take().expect("checked");
         let mut base = pascal_case(&candidate.source);
         if base.is_empty() {
             base = "Type".to_string();
@@ -235,6 +280,11 @@ mod tests {
         // Every string of up to five characters from a small alphabet of each class.
         let alphabet = ['a', 'z', 'B', 'Y', '0', '9', '_', ' ', '.', 'é'];
         for s in all_short_strings(&alphabet, 5) {
+            assert_eq!(pascal_case(&s), pascal_case_by_heck(&s), "{s:?}");
+        }
+        // Longer names that are PascalCase already, or nearly (the shortcut's cases).
+        for s in all_short_strings(&['a', 'B', 'Y', '7'], 7) {
+            let s = format!("Q{s}");
             assert_eq!(pascal_case(&s), pascal_case_by_heck(&s), "{s:?}");
         }
     }

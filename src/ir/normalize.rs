@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::build::{Builder, DefSource, Hint, docs_of};
+use super::build::{Builder, DefSource, Hint, Pointer, docs_of};
 use super::model::*;
 use super::naming::{NameCandidate, assign_names};
 use super::prefetch::{self, Prefetch};
@@ -149,7 +149,11 @@ fn normalize_inner<'a>(
         }
         let name = Hint::Pascal(&e.name);
         let hint = Hint::Suffix(&name, "Event");
-        let payload = b.convert(&e.payload, &pointer_push(&e.pointer, "payload"), &hint)?;
+        let payload = b.convert(
+            &e.payload,
+            &Pointer::Token(&Pointer::Text(&e.pointer), "payload"),
+            &hint,
+        )?;
         events.push(Event {
             wire_name: e.name.clone(),
             description: e.description.clone(),
@@ -227,7 +231,11 @@ fn params_type(
     pointer: &str,
     hint: &Hint<'_>,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &Hint::Suffix(hint, "Params"))?;
+    let id = b.convert(
+        schema,
+        &Pointer::Text(pointer),
+        &Hint::Suffix(hint, "Params"),
+    )?;
     let target = resolved(b, id);
     let values = match &b.entries[target.0].kind {
         TypeKind::Object(_) => return Ok(target),
@@ -252,7 +260,7 @@ fn params_type(
     Ok(b.push_named_object(
         object,
         docs,
-        pointer,
+        &Pointer::Text(pointer),
         NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
     ))
 }
@@ -273,7 +281,11 @@ fn descriptor_params(
                 format!("duplicate parameter name {:?}", d.name),
             ));
         }
-        let ty = b.convert(&d.schema, &d.pointer, &Hint::Property(hint, &d.name))?;
+        let ty = b.convert(
+            &d.schema,
+            &Pointer::Text(&d.pointer),
+            &Hint::Property(hint, &d.name),
+        )?;
         let mut docs = d.schema.as_object().map(docs_of).unwrap_or_default();
         docs.description = d.description.clone().or(docs.description);
         docs.deprecated |= d.deprecated;
@@ -298,7 +310,7 @@ fn descriptor_params(
     Ok(b.push_named_object(
         object,
         Docs::default(),
-        &pointer_push(pointer, "params"),
+        &Pointer::Token(&Pointer::Text(pointer), "params"),
         NameCandidate::new(&format!("{hint}Params"), NamePriority::Derived),
     ))
 }
@@ -309,7 +321,11 @@ fn result_type(
     pointer: &str,
     hint: &Hint<'_>,
 ) -> Result<TypeId, InputError> {
-    let id = b.convert(schema, pointer, &Hint::Suffix(hint, "Result"))?;
+    let id = b.convert(
+        schema,
+        &Pointer::Text(pointer),
+        &Hint::Suffix(hint, "Result"),
+    )?;
     let target = resolved(b, id);
     let ok = match &b.entries[target.0].kind {
         TypeKind::Nullable(inner) => is_object_like(b, *inner),
