@@ -5,6 +5,7 @@
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use askama::Template;
@@ -171,8 +172,8 @@ impl<'a> Tree<'a> {
 struct AnnotationNames<'f> {
     /// Used by the client class itself (its fixed members and the event payloads).
     root: FxHashSet<String>,
-    /// The names in a method's params and result types.
-    method: &'f dyn Fn(&Method) -> FxHashSet<String>,
+    /// Adds the names in a method's params and result types.
+    method: &'f dyn Fn(&Method, &mut FxHashSet<String>),
 }
 
 fn plan<'a>(
@@ -199,7 +200,7 @@ fn plan<'a>(
         used.extend(ann.root.iter().cloned());
     }
     for m in &tree.methods {
-        used.extend((ann.method)(m));
+        (ann.method)(m, &mut used);
     }
     let adjust = |name: String| -> String {
         if reserved.contains(&name.as_str()) || used.contains(&name) {
@@ -487,6 +488,11 @@ impl<'c, 'a> Renderer<'c, 'a> {
             types.push(t);
         }
         for t in &types {
+            // A cached annotation's imports are added at its first use only (the imports
+            // are a set).
+            if t.imported.replace(true) {
+                continue;
+            }
             for (module, name) in &t.imports {
                 self.imp.add(module, name);
             }
@@ -552,6 +558,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
             expr,
             names,
             imports,
+            imported: Cell::new(false),
         });
         if keep {
             self.kw_types.insert(id, Rc::clone(&t));
@@ -612,27 +619,36 @@ impl<'c, 'a> Renderer<'c, 'a> {
         Some(out)
     }
 
-    /// One client's version of a method, appended to `out`: with keyword arguments, an
-    /// overload taking the params model, one taking its fields, and the implementation.
-    fn write_method(out: &mut String, sig: &MethodSig, plan: &MethodParams, sync: bool) {
+    /// Both clients' versions of a method: the async one appended to `out`, the sync one
+    /// to `sync_out` (with keyword arguments: an overload taking the params model, one
+    /// taking its fields, and the implementation). Their headers are written once: the sync
+    /// ones are mostly copies of the async ones ([`fmt::def_header_pair_into`]).
+    fn write_method_pair(
+        out: &mut String,
+        sync_out: &mut String,
+        sig: &MethodSig,
+        plan: &MethodParams,
+    ) {
         let returns = Some((&sig.ret, sig.ret_flat.as_str()));
         for (params, flat) in &plan.overloads {
             out.push_str("    @overload\n");
-            fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, true);
+            sync_out.push_str("    @overload\n");
+            fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, params, flat, returns, true);
             out.push_str("\n\n");
+            sync_out.push_str("\n\n");
         }
         let (params, flat) = &plan.params;
-        fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, false);
+        fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, params, flat, returns, false);
         for part in [&sig.docstring, &sig.deprecation].into_iter().flatten() {
-            out.push('\n');
-            out.push_str(part);
+            for text in [&mut *out, &mut *sync_out] {
+                text.push('\n');
+                text.push_str(part);
+            }
         }
         out.push('\n');
-        out.push_str(if sync {
-            &plan.sync_body
-        } else {
-            &plan.async_body
-        });
+        out.push_str(&plan.async_body);
+        sync_out.push('\n');
+        sync_out.push_str(&plan.sync_body);
     }
 
     /// Namespace classes, parents before children, appended to `out` (async classes) and
@@ -650,15 +666,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 .chain(child.call.iter())
                 .map(|m| m.py_name.clone())
                 .collect();
-            let mut sigs: Vec<MethodSig> = child
-                .call
-                .iter()
-                .chain(child.methods.iter())
-                .map(|m| self.prepare(m, &class_methods))
-                .collect();
-            let plans: Vec<MethodParams> = sigs.iter_mut().map(MethodParams::new).collect();
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
             let docstring = fmt::docstring(&doc, 1).unwrap_or_default();
+            let mut starts = [0; 2];
             for sync in [false, true] {
                 let (class, runtime) = if sync {
                     (&child.sync_class_name, "SyncRuntime")
@@ -667,7 +677,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 };
                 let text = if sync { &mut *sync_out } else { &mut *out };
                 text.push_str(SECTION_BREAK);
-                let start = text.len();
+                starts[usize::from(sync)] = text.len();
                 text.push_str(&fmt::class_header(0, class, &[]));
                 text.push('\n');
                 text.push_str(&docstring);
@@ -678,12 +688,18 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     text.push('\n');
                     text.push_str(&line);
                 }
-                for (sig, plan) in sigs.iter().zip(&plans) {
-                    text.push_str("\n\n");
-                    Self::write_method(text, sig, plan, sync);
-                }
-                trim_section_end(text, start);
             }
+            // Each method is prepared and written in both classes at once, straight into
+            // the file: nothing of it is kept.
+            for m in child.call.iter().chain(child.methods.iter()) {
+                let mut sig = self.prepare(m, &class_methods);
+                let plan = MethodParams::new(&mut sig);
+                out.push_str("\n\n");
+                sync_out.push_str("\n\n");
+                Self::write_method_pair(out, sync_out, &sig, &plan);
+            }
+            trim_section_end(out, starts[0]);
+            trim_section_end(sync_out, starts[1]);
             self.namespaces(child, out, sync_out)?;
         }
         Ok(())
@@ -896,6 +912,8 @@ struct KwType {
     names: Vec<String>,
     /// What `expr` imports.
     imports: Vec<(String, String)>,
+    /// Whether `imports` were added to the file's imports.
+    imported: Cell<bool>,
     accepts_none: bool,
 }
 
@@ -965,17 +983,25 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     }
     let mut class_scope = names::Scope::with_taken(["RPCClient", "SyncRPCClient"]);
     let probe = TypeMapper::new(api, &ctx.names, Some(".models"));
-    let names_of = |id: TypeId| {
-        let mut out = FxHashSet::default();
-        probe.expr(id, &mut Imports::default()).names(&mut out);
-        out
-    };
-    let method_names = |m: &Method| {
-        let mut out = FxHashSet::default();
-        for id in m.params.iter().chain(m.result.iter()) {
-            out.extend(names_of(*id));
+    // `Expr::names` of the type expression of `id`; a named type's is its name (most
+    // params and results are models), without mapping it.
+    let names_of = |id: TypeId, out: &mut FxHashSet<String>| {
+        if api.types.get(id).name.is_some() {
+            let name = ctx.names[&id].as_str();
+            if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                let first = name.split(['.', '(']).next().unwrap_or(name);
+                if !out.contains(first) {
+                    out.insert(first.to_string());
+                }
+            }
+            return;
         }
-        out
+        probe.expr(id, &mut Imports::default()).names(out);
+    };
+    let method_names = |m: &Method, out: &mut FxHashSet<String>| {
+        for id in m.params.iter().chain(m.result.iter()) {
+            names_of(*id, out);
+        }
     };
     let mut root_names: FxHashSet<String> = [
         "str",
@@ -1004,7 +1030,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     .map(|s| s.to_string())
     .collect();
     for e in &api.events {
-        root_names.extend(names_of(e.payload));
+        names_of(e.payload, &mut root_names);
     }
     let ann = AnnotationNames {
         root: root_names,
@@ -1244,8 +1270,20 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         .cloned()
         .unwrap_or_else(|| "ws://localhost:8765".to_string());
     let env_prefix = ctx.module.to_uppercase();
-    let mut root_sigs = root_sigs;
-    let root_plans: Vec<MethodParams> = root_sigs.iter_mut().map(MethodParams::new).collect();
+    // Both versions of each root method, written at once.
+    let mut root_members: [Vec<String>; 2] = Default::default();
+    for mut sig in root_sigs {
+        let plan = MethodParams::new(&mut sig);
+        let mut texts = [
+            String::with_capacity(plan.estimate()),
+            String::with_capacity(plan.estimate()),
+        ];
+        let [async_text, sync_text] = &mut texts;
+        Renderer::write_method_pair(async_text, sync_text, &sig, &plan);
+        let [async_text, sync_text] = texts;
+        root_members[0].push(async_text);
+        root_members[1].push(sync_text);
+    }
     // Every method is prepared: the type caches go, so what is built from here on (the
     // client classes, the imports, the README) reuses their memory instead of adding to
     // the peak.
@@ -1261,11 +1299,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         } else {
             async_events.clone()
         });
-        for (sig, plan) in root_sigs.iter().zip(&root_plans) {
-            let mut text = String::with_capacity(plan.estimate());
-            Renderer::write_method(&mut text, sig, plan, sync);
-            members.push(text);
-        }
+        members.append(&mut root_members[usize::from(sync)]);
         let doc = if sync {
             format!(
                 "Blocking client of the {title}, for code that is not async.\n\n\

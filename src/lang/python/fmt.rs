@@ -1322,37 +1322,123 @@ pub fn def_header_into(
     returns: Option<(&Expr, &str)>,
     stub: bool,
 ) {
+    def_header_layout_into(out, level, is_async, name, params, flat, returns, stub);
+}
+
+/// How [`def_header_layout_into`] wrote a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeaderLayout {
+    OneLine,
+    /// [`def_header_split`]'s layouts.
+    Split,
+    /// Through the layout document.
+    Document,
+}
+
+/// The width of the header on one line, `None` when some part of it has a line break.
+fn one_line_header_width(
+    level: usize,
+    kw: &str,
+    name: &str,
+    flat: &FlatParams,
+    returns: Option<&str>,
+    stub: bool,
+) -> Option<usize> {
+    let suffix = if stub { ": ..." } else { ":" };
+    if returns.is_some_and(|text| text.contains('\n')) || flat.breaks() || name.contains('\n') {
+        return None;
+    }
+    Some(
+        level * INDENT_WIDTH
+            + width(kw)
+            + width(name)
+            + flat.joined_width()
+            + "()".len()
+            + returns.map_or(0, |text| " -> ".len() + width(text))
+            + suffix.len(),
+    )
+}
+
+/// [`def_header_into`], saying which layout it took.
+#[allow(clippy::too_many_arguments)]
+fn def_header_layout_into(
+    out: &mut String,
+    level: usize,
+    is_async: bool,
+    name: &str,
+    params: &[Param],
+    flat: &FlatParams,
+    returns: Option<(&Expr, &str)>,
+    stub: bool,
+) -> HeaderLayout {
     debug_assert_eq!(params.len(), flat.items.len());
     let kw = if is_async { "async def " } else { "def " };
     let suffix = if stub { ": ..." } else { ":" };
-    let (returns_width, returns_break) = match returns {
-        Some((_, text)) => (" -> ".len() + width(text), text.contains('\n')),
-        None => (0, false),
-    };
-    let line_width = level * INDENT_WIDTH
-        + width(kw)
-        + width(name)
-        + flat.joined_width()
-        + "()".len()
-        + returns_width
-        + suffix.len();
-    if !returns_break && !flat.breaks() && !name.contains('\n') && line_width <= LINE_WIDTH {
+    let returns_text = returns.map(|(_, text)| text);
+    if one_line_header_width(level, kw, name, flat, returns_text, stub)
+        .is_some_and(|w| w <= LINE_WIDTH)
+    {
         push_indent(out, level);
         out.push_str(kw);
         out.push_str(name);
         out.push('(');
         flat.write_joined(out);
         out.push(')');
-        if let Some((_, text)) = returns {
+        if let Some(text) = returns_text {
             out.push_str(" -> ");
             out.push_str(text);
         }
         out.push_str(suffix);
-        return;
+        return HeaderLayout::OneLine;
     }
-    if !def_header_split(out, level, kw, name, params, flat, returns, stub) {
-        let returns = returns.map(|(e, _)| e);
-        out.push_str(&def_header_doc(level, kw, name, params, returns, stub));
+    if def_header_split(out, level, kw, name, params, flat, returns, stub) {
+        return HeaderLayout::Split;
+    }
+    let returns = returns.map(|(e, _)| e);
+    out.push_str(&def_header_doc(level, kw, name, params, returns, stub));
+    HeaderLayout::Document
+}
+
+/// The `async def` header (appended to `out`) and the `def` header (appended to
+/// `sync_out`) of the same function, each what [`def_header_into`] writes. The two differ
+/// in their first line only, unless only the shorter `def` header fits on one line (the
+/// direct layouts put the parameters and the return annotation on lines of their own), so
+/// the sync header is mostly copied from the async one: the Python client writes every
+/// method in both versions.
+#[allow(clippy::too_many_arguments)]
+pub fn def_header_pair_into(
+    out: &mut String,
+    sync_out: &mut String,
+    level: usize,
+    name: &str,
+    params: &[Param],
+    flat: &FlatParams,
+    returns: Option<(&Expr, &str)>,
+    stub: bool,
+) {
+    let start = out.len();
+    let layout = def_header_layout_into(out, level, true, name, params, flat, returns, stub);
+    let shared = match layout {
+        HeaderLayout::OneLine => true,
+        HeaderLayout::Split => one_line_header_width(
+            level,
+            "def ",
+            name,
+            flat,
+            returns.map(|(_, text)| text),
+            stub,
+        )
+        .is_none_or(|w| w > LINE_WIDTH),
+        HeaderLayout::Document => false,
+    };
+    if shared {
+        let after_kw = start + level * INDENT_WIDTH + "async def ".len();
+        debug_assert!(out[start + level * INDENT_WIDTH..].starts_with("async def "));
+        push_indent(sync_out, level);
+        sync_out.push_str("def ");
+        sync_out.push_str(&out[after_kw..]);
+    } else {
+        def_header_into(sync_out, level, false, name, params, flat, returns, stub);
     }
 }
 
@@ -1518,6 +1604,29 @@ pub fn import_from(module: &str, names: &[String]) -> String {
     }) {
         return line;
     }
+    if names.len() > 1 && !names.iter().any(|n| n.contains('\n')) {
+        // The document's layout, written directly: its one group breaks, so every name
+        // goes on a line of its own, with a trailing comma (client.py imports thousands of
+        // models).
+        let mut out = String::with_capacity(
+            module.len() + 16 + names.iter().map(|n| n.len() + 6).sum::<usize>(),
+        );
+        out.push_str("from ");
+        out.push_str(module);
+        out.push_str(" import (\n");
+        for n in names {
+            push_indent(&mut out, 1);
+            out.push_str(n);
+            out.push_str(",\n");
+        }
+        out.push(')');
+        return out;
+    }
+    import_from_doc(module, names)
+}
+
+/// [`import_from`] through the layout document.
+fn import_from_doc(module: &str, names: &[String]) -> String {
     let items: Vec<Doc> = names.iter().map(|n| text(n.clone())).collect();
     let doc = concat(vec![
         text(format!("from {module} import ")),
@@ -2308,6 +2417,83 @@ mod tests {
         }
         assert!(split > 2_000, "{split}");
         assert!(param_split > 200, "{param_split}");
+    }
+
+    /// The async and sync headers written as a pair are those written one by one, and
+    /// the sync one is shared (copied from the async one) in every layout that allows it.
+    #[test]
+    fn header_pairs_match_single_headers() {
+        let mut r = Rng(0x5eed_1234_abcd_0043);
+        let (mut copied_split, mut sync_one_line) = (0, 0);
+        for _ in 0..20_000 {
+            let level = r.below(3);
+            let mut params = vec![Param::bare("self")];
+            for _ in 0..r.below(9) {
+                let name = rand_name(&mut r, 12).to_lowercase();
+                params.push(match r.below(4) {
+                    0 => Param::typed(name.clone(), rand_type(&mut r, 0)),
+                    1 => {
+                        Param::with_default(name.clone(), rand_type(&mut r, 0), rand_value(&mut r))
+                    }
+                    2 => Param::bare(["/", "*"][r.below(2)]),
+                    _ => Param::with_default(name.clone(), rand_type(&mut r, 1), Expr::atom("...")),
+                });
+            }
+            if r.below(5) == 0 {
+                params.truncate(1 + r.below(2));
+            }
+            let depth = r.below(3);
+            let ret = (r.below(6) != 0).then(|| rand_type(&mut r, depth));
+            let name = rand_name(&mut r, 40).to_lowercase();
+            let stub = r.below(2) == 0;
+            let flat = FlatParams::new(&params);
+            let ret_flat = ret.as_ref().map(Expr::flat);
+            let returns = ret.as_ref().zip(ret_flat.as_deref());
+            let (mut a, mut s) = ("# before\n".to_string(), "#\n".to_string());
+            def_header_pair_into(&mut a, &mut s, level, &name, &params, &flat, returns, stub);
+            let async_header = def_header(level, true, &name, &params, ret.as_ref(), stub);
+            let sync_header = def_header(level, false, &name, &params, ret.as_ref(), stub);
+            assert_eq!(
+                a["# before\n".len()..],
+                async_header,
+                "{params:?} -> {ret:?}"
+            );
+            assert_eq!(s["#\n".len()..], sync_header, "{params:?} -> {ret:?}");
+            if async_header.contains('\n') {
+                if sync_header.contains('\n') {
+                    copied_split += 1;
+                } else {
+                    sync_one_line += 1;
+                }
+            }
+        }
+        assert!(copied_split > 2_000, "{copied_split}");
+        assert!(sync_one_line > 20, "{sync_one_line}");
+    }
+
+    /// Long `from` imports written directly are the document's.
+    #[test]
+    fn long_imports_match_the_document() {
+        let mut r = Rng(0x5eed_1234_abcd_0044);
+        let mut long = 0;
+        for _ in 0..3_000 {
+            let module = if r.below(2) == 0 {
+                ".models".to_string()
+            } else {
+                rand_name(&mut r, 30).to_lowercase()
+            };
+            let names: Vec<String> = (0..r.below(40))
+                .map(|_| {
+                    let max = 1 + r.below(90);
+                    rand_name(&mut r, max)
+                })
+                .collect();
+            let written = import_from(&module, &names);
+            let doc = import_from_doc(&module, &names);
+            assert_eq!(written, doc, "{module} {names:?}");
+            long += usize::from(doc.contains('\n'));
+        }
+        assert!(long > 1_000, "{long}");
     }
 
     #[test]
