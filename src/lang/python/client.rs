@@ -5,6 +5,7 @@
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -324,24 +325,29 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// Everything both clients' versions of a method need (computed once: decoders add
     /// module constants).
-    fn prepare(&mut self, plan: &MethodPlan<'a>, class_methods: &FxHashSet<String>) -> MethodSig {
+    fn prepare(
+        &mut self,
+        plan: &MethodPlan<'a>,
+        class_methods: &FxHashSet<String>,
+    ) -> MethodSig<'a> {
         let m = plan.method;
         let mut params_text = Vec::new();
         let mut params_model = None;
         let mut keywords = None;
         if let Some(p) = m.params {
             let ty = self.type_expr(p);
-            params_text.push(format!("params: {}", ty.flat()));
+            let flat = ty.flat();
+            params_text.push(format!("params: {flat}"));
             keywords = match self.keyword_params(p, class_methods) {
                 Some(k) => Some(k),
                 None => self
                     .keyword_params_qualified(p, class_methods)
                     .map(|params| {
                         let flat = fmt::FlatParams::new(&params);
-                        (params, flat)
+                        (KwParams::Built(params), flat)
                     }),
             };
-            params_model = Some(ty);
+            params_model = Some((ty, flat));
         }
         let hint = || format!("{}_RESULT", constant_base(&m.wire_name));
         let (ret, decoder) = match m.result {
@@ -467,7 +473,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         &mut self,
         model: TypeId,
         class_methods: &FxHashSet<String>,
-    ) -> Option<(Vec<Param>, fmt::FlatParams)> {
+    ) -> Option<(KwParams<'a>, fmt::FlatParams)> {
         let api = self.ctx.api;
         let TypeKind::Object(o) = api.types.kind(model) else {
             return None;
@@ -497,39 +503,32 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 self.imp.add(module, name);
             }
         }
-        let mut params = Vec::with_capacity(o.fields.len());
         let mut flat = fmt::FlatParams::with_capacity(o.fields.len());
-        for ((f, py), t) in o.fields.iter().zip(&py_names).zip(&types) {
-            if f.required {
-                params.push(Param::typed(py.to_string(), t.expr.clone()));
-                flat.push_written(|out| {
-                    out.push_str(py);
-                    out.push_str(": ");
-                    out.push_str(&t.flat);
-                });
-                continue;
-            }
+        let mut fields = Vec::with_capacity(o.fields.len());
+        for ((f, py), t) in o.fields.iter().zip(py_names).zip(types) {
             // A `null` default lets the caller pass None; without a default, leaving the
             // keyword out keeps the field absent (MISSING in the model).
-            let null_default = f.default.as_ref().is_some_and(is_null_json);
-            let or_none = null_default && !t.accepts_none;
-            let ty = if or_none {
-                Expr::or(vec![t.expr.clone(), Expr::atom("None")])
-            } else {
-                t.expr.clone()
-            };
-            params.push(Param::with_default(py.to_string(), ty, Expr::atom("...")));
+            let or_none =
+                !f.required && !t.accepts_none && f.default.as_ref().is_some_and(is_null_json);
             flat.push_written(|out| {
-                out.push_str(py);
+                out.push_str(&py);
                 out.push_str(": ");
                 out.push_str(&t.flat);
                 if or_none {
                     out.push_str(" | None");
                 }
-                out.push_str(" = ...");
+                if !f.required {
+                    out.push_str(" = ...");
+                }
+            });
+            fields.push(KwField {
+                name: py,
+                ty: t,
+                or_none,
+                required: f.required,
             });
         }
-        Some((params, flat))
+        Some((KwParams::Fields(fields), flat))
     }
 
     /// The annotation of a keyword parameter of type `id` (see [`KwType`]), cached when
@@ -626,19 +625,31 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn write_method_pair(
         out: &mut String,
         sync_out: &mut String,
-        sig: &MethodSig,
+        sig: &MethodSig<'a>,
         plan: &MethodParams,
     ) {
         let returns = Some((&sig.ret, sig.ret_flat.as_str()));
-        for (params, flat) in &plan.overloads {
+        for (i, flat) in plan.overloads.iter().enumerate() {
+            let header = [Header::ByModel, Header::ByFields][i];
             out.push_str("    @overload\n");
             sync_out.push_str("    @overload\n");
-            fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, params, flat, returns, true);
+            let params = || header_params(sig, header);
+            fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, &params, flat, returns, true);
             out.push_str("\n\n");
             sync_out.push_str("\n\n");
         }
-        let (params, flat) = &plan.params;
-        fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, params, flat, returns, false);
+        let params = || header_params(sig, Header::Implementation);
+        let flat = &plan.params;
+        fmt::def_header_pair_into(
+            out,
+            sync_out,
+            1,
+            &sig.py_name,
+            &params,
+            flat,
+            returns,
+            false,
+        );
         for part in [&sig.docstring, &sig.deprecation].into_iter().flatten() {
             for text in [&mut *out, &mut *sync_out] {
                 text.push('\n');
@@ -692,8 +703,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
             // Each method is prepared and written in both classes at once, straight into
             // the file: nothing of it is kept.
             for m in child.call.iter().chain(child.methods.iter()) {
-                let mut sig = self.prepare(m, &class_methods);
-                let plan = MethodParams::new(&mut sig);
+                let sig = self.prepare(m, &class_methods);
+                let plan = MethodParams::new(&sig);
                 out.push_str("\n\n");
                 sync_out.push_str("\n\n");
                 Self::write_method_pair(out, sync_out, &sig, &plan);
@@ -706,63 +717,121 @@ impl<'c, 'a> Renderer<'c, 'a> {
     }
 }
 
-/// The parameter lists of a method's headers, each with its flat text, and the bodies: the
-/// same for its async and sync versions, so built once.
+/// The parameter lists of a method's headers written flat, and the bodies: the same for
+/// its async and sync versions, so built once. The parameters themselves
+/// ([`header_params`]) are built only for the rare layouts that need them.
 struct MethodParams {
-    /// With keyword arguments: one taking the params model, one taking its fields.
-    overloads: Vec<(Vec<Param>, fmt::FlatParams)>,
+    /// With keyword arguments: the one taking the params model, the one taking its fields
+    /// ([`Header::ByModel`], [`Header::ByFields`]).
+    overloads: Vec<fmt::FlatParams>,
     /// The implementation's.
-    params: (Vec<Param>, fmt::FlatParams),
+    params: fmt::FlatParams,
     /// The implementation's body in the async and the sync client.
     async_body: String,
     sync_body: String,
 }
 
+/// The headers of a method's versions.
+#[derive(Clone, Copy)]
+enum Header {
+    /// The overload taking the params model.
+    ByModel,
+    /// The overload taking the model's fields as keywords.
+    ByFields,
+    Implementation,
+}
+
+const TIMEOUT_PARAM: &str = "timeout: float | None = None";
+
+fn timeout_param() -> Param {
+    Param::with_default(
+        "timeout",
+        Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
+        Expr::atom("None"),
+    )
+}
+
+/// The parameters of a header of `sig` (what [`MethodParams`] has written flat).
+fn header_params(sig: &MethodSig, header: Header) -> Vec<Param> {
+    let model = sig.params_model.as_ref().map(|(ty, _)| ty);
+    match (header, model, &sig.keywords) {
+        (Header::ByModel, Some(ty), _) => vec![
+            Param::bare("self"),
+            Param::typed("params", ty.clone()),
+            Param::bare("/"),
+            Param::bare("*"),
+            timeout_param(),
+        ],
+        (Header::ByFields, _, Some((keywords, _))) => {
+            let mut params = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
+            params.extend(keywords.params());
+            params.push(timeout_param());
+            params
+        }
+        (Header::Implementation, model, keywords) => {
+            let mut params = vec![Param::bare("self")];
+            match (model, keywords) {
+                (None, _) => {}
+                (Some(ty), None) => params.push(Param::typed("params", ty.clone())),
+                (Some(ty), Some(_)) => {
+                    params.push(Param::with_default(
+                        "params",
+                        Expr::or(vec![ty.clone(), Expr::atom("None")]),
+                        Expr::atom("None"),
+                    ));
+                    params.push(Param::bare("/"));
+                }
+            }
+            params.push(Param::bare("*"));
+            params.push(timeout_param());
+            if keywords.is_some() {
+                params.push(Param::typed("**fields", Expr::atom("Any")));
+            }
+            params
+        }
+        _ => unreachable!("an overload of a method without keyword arguments"),
+    }
+}
+
 impl MethodParams {
-    /// Takes the keyword parameters out of `sig`.
-    fn new(sig: &mut MethodSig) -> MethodParams {
-        let timeout = || {
-            Param::with_default(
-                "timeout",
-                Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
-                Expr::atom("None"),
-            )
-        };
-        let with_flat = |params: Vec<Param>| {
-            let flat = fmt::FlatParams::new(&params);
-            (params, flat)
-        };
+    fn new(sig: &MethodSig) -> MethodParams {
         let mut overloads = Vec::new();
-        let mut params = vec![Param::bare("self")];
-        let has_keywords = sig.keywords.is_some();
-        let params_arg = match (&sig.params_model, sig.keywords.take()) {
+        let mut params = fmt::FlatParams::with_capacity(6);
+        params.push_text("self");
+        let model = sig.params_model.as_ref();
+        let params_arg = match (model, &sig.keywords) {
             (None, _) => Expr::atom("None"),
-            (Some(ty), None) => {
-                params.push(Param::typed("params", ty.clone()));
+            (Some((_, ty_flat)), None) => {
+                params.push_written(|out| {
+                    out.push_str("params: ");
+                    out.push_str(ty_flat);
+                });
                 Expr::atom("params")
             }
-            (Some(ty), Some((keywords, keywords_flat))) => {
-                overloads.push(with_flat(vec![
-                    Param::bare("self"),
-                    Param::typed("params", ty.clone()),
-                    Param::bare("/"),
-                    Param::bare("*"),
-                    timeout(),
-                ]));
-                let mut by_fields = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
-                let mut flat = fmt::FlatParams::new(&by_fields);
-                flat.extend(&keywords_flat);
-                by_fields.extend(keywords);
-                let last = timeout();
-                flat.push(&last);
-                by_fields.push(last);
-                overloads.push((by_fields, flat));
-                params.push(Param::with_default(
-                    "params",
-                    Expr::or(vec![ty.clone(), Expr::atom("None")]),
-                    Expr::atom("None"),
-                ));
-                params.push(Param::bare("/"));
+            (Some((ty, ty_flat)), Some((_, keywords_flat))) => {
+                let mut by_model = fmt::FlatParams::with_capacity(5);
+                by_model.push_text("self");
+                by_model.push_written(|out| {
+                    out.push_str("params: ");
+                    out.push_str(ty_flat);
+                });
+                for text in ["/", "*", TIMEOUT_PARAM] {
+                    by_model.push_text(text);
+                }
+                overloads.push(by_model);
+                let mut by_fields = fmt::FlatParams::with_capacity(keywords_flat.len() + 4);
+                for text in ["self", "/", "*"] {
+                    by_fields.push_text(text);
+                }
+                by_fields.extend(keywords_flat);
+                by_fields.push_text(TIMEOUT_PARAM);
+                overloads.push(by_fields);
+                params.push_written(|out| {
+                    out.push_str("params: ");
+                    out.push_str(ty_flat);
+                    out.push_str(" | None = None");
+                });
+                params.push_text("/");
                 Expr::call(
                     "params_of",
                     vec![
@@ -773,10 +842,10 @@ impl MethodParams {
                 )
             }
         };
-        params.push(Param::bare("*"));
-        params.push(timeout());
-        if has_keywords {
-            params.push(Param::typed("**fields", Expr::atom("Any")));
+        params.push_text("*");
+        params.push_text(TIMEOUT_PARAM);
+        if sig.keywords.is_some() {
+            params.push_text("**fields: Any");
         }
         // The call's arguments are written flat once for both bodies; a body that needs
         // the layout document (a very long argument) is written from the expression.
@@ -785,38 +854,34 @@ impl MethodParams {
         let decoder_text = sig.decoder.flat();
         let args = [wire.as_str(), &params_text, &decoder_text, "timeout"];
         let prefix = if sig.returns { "return " } else { "" };
-        let body = |awaited: bool| {
-            fmt::call_stmt_written(2, prefix, awaited, "self._rt.call", &args).unwrap_or_else(
-                || {
-                    let call = Expr::call(
-                        "self._rt.call",
-                        vec![
-                            Arg::pos(Expr::atom(wire.clone())),
-                            Arg::pos(params_arg.clone()),
-                            Arg::pos(sig.decoder.clone()),
-                            Arg::pos(Expr::atom("timeout")),
-                        ],
-                    );
-                    let call = if awaited {
-                        Expr::Await(Box::new(call))
-                    } else {
-                        call
-                    };
-                    if sig.returns {
-                        fmt::return_stmt(2, &call)
-                    } else {
-                        fmt::expr_stmt(2, &call)
-                    }
-                },
-            )
+        let body_doc = |awaited: bool| {
+            let call = Expr::call(
+                "self._rt.call",
+                vec![
+                    Arg::pos(Expr::atom(wire.clone())),
+                    Arg::pos(params_arg.clone()),
+                    Arg::pos(sig.decoder.clone()),
+                    Arg::pos(Expr::atom("timeout")),
+                ],
+            );
+            let call = if awaited {
+                Expr::Await(Box::new(call))
+            } else {
+                call
+            };
+            if sig.returns {
+                fmt::return_stmt(2, &call)
+            } else {
+                fmt::expr_stmt(2, &call)
+            }
         };
-        let sync_body = body(false);
-        let async_body = body(true);
+        let (async_body, sync_body) =
+            fmt::call_stmt_pair_written(2, prefix, "self._rt.call", &args);
         MethodParams {
             overloads,
-            params: with_flat(params),
-            async_body,
-            sync_body,
+            params,
+            async_body: async_body.unwrap_or_else(|| body_doc(true)),
+            sync_body: sync_body.unwrap_or_else(|| body_doc(false)),
         }
     }
 
@@ -825,9 +890,9 @@ impl MethodParams {
         let lists: usize = self
             .overloads
             .iter()
-            .map(|(_, f)| f.text_len())
+            .map(fmt::FlatParams::text_len)
             .sum::<usize>()
-            + self.params.1.text_len();
+            + self.params.text_len();
         lists + self.async_body.len() + 64 * (self.overloads.len() + 1) + 128
     }
 }
@@ -867,13 +932,13 @@ fn client_size_guess(api: &crate::ir::Api, sync: bool) -> usize {
 }
 
 /// What one method's two versions (async and sync) are made of.
-struct MethodSig {
+struct MethodSig<'a> {
     wire: String,
     py_name: String,
-    /// The params model's type, when the method takes params.
-    params_model: Option<Expr>,
+    /// The params model's type (and its flat text), when the method takes params.
+    params_model: Option<(Expr, String)>,
     /// The model's fields as keyword parameters (and their flat text), when they can be.
-    keywords: Option<(Vec<Param>, fmt::FlatParams)>,
+    keywords: Option<(KwParams<'a>, fmt::FlatParams)>,
     returns: bool,
     ret: Expr,
     /// `ret` on one line.
@@ -882,6 +947,49 @@ struct MethodSig {
     /// At the implementation's level.
     docstring: Option<String>,
     deprecation: Option<String>,
+}
+
+/// A params model's fields as keyword parameters.
+enum KwParams<'a> {
+    /// From the cached annotations (the parameters are built only when a header's layout
+    /// needs them).
+    Fields(Vec<KwField<'a>>),
+    /// Built field by field ([`Renderer::keyword_params_qualified`]).
+    Built(Vec<Param>),
+}
+
+/// A keyword parameter: `name: ty[ | None][ = ...]`.
+struct KwField<'a> {
+    name: Cow<'a, str>,
+    ty: Rc<KwType>,
+    /// `| None` added (a `null` default the type does not admit).
+    or_none: bool,
+    /// Without a default (`= ...` otherwise).
+    required: bool,
+}
+
+impl KwParams<'_> {
+    fn params(&self) -> Vec<Param> {
+        match self {
+            KwParams::Built(params) => params.clone(),
+            KwParams::Fields(fields) => fields
+                .iter()
+                .map(|f| {
+                    let name = f.name.to_string();
+                    let ty = if f.or_none {
+                        Expr::or(vec![f.ty.expr.clone(), Expr::atom("None")])
+                    } else {
+                        f.ty.expr.clone()
+                    };
+                    if f.required {
+                        Param::typed(name, ty)
+                    } else {
+                        Param::with_default(name, ty, Expr::atom("..."))
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The types of more than one field of the methods' params models.
@@ -1257,7 +1365,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         .map(|m| m.py_name.clone())
         .chain(names::CLIENT_MEMBERS.iter().map(|s| s.to_string()))
         .collect();
-    let root_sigs: Vec<MethodSig> = root
+    let root_sigs: Vec<MethodSig<'_>> = root
         .methods
         .iter()
         .map(|m| r.prepare(m, &root_methods))
@@ -1272,8 +1380,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     let env_prefix = ctx.module.to_uppercase();
     // Both versions of each root method, written at once.
     let mut root_members: [Vec<String>; 2] = Default::default();
-    for mut sig in root_sigs {
-        let plan = MethodParams::new(&mut sig);
+    for sig in root_sigs {
+        let plan = MethodParams::new(&sig);
         let mut texts = [
             String::with_capacity(plan.estimate()),
             String::with_capacity(plan.estimate()),

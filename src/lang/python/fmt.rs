@@ -1103,6 +1103,42 @@ pub fn call_stmt_written(
     push_split_args(out, level, args.len(), |i, out| out.push_str(args[i]))
 }
 
+/// [`call_stmt_written`] of the awaited call and of the plain one (in this order), the
+/// plain one mostly copied from the awaited one: they differ in their first line only,
+/// unless only the plain one fits on one line (the split layouts measure the arguments'
+/// lines alone). A method's async and sync bodies.
+pub fn call_stmt_pair_written(
+    level: usize,
+    prefix: &str,
+    callee: &str,
+    args: &[&str],
+) -> (Option<String>, Option<String>) {
+    let Some(awaited) = call_stmt_written(level, prefix, true, callee, args) else {
+        return (None, call_stmt_written(level, prefix, false, callee, args));
+    };
+    let head = level * INDENT_WIDTH + prefix.len();
+    debug_assert!(awaited[head..].starts_with("await "));
+    let plain_one_line_width = level * INDENT_WIDTH
+        + width(prefix)
+        + width(callee)
+        + args.iter().map(|a| width(a) + 2).sum::<usize>()
+        + "()".len()
+        - if args.is_empty() { 0 } else { 2 };
+    let shared = !awaited.contains('\n')
+        || plain_one_line_width > LINE_WIDTH
+        || args.iter().any(|a| a.contains('\n'));
+    if !shared {
+        return (
+            Some(awaited),
+            call_stmt_written(level, prefix, false, callee, args),
+        );
+    }
+    let mut plain = String::with_capacity(awaited.len());
+    plain.push_str(&awaited[..head]);
+    plain.push_str(&awaited[head + "await ".len()..]);
+    (Some(awaited), Some(plain))
+}
+
 /// An expression statement (a call or an `await`).
 pub fn expr_stmt(level: usize, value: &Expr) -> String {
     if let Some(line) = one_line(level, |out| value.write_flat(out)) {
@@ -1254,6 +1290,11 @@ impl FlatParams {
             .push((self.text.len(), width(s), s.contains('\n')));
     }
 
+    /// Appends a parameter already written flat.
+    pub fn push_text(&mut self, text: &str) {
+        self.push_written(|out| out.push_str(text));
+    }
+
     /// Appends the parameters of `other`.
     pub fn extend(&mut self, other: &FlatParams) {
         let base = self.text.len();
@@ -1322,7 +1363,17 @@ pub fn def_header_into(
     returns: Option<(&Expr, &str)>,
     stub: bool,
 ) {
-    def_header_layout_into(out, level, is_async, name, params, flat, returns, stub);
+    debug_assert_eq!(params.len(), flat.items.len());
+    def_header_layout_into(
+        out,
+        level,
+        is_async,
+        name,
+        &|| params.to_vec(),
+        flat,
+        returns,
+        stub,
+    );
 }
 
 /// How [`def_header_layout_into`] wrote a header.
@@ -1359,19 +1410,20 @@ fn one_line_header_width(
     )
 }
 
-/// [`def_header_into`], saying which layout it took.
+/// [`def_header_into`] for parameters built by `params` only when a layout needs their
+/// documents (a parameter or the closing line too long for its line; the parameters are
+/// those `flat` was written from), saying which layout it took.
 #[allow(clippy::too_many_arguments)]
 fn def_header_layout_into(
     out: &mut String,
     level: usize,
     is_async: bool,
     name: &str,
-    params: &[Param],
+    params: &dyn Fn() -> Vec<Param>,
     flat: &FlatParams,
     returns: Option<(&Expr, &str)>,
     stub: bool,
 ) -> HeaderLayout {
-    debug_assert_eq!(params.len(), flat.items.len());
     let kw = if is_async { "async def " } else { "def " };
     let suffix = if stub { ": ..." } else { ":" };
     let returns_text = returns.map(|(_, text)| text);
@@ -1395,7 +1447,7 @@ fn def_header_layout_into(
         return HeaderLayout::Split;
     }
     let returns = returns.map(|(e, _)| e);
-    out.push_str(&def_header_doc(level, kw, name, params, returns, stub));
+    out.push_str(&def_header_doc(level, kw, name, &params(), returns, stub));
     HeaderLayout::Document
 }
 
@@ -1404,14 +1456,15 @@ fn def_header_layout_into(
 /// in their first line only, unless only the shorter `def` header fits on one line (the
 /// direct layouts put the parameters and the return annotation on lines of their own), so
 /// the sync header is mostly copied from the async one: the Python client writes every
-/// method in both versions.
+/// method in both versions. The parameters are built by `params` only when a layout needs
+/// their documents (see [`def_header_layout_into`]).
 #[allow(clippy::too_many_arguments)]
 pub fn def_header_pair_into(
     out: &mut String,
     sync_out: &mut String,
     level: usize,
     name: &str,
-    params: &[Param],
+    params: &dyn Fn() -> Vec<Param>,
     flat: &FlatParams,
     returns: Option<(&Expr, &str)>,
     stub: bool,
@@ -1438,7 +1491,7 @@ pub fn def_header_pair_into(
         sync_out.push_str("def ");
         sync_out.push_str(&out[after_kw..]);
     } else {
-        def_header_into(sync_out, level, false, name, params, flat, returns, stub);
+        def_header_layout_into(sync_out, level, false, name, params, flat, returns, stub);
     }
 }
 
@@ -1454,12 +1507,12 @@ fn def_header_split(
     level: usize,
     kw: &str,
     name: &str,
-    params: &[Param],
+    params: &dyn Fn() -> Vec<Param>,
     flat: &FlatParams,
     returns: Option<(&Expr, &str)>,
     stub: bool,
 ) -> bool {
-    if params.is_empty() {
+    if flat.is_empty() {
         return false;
     }
     let suffix = if stub { ": ..." } else { ":" };
@@ -1476,18 +1529,20 @@ fn def_header_split(
     out.push_str("(\n");
     let inner = (level + 1) * INDENT_WIDTH;
     // With one parameter the list is no group of its own: it breaks with the brackets.
-    if params.len() > 1 && !flat.breaks() && inner + flat.joined_width() <= LINE_WIDTH {
+    if flat.len() > 1 && !flat.breaks() && inner + flat.joined_width() <= LINE_WIDTH {
         push_indent(out, level + 1);
         flat.write_joined(out);
         out.push('\n');
     } else {
-        for (i, p) in params.iter().enumerate() {
+        let mut built = None;
+        for i in 0..flat.len() {
             let (text_i, w, breaks) = flat.item(i);
             if breaks || inner + w + ",".len() > LINE_WIDTH {
                 // This parameter splits: it gets the layout the document gives it. Each
                 // item of the expanded list starts on a fresh line and is measured up to
                 // its comma (the line break after it ends every measurement), so its own
                 // document with the comma prints the same lines.
+                let p = &built.get_or_insert_with(params)[i];
                 out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
             } else {
                 push_indent(out, level + 1);
@@ -2398,7 +2453,7 @@ mod tests {
                     level,
                     kw,
                     &name,
-                    &params,
+                    &|| params.clone(),
                     &FlatParams::new(&params),
                     ret.as_ref().zip(ret_flat.as_deref()),
                     stub,
@@ -2450,7 +2505,8 @@ mod tests {
             let ret_flat = ret.as_ref().map(Expr::flat);
             let returns = ret.as_ref().zip(ret_flat.as_deref());
             let (mut a, mut s) = ("# before\n".to_string(), "#\n".to_string());
-            def_header_pair_into(&mut a, &mut s, level, &name, &params, &flat, returns, stub);
+            let build = || params.clone();
+            def_header_pair_into(&mut a, &mut s, level, &name, &build, &flat, returns, stub);
             let async_header = def_header(level, true, &name, &params, ret.as_ref(), stub);
             let sync_header = def_header(level, false, &name, &params, ret.as_ref(), stub);
             assert_eq!(
@@ -2469,6 +2525,40 @@ mod tests {
         }
         assert!(copied_split > 2_000, "{copied_split}");
         assert!(sync_one_line > 20, "{sync_one_line}");
+    }
+
+    /// The awaited and plain call statements written as a pair are those written one by
+    /// one.
+    #[test]
+    fn call_statement_pairs_match_single_statements() {
+        let mut r = Rng(0x5eed_1234_abcd_0045);
+        let mut copied_split = 0;
+        for _ in 0..20_000 {
+            let level = r.below(4);
+            let prefix = ["", "return "][r.below(2)];
+            let callee = rand_name(&mut r, 30).to_lowercase();
+            let args: Vec<String> = (0..r.below(6))
+                .map(|_| {
+                    let max = 1 + r.below(40);
+                    match r.below(8) {
+                        0 => format!("{}\n)", rand_name(&mut r, max)),
+                        _ => rand_name(&mut r, max),
+                    }
+                })
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (awaited, plain) = call_stmt_pair_written(level, prefix, &callee, &args);
+            assert_eq!(
+                awaited,
+                call_stmt_written(level, prefix, true, &callee, &args)
+            );
+            assert_eq!(
+                plain,
+                call_stmt_written(level, prefix, false, &callee, &args)
+            );
+            copied_split += usize::from(plain.is_some_and(|p| p.contains('\n')));
+        }
+        assert!(copied_split > 2_000, "{copied_split}");
     }
 
     /// Long `from` imports written directly are the document's.
