@@ -300,6 +300,8 @@ struct Renderer<'c, 'a> {
     kw_types: FxHashMap<TypeId, Rc<KwType>>,
     /// The types of more than one params model field (only those are cached).
     kw_repeated: FxHashSet<TypeId>,
+    /// Whether the imports of keyword arguments (`params_of`, `overload`) were added.
+    keyword_imports: bool,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
@@ -446,7 +448,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
             description: m.description.as_deref(),
             deprecated: m.deprecated,
         });
-        if keywords.is_some() {
+        if keywords.is_some() && !self.keyword_imports {
+            self.keyword_imports = true;
             self.imp.add("._runtime", "params_of");
             self.imp.add("typing", "overload");
         }
@@ -488,7 +491,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut types = Vec::with_capacity(o.fields.len());
         for f in &o.fields {
             let t = self.kw_type(f.ty);
-            if t.names.iter().any(|n| class_methods.contains(n)) {
+            if t.expr.any_name(&mut |n| class_methods.contains(n)) {
                 return None;
             }
             types.push(t);
@@ -499,8 +502,10 @@ impl<'c, 'a> Renderer<'c, 'a> {
             if t.imported.replace(true) {
                 continue;
             }
-            for (module, name) in &t.imports {
-                self.imp.add(module, name);
+            for (module, names) in &t.imports.from {
+                for name in names {
+                    self.imp.add(module, name);
+                }
             }
         }
         let mut flat = fmt::FlatParams::with_capacity(o.fields.len());
@@ -541,21 +546,11 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut imp = Imports::default();
         let (ty, _) = self.kw_mapper.field_type(id, &mut imp);
         let expr = super::types::drop_int_beside_float(ty);
-        let mut names = Vec::new();
-        expr.any_name(&mut |n| {
-            names.push(n.to_string());
-            false
-        });
-        let imports = imp
-            .from
-            .into_iter()
-            .flat_map(|(module, names)| names.into_iter().map(move |n| (module.clone(), n)))
-            .collect();
+        let imports = imp;
         let t = Rc::new(KwType {
             flat: expr.flat(),
             accepts_none: accepts_none(&expr),
             expr,
-            names,
             imports,
             imported: Cell::new(false),
         });
@@ -633,23 +628,14 @@ impl<'c, 'a> Renderer<'c, 'a> {
             let header = [Header::ByModel, Header::ByFields][i];
             out.push_str("    @overload\n");
             sync_out.push_str("    @overload\n");
-            let params = || header_params(sig, header);
-            fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, &params, flat, returns, true);
+            let param = |i| header_param(sig, header, i);
+            fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, &param, flat, returns, true);
             out.push_str("\n\n");
             sync_out.push_str("\n\n");
         }
-        let params = || header_params(sig, Header::Implementation);
+        let param = |i| header_param(sig, Header::Implementation, i);
         let flat = &plan.params;
-        fmt::def_header_pair_into(
-            out,
-            sync_out,
-            1,
-            &sig.py_name,
-            &params,
-            flat,
-            returns,
-            false,
-        );
+        fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, &param, flat, returns, false);
         for part in [&sig.docstring, &sig.deprecation].into_iter().flatten() {
             for text in [&mut *out, &mut *sync_out] {
                 text.push('\n');
@@ -749,6 +735,16 @@ fn timeout_param() -> Param {
         Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
         Expr::atom("None"),
     )
+}
+
+/// Parameter `i` of a header of `sig` ([`header_params`]; a keyword parameter is built alone).
+fn header_param(sig: &MethodSig, header: Header, i: usize) -> Param {
+    if let (Header::ByFields, Some((keywords, _))) = (header, &sig.keywords)
+        && let Some(p) = i.checked_sub(3).and_then(|k| keywords.param(k))
+    {
+        return p;
+    }
+    header_params(sig, header).swap_remove(i)
 }
 
 /// The parameters of a header of `sig` (what [`MethodParams`] has written flat).
@@ -972,22 +968,31 @@ impl KwParams<'_> {
     fn params(&self) -> Vec<Param> {
         match self {
             KwParams::Built(params) => params.clone(),
-            KwParams::Fields(fields) => fields
-                .iter()
-                .map(|f| {
-                    let name = f.name.to_string();
-                    let ty = if f.or_none {
-                        Expr::or(vec![f.ty.expr.clone(), Expr::atom("None")])
-                    } else {
-                        f.ty.expr.clone()
-                    };
-                    if f.required {
-                        Param::typed(name, ty)
-                    } else {
-                        Param::with_default(name, ty, Expr::atom("..."))
-                    }
-                })
-                .collect(),
+            KwParams::Fields(fields) => fields.iter().map(KwField::param).collect(),
+        }
+    }
+
+    /// The `k`-th of [`KwParams::params`].
+    fn param(&self, k: usize) -> Option<Param> {
+        match self {
+            KwParams::Built(params) => params.get(k).cloned(),
+            KwParams::Fields(fields) => fields.get(k).map(KwField::param),
+        }
+    }
+}
+
+impl KwField<'_> {
+    fn param(&self) -> Param {
+        let name = self.name.to_string();
+        let ty = if self.or_none {
+            Expr::or(vec![self.ty.expr.clone(), Expr::atom("None")])
+        } else {
+            self.ty.expr.clone()
+        };
+        if self.required {
+            Param::typed(name, ty)
+        } else {
+            Param::with_default(name, ty, Expr::atom("..."))
         }
     }
 }
@@ -1016,10 +1021,8 @@ struct KwType {
     expr: Expr,
     /// `expr` on one line.
     flat: String,
-    /// The names `expr` refers to ([`Expr::any_name`]): none may be a method of the class.
-    names: Vec<String>,
-    /// What `expr` imports.
-    imports: Vec<(String, String)>,
+    /// What `expr` imports (`from` imports only: a field type imports no module).
+    imports: Imports,
     /// Whether `imports` were added to the file's imports.
     imported: Cell<bool>,
     accepts_none: bool,
@@ -1170,6 +1173,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             .collect(),
         kw_types: FxHashMap::default(),
         kw_repeated: repeated_param_field_types(api),
+        keyword_imports: false,
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");

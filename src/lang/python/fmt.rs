@@ -1364,15 +1364,24 @@ pub fn def_header_into(
     stub: bool,
 ) {
     debug_assert_eq!(params.len(), flat.items.len());
+    let sync_width = one_line_header_width(
+        level,
+        "def ",
+        name,
+        flat,
+        returns.map(|(_, text)| text),
+        stub,
+    );
     def_header_layout_into(
         out,
         level,
         is_async,
         name,
-        &|| params.to_vec(),
+        &|i| params[i].clone(),
         flat,
         returns,
         stub,
+        sync_width,
     );
 }
 
@@ -1410,26 +1419,27 @@ fn one_line_header_width(
     )
 }
 
-/// [`def_header_into`] for parameters built by `params` only when a layout needs their
-/// documents (a parameter or the closing line too long for its line; the parameters are
-/// those `flat` was written from), saying which layout it took.
+/// [`def_header_into`] for parameters built by `param` (the i-th) only when a layout needs
+/// their documents (a parameter or the closing line too long for its line; the parameters
+/// are those `flat` was written from), saying which layout it took. `sync_width`: the
+/// [`one_line_header_width`] of the `def` header.
 #[allow(clippy::too_many_arguments)]
 fn def_header_layout_into(
     out: &mut String,
     level: usize,
     is_async: bool,
     name: &str,
-    params: &dyn Fn() -> Vec<Param>,
+    param: &dyn Fn(usize) -> Param,
     flat: &FlatParams,
     returns: Option<(&Expr, &str)>,
     stub: bool,
+    sync_width: Option<usize>,
 ) -> HeaderLayout {
     let kw = if is_async { "async def " } else { "def " };
     let suffix = if stub { ": ..." } else { ":" };
     let returns_text = returns.map(|(_, text)| text);
-    if one_line_header_width(level, kw, name, flat, returns_text, stub)
-        .is_some_and(|w| w <= LINE_WIDTH)
-    {
+    let extra = width(kw) - width("def ");
+    if sync_width.is_some_and(|w| w + extra <= LINE_WIDTH) {
         push_indent(out, level);
         out.push_str(kw);
         out.push_str(name);
@@ -1443,11 +1453,12 @@ fn def_header_layout_into(
         out.push_str(suffix);
         return HeaderLayout::OneLine;
     }
-    if def_header_split(out, level, kw, name, params, flat, returns, stub) {
+    if def_header_split(out, level, kw, name, param, flat, returns, stub) {
         return HeaderLayout::Split;
     }
     let returns = returns.map(|(e, _)| e);
-    out.push_str(&def_header_doc(level, kw, name, &params(), returns, stub));
+    let params: Vec<Param> = (0..flat.len()).map(param).collect();
+    out.push_str(&def_header_doc(level, kw, name, &params, returns, stub));
     HeaderLayout::Document
 }
 
@@ -1456,7 +1467,7 @@ fn def_header_layout_into(
 /// in their first line only, unless only the shorter `def` header fits on one line (the
 /// direct layouts put the parameters and the return annotation on lines of their own), so
 /// the sync header is mostly copied from the async one: the Python client writes every
-/// method in both versions. The parameters are built by `params` only when a layout needs
+/// method in both versions. The parameters are built by `param` only when a layout needs
 /// their documents (see [`def_header_layout_into`]).
 #[allow(clippy::too_many_arguments)]
 pub fn def_header_pair_into(
@@ -1464,24 +1475,26 @@ pub fn def_header_pair_into(
     sync_out: &mut String,
     level: usize,
     name: &str,
-    params: &dyn Fn() -> Vec<Param>,
+    param: &dyn Fn(usize) -> Param,
     flat: &FlatParams,
     returns: Option<(&Expr, &str)>,
     stub: bool,
 ) {
     let start = out.len();
-    let layout = def_header_layout_into(out, level, true, name, params, flat, returns, stub);
+    let sync_width = one_line_header_width(
+        level,
+        "def ",
+        name,
+        flat,
+        returns.map(|(_, text)| text),
+        stub,
+    );
+    let layout = def_header_layout_into(
+        out, level, true, name, param, flat, returns, stub, sync_width,
+    );
     let shared = match layout {
         HeaderLayout::OneLine => true,
-        HeaderLayout::Split => one_line_header_width(
-            level,
-            "def ",
-            name,
-            flat,
-            returns.map(|(_, text)| text),
-            stub,
-        )
-        .is_none_or(|w| w > LINE_WIDTH),
+        HeaderLayout::Split => sync_width.is_none_or(|w| w > LINE_WIDTH),
         HeaderLayout::Document => false,
     };
     if shared {
@@ -1491,7 +1504,9 @@ pub fn def_header_pair_into(
         sync_out.push_str("def ");
         sync_out.push_str(&out[after_kw..]);
     } else {
-        def_header_layout_into(sync_out, level, false, name, params, flat, returns, stub);
+        def_header_layout_into(
+            sync_out, level, false, name, param, flat, returns, stub, sync_width,
+        );
     }
 }
 
@@ -1507,7 +1522,7 @@ fn def_header_split(
     level: usize,
     kw: &str,
     name: &str,
-    params: &dyn Fn() -> Vec<Param>,
+    param: &dyn Fn(usize) -> Param,
     flat: &FlatParams,
     returns: Option<(&Expr, &str)>,
     stub: bool,
@@ -1534,7 +1549,6 @@ fn def_header_split(
         flat.write_joined(out);
         out.push('\n');
     } else {
-        let mut built = None;
         for i in 0..flat.len() {
             let (text_i, w, breaks) = flat.item(i);
             if breaks || inner + w + ",".len() > LINE_WIDTH {
@@ -1542,8 +1556,13 @@ fn def_header_split(
                 // item of the expanded list starts on a fresh line and is measured up to
                 // its comma (the line break after it ends every measurement), so its own
                 // document with the comma prints the same lines.
-                let p = &built.get_or_insert_with(params)[i];
-                out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
+                let p = param(i);
+                match long_param_written(level + 1, &p) {
+                    Some(lines) => out.push_str(&lines),
+                    None => {
+                        out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
+                    }
+                }
             } else {
                 push_indent(out, level + 1);
                 out.push_str(text_i);
@@ -1560,6 +1579,110 @@ fn def_header_split(
     }
     out.push_str(suffix);
     true
+}
+
+/// A parameter and its comma on lines of their own at `level`, as the document prints it
+/// (`print(concat(p.doc(), ","))`), written directly for the common long parameters: an
+/// annotation that is a subscript (`Annotated[...]`) or a union whose items are atoms and
+/// subscripts (`Annotated[...] | None`), each subscript either flat or with its brackets
+/// broken around a slice that fits on one line; a default that is an atom. `None` for
+/// anything else (then the document decides).
+fn long_param_written(level: usize, p: &Param) -> Option<String> {
+    let ann = p.annotation.as_ref()?;
+    let mut tail = String::new();
+    if let Some(default) = &p.default {
+        let Expr::Atom(d) = default else {
+            return None;
+        };
+        tail.push_str(" = ");
+        tail.push_str(d);
+    }
+    tail.push(',');
+    if tail.contains('\n') || p.name.contains('\n') {
+        return None;
+    }
+    let mut out = String::with_capacity(256);
+    push_indent(&mut out, level);
+    out.push_str(&p.name);
+    out.push_str(": ");
+    // The whole parameter flat, when it fits (then every group stays flat).
+    let flat_start = out.len();
+    ann.write_flat(&mut out);
+    out.push_str(&tail);
+    if fits_on_one_line(&out) {
+        return Some(out);
+    }
+    out.truncate(flat_start);
+    match ann {
+        Expr::Subscript(value, items) => {
+            subscript_written(&mut out, level, value, items, &tail)?;
+        }
+        Expr::Or(items) => {
+            // The union's group breaks: its items one per line after the first, each
+            // after `| `, at the parameter's indentation.
+            let mut line_start = 0;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                    line_start = out.len();
+                    push_indent(&mut out, level);
+                    out.push_str("| ");
+                }
+                let rest = if i + 1 == items.len() {
+                    tail.as_str()
+                } else {
+                    ""
+                };
+                let item_start = out.len();
+                item.write_flat(&mut out);
+                out.push_str(rest);
+                if matches!(item, Expr::Atom(_)) || fits_on_one_line(&out[line_start..]) {
+                    if out[item_start..].contains('\n') {
+                        return None;
+                    }
+                    continue;
+                }
+                out.truncate(item_start);
+                let Expr::Subscript(value, slice) = item else {
+                    return None;
+                };
+                subscript_written(&mut out, level, value, slice, rest)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+/// Appends `value[slice]` followed by `rest` with its brackets broken (the subscript does
+/// not fit on its line): the slice on one line at `level + 1`,
+/// when it fits there, and the closing bracket at `level`. `None` when the slice does not
+/// fit on its line.
+fn subscript_written(
+    out: &mut String,
+    level: usize,
+    value: &str,
+    items: &[Expr],
+    rest: &str,
+) -> Option<()> {
+    out.push_str(value);
+    out.push_str("[\n");
+    let slice_start = out.len();
+    push_indent(out, level + 1);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item.write_flat(out);
+    }
+    if !fits_on_one_line(&out[slice_start..]) {
+        return None;
+    }
+    out.push('\n');
+    push_indent(out, level);
+    out.push(']');
+    out.push_str(rest);
+    Some(())
 }
 
 /// Appends the indentation of `level` (copied from a run of spaces: pushed one space at
@@ -2453,7 +2576,7 @@ mod tests {
                     level,
                     kw,
                     &name,
-                    &|| params.clone(),
+                    &|i| params[i].clone(),
                     &FlatParams::new(&params),
                     ret.as_ref().zip(ret_flat.as_deref()),
                     stub,
@@ -2505,7 +2628,7 @@ mod tests {
             let ret_flat = ret.as_ref().map(Expr::flat);
             let returns = ret.as_ref().zip(ret_flat.as_deref());
             let (mut a, mut s) = ("# before\n".to_string(), "#\n".to_string());
-            let build = || params.clone();
+            let build = |i: usize| params[i].clone();
             def_header_pair_into(&mut a, &mut s, level, &name, &build, &flat, returns, stub);
             let async_header = def_header(level, true, &name, &params, ret.as_ref(), stub);
             let sync_header = def_header(level, false, &name, &params, ret.as_ref(), stub);
@@ -2559,6 +2682,37 @@ mod tests {
             copied_split += usize::from(plain.is_some_and(|p| p.contains('\n')));
         }
         assert!(copied_split > 2_000, "{copied_split}");
+    }
+
+    /// Long parameters written directly are the document's.
+    #[test]
+    fn long_params_match_the_document() {
+        let mut r = Rng(0x5eed_1234_abcd_0046);
+        let (mut written, mut broken_union) = (0, 0);
+        for _ in 0..40_000 {
+            let level = 1 + r.below(3);
+            let name = rand_name(&mut r, 20).to_lowercase();
+            let depth = r.below(2);
+            let mut ty = rand_type(&mut r, depth);
+            if r.below(3) == 0 {
+                ty = Expr::or(vec![ty, Expr::atom("None")]);
+            }
+            let p = match r.below(3) {
+                0 => Param::typed(name, ty),
+                1 => Param::with_default(name, ty, Expr::atom("...")),
+                _ => Param::with_default(name, ty, rand_value(&mut r)),
+            };
+            let doc = print(&concat(vec![p.doc(), text(",")]), level);
+            if let Some(direct) = long_param_written(level, &p) {
+                assert_eq!(direct, doc, "{p:?}");
+                if doc.contains('\n') {
+                    written += 1;
+                    broken_union += usize::from(doc.contains("\n") && doc.contains("| None"));
+                }
+            }
+        }
+        assert!(written > 2_000, "{written}");
+        assert!(broken_union > 200, "{broken_union}");
     }
 
     /// Long `from` imports written directly are the document's.
