@@ -306,6 +306,14 @@ struct Renderer<'c, 'a> {
 
 impl<'c, 'a> Renderer<'c, 'a> {
     fn type_expr(&mut self, id: TypeId) -> Expr {
+        // A named type is its name, imported from the models module (what the mapper
+        // returns for it; most params and results are models).
+        if self.ctx.api.types.get(id).name.is_some()
+            && let Some(name) = self.ctx.names.get(&id)
+        {
+            self.imp.add(MODELS_MODULE, name);
+            return Expr::atom(name.clone());
+        }
         self.mapper.expr(id, &mut self.imp)
     }
 
@@ -327,11 +335,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// Everything both clients' versions of a method need (computed once: decoders add
     /// module constants).
-    fn prepare(
-        &mut self,
-        plan: &MethodPlan<'a>,
-        class_methods: &FxHashSet<String>,
-    ) -> MethodSig<'a> {
+    fn prepare(&mut self, plan: &MethodPlan<'a>, class_methods: &ClassMethods) -> MethodSig<'a> {
         let m = plan.method;
         let mut params_text = Vec::new();
         let mut params_model = None;
@@ -475,13 +479,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn keyword_params(
         &mut self,
         model: TypeId,
-        class_methods: &FxHashSet<String>,
+        class_methods: &ClassMethods,
     ) -> Option<(KwParams<'a>, fmt::FlatParams)> {
         let api = self.ctx.api;
         let TypeKind::Object(o) = api.types.kind(model) else {
             return None;
         };
-        if BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b)) {
+        if class_methods.shadows_builtin {
             return None;
         }
         let py_names = super::models::field_names(o, "", &mut Vec::new());
@@ -491,7 +495,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut types = Vec::with_capacity(o.fields.len());
         for f in &o.fields {
             let t = self.kw_type(f.ty);
-            if t.expr.any_name(&mut |n| class_methods.contains(n)) {
+            if t.names.iter().any(|n| class_methods.contains(n)) {
                 return None;
             }
             types.push(t);
@@ -546,11 +550,17 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut imp = Imports::default();
         let (ty, _) = self.kw_mapper.field_type(id, &mut imp);
         let expr = super::types::drop_int_beside_float(ty);
+        let mut names = Vec::new();
+        expr.any_name(&mut |n| {
+            names.push(n.to_string());
+            false
+        });
         let imports = imp;
         let t = Rc::new(KwType {
             flat: expr.flat(),
             accepts_none: accepts_none(&expr),
             expr,
+            names,
             imports,
             imported: Cell::new(false),
         });
@@ -565,7 +575,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn keyword_params_qualified(
         &mut self,
         model: TypeId,
-        class_methods: &FxHashSet<String>,
+        class_methods: &ClassMethods,
     ) -> Option<Vec<Param>> {
         let api = self.ctx.api;
         let TypeKind::Object(o) = api.types.kind(model) else {
@@ -578,7 +588,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut imp = Imports::default();
         let mut out = Vec::new();
         // Most classes have no method named like a builtin: then no type changes.
-        let qualify = BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b));
+        let qualify = class_methods.shadows_builtin;
         for (f, py) in o.fields.iter().zip(&py_names) {
             let (ty, _) = self.kw_mapper.field_type(f.ty, &mut imp);
             let ty = super::types::drop_int_beside_float(ty);
@@ -657,12 +667,14 @@ impl<'c, 'a> Renderer<'c, 'a> {
         sync_out: &mut String,
     ) -> anyhow::Result<()> {
         for child in &ns.children {
-            let class_methods: FxHashSet<String> = child
-                .methods
-                .iter()
-                .chain(child.call.iter())
-                .map(|m| m.py_name.clone())
-                .collect();
+            let class_methods = ClassMethods::new(
+                child
+                    .methods
+                    .iter()
+                    .chain(child.call.iter())
+                    .map(|m| m.py_name.clone())
+                    .collect(),
+            );
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
             let docstring = fmt::docstring(&doc, 1).unwrap_or_default();
             let mut starts = [0; 2];
@@ -893,6 +905,9 @@ impl MethodParams {
     }
 }
 
+/// Where client.py imports the named types from.
+const MODELS_MODULE: &str = ".models";
+
 /// What separates the sections (classes) of client.py.
 const SECTION_BREAK: &str = "\n\n\n";
 
@@ -1021,11 +1036,35 @@ struct KwType {
     expr: Expr,
     /// `expr` on one line.
     flat: String,
+    /// The names `expr` refers to ([`Expr::any_name`]): none may be a method of the class
+    /// (collected once: a cached annotation is checked in many classes).
+    names: Vec<String>,
     /// What `expr` imports (`from` imports only: a field type imports no module).
     imports: Imports,
     /// Whether `imports` were added to the file's imports.
     imported: Cell<bool>,
     accepts_none: bool,
+}
+
+/// The names of a class's methods (a type annotation there must not use them).
+struct ClassMethods {
+    names: FxHashSet<String>,
+    /// Whether a method is named like a builtin type ([`BUILTIN_TYPES`]).
+    shadows_builtin: bool,
+}
+
+impl ClassMethods {
+    fn new(names: FxHashSet<String>) -> ClassMethods {
+        let shadows_builtin = BUILTIN_TYPES.iter().any(|b| names.contains(*b));
+        ClassMethods {
+            names,
+            shadows_builtin,
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
 }
 
 /// Names of the builtins a type expression may use; in a class with a method of the same
@@ -1045,7 +1084,7 @@ const BUILTIN_TYPES: &[&str] = &[
     "type",
 ];
 
-fn qualify_builtins(e: Expr, class_methods: &FxHashSet<String>, imp: &mut Imports) -> Expr {
+fn qualify_builtins(e: Expr, class_methods: &ClassMethods, imp: &mut Imports) -> Expr {
     let mut q = |name: Name| -> Name {
         if class_methods.contains(name.as_ref()) && BUILTIN_TYPES.contains(&name.as_ref()) {
             imp.import("builtins");
@@ -1093,7 +1132,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         tree.insert(m, 0);
     }
     let mut class_scope = names::Scope::with_taken(["RPCClient", "SyncRPCClient"]);
-    let probe = TypeMapper::new(api, &ctx.names, Some(".models"));
+    let probe = TypeMapper::new(api, &ctx.names, Some(MODELS_MODULE));
     // `Expr::names` of the type expression of `id`; a named type's is its name (most
     // params and results are models), without mapping it.
     let names_of = |id: TypeId, out: &mut FxHashSet<String>| {
@@ -1159,8 +1198,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
 
     let mut r = Renderer {
         ctx,
-        mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
-        kw_mapper: TypeMapper::uncached(api, &ctx.names, Some(".models")),
+        mapper: TypeMapper::new(api, &ctx.names, Some(MODELS_MODULE)),
+        kw_mapper: TypeMapper::uncached(api, &ctx.names, Some(MODELS_MODULE)),
         imp: Imports::default(),
         adapters: Vec::new(),
         constants: names::Scope::with_taken(["_EVENTS"]),
@@ -1363,12 +1402,13 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     )?;
 
     // The client classes.
-    let root_methods: FxHashSet<String> = root
-        .methods
-        .iter()
-        .map(|m| m.py_name.clone())
-        .chain(names::CLIENT_MEMBERS.iter().map(|s| s.to_string()))
-        .collect();
+    let root_methods = ClassMethods::new(
+        root.methods
+            .iter()
+            .map(|m| m.py_name.clone())
+            .chain(names::CLIENT_MEMBERS.iter().map(|s| s.to_string()))
+            .collect(),
+    );
     let root_sigs: Vec<MethodSig<'_>> = root
         .methods
         .iter()
@@ -1529,7 +1569,27 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             url = string_literal(&example_url),
         ),
     );
-    let readme = ReadmeTpl {
+    // The README is written into one buffer sized from its parts (about 2.5 MB at N=5000:
+    // grown by doubling, each step was a fresh mapping and a copy).
+    let readme_size = 16 * 1024
+        + r.readme_methods
+            .iter()
+            .map(|m| {
+                64 + 2 * m.wire.len()
+                    + m.signature.len()
+                    + 2 * (m.summary.map_or(0, str::len) + m.description.map_or(0, str::len))
+            })
+            .sum::<usize>()
+        + readme_events
+            .iter()
+            .map(|e| {
+                64 + 2 * e.wire.len()
+                    + e.signature.len()
+                    + 2 * e.description.as_ref().map_or(0, String::len)
+            })
+            .sum::<usize>();
+    let mut readme = String::with_capacity(readme_size);
+    ReadmeTpl {
         header: crate::lang::header_text(api),
         env_prefix: env_prefix.clone(),
         title: api.title.clone(),
@@ -1553,6 +1613,6 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         },
         events: readme_events,
     }
-    .render()?;
+    .render_into(&mut readme)?;
     Ok(ClientOut { client_py, readme })
 }

@@ -169,7 +169,12 @@ fn print(doc: &Doc, level: usize) -> String {
 /// width one (string literals escape everything else, see [`string_literal`]), except
 /// inside comments and docstrings, which are never measured.
 fn width(s: &str) -> usize {
-    s.chars().count()
+    // Most text is ASCII: checked a word at a time, cheaper than counting characters.
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// Whether `line` (one line, no line break) fits in [`LINE_WIDTH`]: a line of at most that
