@@ -322,7 +322,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn decoder(&mut self, id: TypeId, const_hint: impl FnOnce() -> String) -> Expr {
         let ty = self.type_expr(id);
         if is_model(self.ctx.api, id) {
-            return Expr::atom(format!("{}.model_validate", ty.flat()));
+            let mut decoder = ty.flat();
+            decoder.push_str(".model_validate");
+            return Expr::atom(decoder);
         }
         let wanted = format!("_{}", const_hint().to_uppercase());
         let name = self
@@ -343,7 +345,10 @@ impl<'c, 'a> Renderer<'c, 'a> {
         if let Some(p) = m.params {
             let ty = self.type_expr(p);
             let flat = ty.flat();
-            params_text.push(format!("params: {flat}"));
+            let mut text = String::with_capacity("params: ".len() + flat.len());
+            text.push_str("params: ");
+            text.push_str(&flat);
+            params_text.push(text);
             keywords = match self.keyword_params(p, class_methods) {
                 Some(k) => Some(k),
                 None => self
@@ -512,7 +517,12 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 }
             }
         }
-        let mut flat = fmt::FlatParams::with_capacity(o.fields.len());
+        let text_len = py_names
+            .iter()
+            .zip(&types)
+            .map(|(py, t)| py.len() + t.flat.len() + " | None = ...".len() + 2)
+            .sum();
+        let mut flat = fmt::FlatParams::with_text_capacity(o.fields.len(), text_len);
         let mut fields = Vec::with_capacity(o.fields.len());
         for ((f, py), t) in o.fields.iter().zip(py_names).zip(types) {
             // A `null` default lets the caller pass None; without a default, leaving the

@@ -1087,7 +1087,10 @@ pub fn call_stmt_written(
     args: &[&str],
 ) -> Option<String> {
     let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
-    let mut out = String::with_capacity(4 * level + prefix.len() + callee.len() + args_len + 16);
+    // Room for the split layouts too (an indented line per argument).
+    let mut out = String::with_capacity(
+        (level + 1) * INDENT_WIDTH * (args.len() + 2) + prefix.len() + callee.len() + args_len + 16,
+    );
     push_call_head(&mut out, level, prefix, awaited, callee);
     let head_end = out.len();
     for (i, a) in args.iter().enumerate() {
@@ -1271,6 +1274,14 @@ impl FlatParams {
     /// Length of the parameters' texts (without separators).
     pub fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    /// Room for `n` parameters of `text_len` bytes in all.
+    pub fn with_text_capacity(n: usize, text_len: usize) -> FlatParams {
+        FlatParams {
+            text: String::with_capacity(text_len),
+            items: Vec::with_capacity(n),
+        }
     }
 
     /// Room for `n` parameters.
