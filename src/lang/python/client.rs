@@ -5,6 +5,8 @@
 //! model, a decoder for the result and the timeout; the protocol lives in `_runtime.py`.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::rc::Rc;
 
 use askama::Template;
@@ -171,8 +173,8 @@ impl<'a> Tree<'a> {
 struct AnnotationNames<'f> {
     /// Used by the client class itself (its fixed members and the event payloads).
     root: FxHashSet<String>,
-    /// The names in a method's params and result types.
-    method: &'f dyn Fn(&Method) -> FxHashSet<String>,
+    /// Adds the names in a method's params and result types.
+    method: &'f dyn Fn(&Method, &mut FxHashSet<String>),
 }
 
 fn plan<'a>(
@@ -199,7 +201,7 @@ fn plan<'a>(
         used.extend(ann.root.iter().cloned());
     }
     for m in &tree.methods {
-        used.extend((ann.method)(m));
+        (ann.method)(m, &mut used);
     }
     let adjust = |name: String| -> String {
         if reserved.contains(&name.as_str()) || used.contains(&name) {
@@ -298,10 +300,20 @@ struct Renderer<'c, 'a> {
     kw_types: FxHashMap<TypeId, Rc<KwType>>,
     /// The types of more than one params model field (only those are cached).
     kw_repeated: FxHashSet<TypeId>,
+    /// Whether the imports of keyword arguments (`params_of`, `overload`) were added.
+    keyword_imports: bool,
 }
 
 impl<'c, 'a> Renderer<'c, 'a> {
     fn type_expr(&mut self, id: TypeId) -> Expr {
+        // A named type is its name, imported from the models module (what the mapper
+        // returns for it; most params and results are models).
+        if self.ctx.api.types.get(id).name.is_some()
+            && let Some(name) = self.ctx.names.get(&id)
+        {
+            self.imp.add(MODELS_MODULE, name);
+            return Expr::atom(name.clone());
+        }
         self.mapper.expr(id, &mut self.imp)
     }
 
@@ -310,7 +322,9 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn decoder(&mut self, id: TypeId, const_hint: impl FnOnce() -> String) -> Expr {
         let ty = self.type_expr(id);
         if is_model(self.ctx.api, id) {
-            return Expr::atom(format!("{}.model_validate", ty.flat()));
+            let mut decoder = ty.flat();
+            decoder.push_str(".model_validate");
+            return Expr::atom(decoder);
         }
         let wanted = format!("_{}", const_hint().to_uppercase());
         let name = self
@@ -323,24 +337,28 @@ impl<'c, 'a> Renderer<'c, 'a> {
 
     /// Everything both clients' versions of a method need (computed once: decoders add
     /// module constants).
-    fn prepare(&mut self, plan: &MethodPlan<'a>, class_methods: &FxHashSet<String>) -> MethodSig {
+    fn prepare(&mut self, plan: &MethodPlan<'a>, class_methods: &ClassMethods) -> MethodSig<'a> {
         let m = plan.method;
         let mut params_text = Vec::new();
         let mut params_model = None;
         let mut keywords = None;
         if let Some(p) = m.params {
             let ty = self.type_expr(p);
-            params_text.push(format!("params: {}", ty.flat()));
+            let flat = ty.flat();
+            let mut text = String::with_capacity("params: ".len() + flat.len());
+            text.push_str("params: ");
+            text.push_str(&flat);
+            params_text.push(text);
             keywords = match self.keyword_params(p, class_methods) {
                 Some(k) => Some(k),
                 None => self
                     .keyword_params_qualified(p, class_methods)
                     .map(|params| {
                         let flat = fmt::FlatParams::new(&params);
-                        (params, flat)
+                        (KwParams::Built(params), flat)
                     }),
             };
-            params_model = Some(ty);
+            params_model = Some((ty, flat));
         }
         let hint = || format!("{}_RESULT", constant_base(&m.wire_name));
         let (ret, decoder) = match m.result {
@@ -439,7 +457,8 @@ impl<'c, 'a> Renderer<'c, 'a> {
             description: m.description.as_deref(),
             deprecated: m.deprecated,
         });
-        if keywords.is_some() {
+        if keywords.is_some() && !self.keyword_imports {
+            self.keyword_imports = true;
             self.imp.add("._runtime", "params_of");
             self.imp.add("typing", "overload");
         }
@@ -465,13 +484,13 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn keyword_params(
         &mut self,
         model: TypeId,
-        class_methods: &FxHashSet<String>,
-    ) -> Option<(Vec<Param>, fmt::FlatParams)> {
+        class_methods: &ClassMethods,
+    ) -> Option<(KwParams<'a>, fmt::FlatParams)> {
         let api = self.ctx.api;
         let TypeKind::Object(o) = api.types.kind(model) else {
             return None;
         };
-        if BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b)) {
+        if class_methods.shadows_builtin {
             return None;
         }
         let py_names = super::models::field_names(o, "", &mut Vec::new());
@@ -487,43 +506,48 @@ impl<'c, 'a> Renderer<'c, 'a> {
             types.push(t);
         }
         for t in &types {
-            for (module, name) in &t.imports {
-                self.imp.add(module, name);
-            }
-        }
-        let mut params = Vec::with_capacity(o.fields.len());
-        let mut flat = fmt::FlatParams::with_capacity(o.fields.len());
-        for ((f, py), t) in o.fields.iter().zip(&py_names).zip(&types) {
-            if f.required {
-                params.push(Param::typed(py.to_string(), t.expr.clone()));
-                flat.push_written(|out| {
-                    out.push_str(py);
-                    out.push_str(": ");
-                    out.push_str(&t.flat);
-                });
+            // A cached annotation's imports are added at its first use only (the imports
+            // are a set).
+            if t.imported.replace(true) {
                 continue;
             }
+            for (module, names) in &t.imports.from {
+                for name in names {
+                    self.imp.add(module, name);
+                }
+            }
+        }
+        let text_len = py_names
+            .iter()
+            .zip(&types)
+            .map(|(py, t)| py.len() + t.flat.len() + " | None = ...".len() + 2)
+            .sum();
+        let mut flat = fmt::FlatParams::with_text_capacity(o.fields.len(), text_len);
+        let mut fields = Vec::with_capacity(o.fields.len());
+        for ((f, py), t) in o.fields.iter().zip(py_names).zip(types) {
             // A `null` default lets the caller pass None; without a default, leaving the
             // keyword out keeps the field absent (MISSING in the model).
-            let null_default = f.default.as_ref().is_some_and(is_null_json);
-            let or_none = null_default && !t.accepts_none;
-            let ty = if or_none {
-                Expr::or(vec![t.expr.clone(), Expr::atom("None")])
-            } else {
-                t.expr.clone()
-            };
-            params.push(Param::with_default(py.to_string(), ty, Expr::atom("...")));
+            let or_none =
+                !f.required && !t.accepts_none && f.default.as_ref().is_some_and(is_null_json);
             flat.push_written(|out| {
-                out.push_str(py);
+                out.push_str(&py);
                 out.push_str(": ");
                 out.push_str(&t.flat);
                 if or_none {
                     out.push_str(" | None");
                 }
-                out.push_str(" = ...");
+                if !f.required {
+                    out.push_str(" = ...");
+                }
+            });
+            fields.push(KwField {
+                name: py,
+                ty: t,
+                or_none,
+                required: f.required,
             });
         }
-        Some((params, flat))
+        Some((KwParams::Fields(fields), flat))
     }
 
     /// The annotation of a keyword parameter of type `id` (see [`KwType`]), cached when
@@ -541,17 +565,14 @@ impl<'c, 'a> Renderer<'c, 'a> {
             names.push(n.to_string());
             false
         });
-        let imports = imp
-            .from
-            .into_iter()
-            .flat_map(|(module, names)| names.into_iter().map(move |n| (module.clone(), n)))
-            .collect();
+        let imports = imp;
         let t = Rc::new(KwType {
             flat: expr.flat(),
             accepts_none: accepts_none(&expr),
             expr,
             names,
             imports,
+            imported: Cell::new(false),
         });
         if keep {
             self.kw_types.insert(id, Rc::clone(&t));
@@ -564,7 +585,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
     fn keyword_params_qualified(
         &mut self,
         model: TypeId,
-        class_methods: &FxHashSet<String>,
+        class_methods: &ClassMethods,
     ) -> Option<Vec<Param>> {
         let api = self.ctx.api;
         let TypeKind::Object(o) = api.types.kind(model) else {
@@ -577,7 +598,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
         let mut imp = Imports::default();
         let mut out = Vec::new();
         // Most classes have no method named like a builtin: then no type changes.
-        let qualify = BUILTIN_TYPES.iter().any(|b| class_methods.contains(*b));
+        let qualify = class_methods.shadows_builtin;
         for (f, py) in o.fields.iter().zip(&py_names) {
             let (ty, _) = self.kw_mapper.field_type(f.ty, &mut imp);
             let ty = super::types::drop_int_beside_float(ty);
@@ -612,27 +633,39 @@ impl<'c, 'a> Renderer<'c, 'a> {
         Some(out)
     }
 
-    /// One client's version of a method, appended to `out`: with keyword arguments, an
-    /// overload taking the params model, one taking its fields, and the implementation.
-    fn write_method(out: &mut String, sig: &MethodSig, plan: &MethodParams, sync: bool) {
+    /// Both clients' versions of a method: the async one appended to `out`, the sync one
+    /// to `sync_out` (with keyword arguments: an overload taking the params model, one
+    /// taking its fields, and the implementation). Their headers are written once: the sync
+    /// ones are mostly copies of the async ones ([`fmt::def_header_pair_into`]).
+    fn write_method_pair(
+        out: &mut String,
+        sync_out: &mut String,
+        sig: &MethodSig<'a>,
+        plan: &MethodParams,
+    ) {
         let returns = Some((&sig.ret, sig.ret_flat.as_str()));
-        for (params, flat) in &plan.overloads {
+        for (i, flat) in plan.overloads.iter().enumerate() {
+            let header = [Header::ByModel, Header::ByFields][i];
             out.push_str("    @overload\n");
-            fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, true);
+            sync_out.push_str("    @overload\n");
+            let param = |i| header_param(sig, header, i);
+            fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, &param, flat, returns, true);
             out.push_str("\n\n");
+            sync_out.push_str("\n\n");
         }
-        let (params, flat) = &plan.params;
-        fmt::def_header_into(out, 1, !sync, &sig.py_name, params, flat, returns, false);
+        let param = |i| header_param(sig, Header::Implementation, i);
+        let flat = &plan.params;
+        fmt::def_header_pair_into(out, sync_out, 1, &sig.py_name, &param, flat, returns, false);
         for part in [&sig.docstring, &sig.deprecation].into_iter().flatten() {
-            out.push('\n');
-            out.push_str(part);
+            for text in [&mut *out, &mut *sync_out] {
+                text.push('\n');
+                text.push_str(part);
+            }
         }
         out.push('\n');
-        out.push_str(if sync {
-            &plan.sync_body
-        } else {
-            &plan.async_body
-        });
+        out.push_str(&plan.async_body);
+        sync_out.push('\n');
+        sync_out.push_str(&plan.sync_body);
     }
 
     /// Namespace classes, parents before children, appended to `out` (async classes) and
@@ -644,21 +677,17 @@ impl<'c, 'a> Renderer<'c, 'a> {
         sync_out: &mut String,
     ) -> anyhow::Result<()> {
         for child in &ns.children {
-            let class_methods: FxHashSet<String> = child
-                .methods
-                .iter()
-                .chain(child.call.iter())
-                .map(|m| m.py_name.clone())
-                .collect();
-            let mut sigs: Vec<MethodSig> = child
-                .call
-                .iter()
-                .chain(child.methods.iter())
-                .map(|m| self.prepare(m, &class_methods))
-                .collect();
-            let plans: Vec<MethodParams> = sigs.iter_mut().map(MethodParams::new).collect();
+            let class_methods = ClassMethods::new(
+                child
+                    .methods
+                    .iter()
+                    .chain(child.call.iter())
+                    .map(|m| m.py_name.clone())
+                    .collect(),
+            );
             let doc = format!("Methods ``{}.*``.", child.wire_path.join("."));
             let docstring = fmt::docstring(&doc, 1).unwrap_or_default();
+            let mut starts = [0; 2];
             for sync in [false, true] {
                 let (class, runtime) = if sync {
                     (&child.sync_class_name, "SyncRuntime")
@@ -667,7 +696,7 @@ impl<'c, 'a> Renderer<'c, 'a> {
                 };
                 let text = if sync { &mut *sync_out } else { &mut *out };
                 text.push_str(SECTION_BREAK);
-                let start = text.len();
+                starts[usize::from(sync)] = text.len();
                 text.push_str(&fmt::class_header(0, class, &[]));
                 text.push('\n');
                 text.push_str(&docstring);
@@ -678,75 +707,149 @@ impl<'c, 'a> Renderer<'c, 'a> {
                     text.push('\n');
                     text.push_str(&line);
                 }
-                for (sig, plan) in sigs.iter().zip(&plans) {
-                    text.push_str("\n\n");
-                    Self::write_method(text, sig, plan, sync);
-                }
-                trim_section_end(text, start);
             }
+            // Each method is prepared and written in both classes at once, straight into
+            // the file: nothing of it is kept.
+            for m in child.call.iter().chain(child.methods.iter()) {
+                let sig = self.prepare(m, &class_methods);
+                let plan = MethodParams::new(&sig);
+                out.push_str("\n\n");
+                sync_out.push_str("\n\n");
+                Self::write_method_pair(out, sync_out, &sig, &plan);
+            }
+            trim_section_end(out, starts[0]);
+            trim_section_end(sync_out, starts[1]);
             self.namespaces(child, out, sync_out)?;
         }
         Ok(())
     }
 }
 
-/// The parameter lists of a method's headers, each with its flat text, and the bodies: the
-/// same for its async and sync versions, so built once.
+/// The parameter lists of a method's headers written flat, and the bodies: the same for
+/// its async and sync versions, so built once. The parameters themselves
+/// ([`header_params`]) are built only for the rare layouts that need them.
 struct MethodParams {
-    /// With keyword arguments: one taking the params model, one taking its fields.
-    overloads: Vec<(Vec<Param>, fmt::FlatParams)>,
+    /// With keyword arguments: the one taking the params model, the one taking its fields
+    /// ([`Header::ByModel`], [`Header::ByFields`]).
+    overloads: Vec<fmt::FlatParams>,
     /// The implementation's.
-    params: (Vec<Param>, fmt::FlatParams),
+    params: fmt::FlatParams,
     /// The implementation's body in the async and the sync client.
     async_body: String,
     sync_body: String,
 }
 
+/// The headers of a method's versions.
+#[derive(Clone, Copy)]
+enum Header {
+    /// The overload taking the params model.
+    ByModel,
+    /// The overload taking the model's fields as keywords.
+    ByFields,
+    Implementation,
+}
+
+const TIMEOUT_PARAM: &str = "timeout: float | None = None";
+
+fn timeout_param() -> Param {
+    Param::with_default(
+        "timeout",
+        Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
+        Expr::atom("None"),
+    )
+}
+
+/// Parameter `i` of a header of `sig` ([`header_params`]; a keyword parameter is built alone).
+fn header_param(sig: &MethodSig, header: Header, i: usize) -> Param {
+    if let (Header::ByFields, Some((keywords, _))) = (header, &sig.keywords)
+        && let Some(p) = i.checked_sub(3).and_then(|k| keywords.param(k))
+    {
+        return p;
+    }
+    header_params(sig, header).swap_remove(i)
+}
+
+/// The parameters of a header of `sig` (what [`MethodParams`] has written flat).
+fn header_params(sig: &MethodSig, header: Header) -> Vec<Param> {
+    let model = sig.params_model.as_ref().map(|(ty, _)| ty);
+    match (header, model, &sig.keywords) {
+        (Header::ByModel, Some(ty), _) => vec![
+            Param::bare("self"),
+            Param::typed("params", ty.clone()),
+            Param::bare("/"),
+            Param::bare("*"),
+            timeout_param(),
+        ],
+        (Header::ByFields, _, Some((keywords, _))) => {
+            let mut params = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
+            params.extend(keywords.params());
+            params.push(timeout_param());
+            params
+        }
+        (Header::Implementation, model, keywords) => {
+            let mut params = vec![Param::bare("self")];
+            match (model, keywords) {
+                (None, _) => {}
+                (Some(ty), None) => params.push(Param::typed("params", ty.clone())),
+                (Some(ty), Some(_)) => {
+                    params.push(Param::with_default(
+                        "params",
+                        Expr::or(vec![ty.clone(), Expr::atom("None")]),
+                        Expr::atom("None"),
+                    ));
+                    params.push(Param::bare("/"));
+                }
+            }
+            params.push(Param::bare("*"));
+            params.push(timeout_param());
+            if keywords.is_some() {
+                params.push(Param::typed("**fields", Expr::atom("Any")));
+            }
+            params
+        }
+        _ => unreachable!("an overload of a method without keyword arguments"),
+    }
+}
+
 impl MethodParams {
-    /// Takes the keyword parameters out of `sig`.
-    fn new(sig: &mut MethodSig) -> MethodParams {
-        let timeout = || {
-            Param::with_default(
-                "timeout",
-                Expr::or(vec![Expr::atom("float"), Expr::atom("None")]),
-                Expr::atom("None"),
-            )
-        };
-        let with_flat = |params: Vec<Param>| {
-            let flat = fmt::FlatParams::new(&params);
-            (params, flat)
-        };
+    fn new(sig: &MethodSig) -> MethodParams {
         let mut overloads = Vec::new();
-        let mut params = vec![Param::bare("self")];
-        let has_keywords = sig.keywords.is_some();
-        let params_arg = match (&sig.params_model, sig.keywords.take()) {
+        let mut params = fmt::FlatParams::with_capacity(6);
+        params.push_text("self");
+        let model = sig.params_model.as_ref();
+        let params_arg = match (model, &sig.keywords) {
             (None, _) => Expr::atom("None"),
-            (Some(ty), None) => {
-                params.push(Param::typed("params", ty.clone()));
+            (Some((_, ty_flat)), None) => {
+                params.push_written(|out| {
+                    out.push_str("params: ");
+                    out.push_str(ty_flat);
+                });
                 Expr::atom("params")
             }
-            (Some(ty), Some((keywords, keywords_flat))) => {
-                overloads.push(with_flat(vec![
-                    Param::bare("self"),
-                    Param::typed("params", ty.clone()),
-                    Param::bare("/"),
-                    Param::bare("*"),
-                    timeout(),
-                ]));
-                let mut by_fields = vec![Param::bare("self"), Param::bare("/"), Param::bare("*")];
-                let mut flat = fmt::FlatParams::new(&by_fields);
-                flat.extend(&keywords_flat);
-                by_fields.extend(keywords);
-                let last = timeout();
-                flat.push(&last);
-                by_fields.push(last);
-                overloads.push((by_fields, flat));
-                params.push(Param::with_default(
-                    "params",
-                    Expr::or(vec![ty.clone(), Expr::atom("None")]),
-                    Expr::atom("None"),
-                ));
-                params.push(Param::bare("/"));
+            (Some((ty, ty_flat)), Some((_, keywords_flat))) => {
+                let mut by_model = fmt::FlatParams::with_capacity(5);
+                by_model.push_text("self");
+                by_model.push_written(|out| {
+                    out.push_str("params: ");
+                    out.push_str(ty_flat);
+                });
+                for text in ["/", "*", TIMEOUT_PARAM] {
+                    by_model.push_text(text);
+                }
+                overloads.push(by_model);
+                let mut by_fields = fmt::FlatParams::with_capacity(keywords_flat.len() + 4);
+                for text in ["self", "/", "*"] {
+                    by_fields.push_text(text);
+                }
+                by_fields.extend(keywords_flat);
+                by_fields.push_text(TIMEOUT_PARAM);
+                overloads.push(by_fields);
+                params.push_written(|out| {
+                    out.push_str("params: ");
+                    out.push_str(ty_flat);
+                    out.push_str(" | None = None");
+                });
+                params.push_text("/");
                 Expr::call(
                     "params_of",
                     vec![
@@ -757,10 +860,10 @@ impl MethodParams {
                 )
             }
         };
-        params.push(Param::bare("*"));
-        params.push(timeout());
-        if has_keywords {
-            params.push(Param::typed("**fields", Expr::atom("Any")));
+        params.push_text("*");
+        params.push_text(TIMEOUT_PARAM);
+        if sig.keywords.is_some() {
+            params.push_text("**fields: Any");
         }
         // The call's arguments are written flat once for both bodies; a body that needs
         // the layout document (a very long argument) is written from the expression.
@@ -769,38 +872,34 @@ impl MethodParams {
         let decoder_text = sig.decoder.flat();
         let args = [wire.as_str(), &params_text, &decoder_text, "timeout"];
         let prefix = if sig.returns { "return " } else { "" };
-        let body = |awaited: bool| {
-            fmt::call_stmt_written(2, prefix, awaited, "self._rt.call", &args).unwrap_or_else(
-                || {
-                    let call = Expr::call(
-                        "self._rt.call",
-                        vec![
-                            Arg::pos(Expr::atom(wire.clone())),
-                            Arg::pos(params_arg.clone()),
-                            Arg::pos(sig.decoder.clone()),
-                            Arg::pos(Expr::atom("timeout")),
-                        ],
-                    );
-                    let call = if awaited {
-                        Expr::Await(Box::new(call))
-                    } else {
-                        call
-                    };
-                    if sig.returns {
-                        fmt::return_stmt(2, &call)
-                    } else {
-                        fmt::expr_stmt(2, &call)
-                    }
-                },
-            )
+        let body_doc = |awaited: bool| {
+            let call = Expr::call(
+                "self._rt.call",
+                vec![
+                    Arg::pos(Expr::atom(wire.clone())),
+                    Arg::pos(params_arg.clone()),
+                    Arg::pos(sig.decoder.clone()),
+                    Arg::pos(Expr::atom("timeout")),
+                ],
+            );
+            let call = if awaited {
+                Expr::Await(Box::new(call))
+            } else {
+                call
+            };
+            if sig.returns {
+                fmt::return_stmt(2, &call)
+            } else {
+                fmt::expr_stmt(2, &call)
+            }
         };
-        let sync_body = body(false);
-        let async_body = body(true);
+        let (async_body, sync_body) =
+            fmt::call_stmt_pair_written(2, prefix, "self._rt.call", &args);
         MethodParams {
             overloads,
-            params: with_flat(params),
-            async_body,
-            sync_body,
+            params,
+            async_body: async_body.unwrap_or_else(|| body_doc(true)),
+            sync_body: sync_body.unwrap_or_else(|| body_doc(false)),
         }
     }
 
@@ -809,12 +908,15 @@ impl MethodParams {
         let lists: usize = self
             .overloads
             .iter()
-            .map(|(_, f)| f.text_len())
+            .map(fmt::FlatParams::text_len)
             .sum::<usize>()
-            + self.params.1.text_len();
+            + self.params.text_len();
         lists + self.async_body.len() + 64 * (self.overloads.len() + 1) + 128
     }
 }
+
+/// Where client.py imports the named types from.
+const MODELS_MODULE: &str = ".models";
 
 /// What separates the sections (classes) of client.py.
 const SECTION_BREAK: &str = "\n\n\n";
@@ -851,13 +953,13 @@ fn client_size_guess(api: &crate::ir::Api, sync: bool) -> usize {
 }
 
 /// What one method's two versions (async and sync) are made of.
-struct MethodSig {
+struct MethodSig<'a> {
     wire: String,
     py_name: String,
-    /// The params model's type, when the method takes params.
-    params_model: Option<Expr>,
+    /// The params model's type (and its flat text), when the method takes params.
+    params_model: Option<(Expr, String)>,
     /// The model's fields as keyword parameters (and their flat text), when they can be.
-    keywords: Option<(Vec<Param>, fmt::FlatParams)>,
+    keywords: Option<(KwParams<'a>, fmt::FlatParams)>,
     returns: bool,
     ret: Expr,
     /// `ret` on one line.
@@ -866,6 +968,58 @@ struct MethodSig {
     /// At the implementation's level.
     docstring: Option<String>,
     deprecation: Option<String>,
+}
+
+/// A params model's fields as keyword parameters.
+enum KwParams<'a> {
+    /// From the cached annotations (the parameters are built only when a header's layout
+    /// needs them).
+    Fields(Vec<KwField<'a>>),
+    /// Built field by field ([`Renderer::keyword_params_qualified`]).
+    Built(Vec<Param>),
+}
+
+/// A keyword parameter: `name: ty[ | None][ = ...]`.
+struct KwField<'a> {
+    name: Cow<'a, str>,
+    ty: Rc<KwType>,
+    /// `| None` added (a `null` default the type does not admit).
+    or_none: bool,
+    /// Without a default (`= ...` otherwise).
+    required: bool,
+}
+
+impl KwParams<'_> {
+    fn params(&self) -> Vec<Param> {
+        match self {
+            KwParams::Built(params) => params.clone(),
+            KwParams::Fields(fields) => fields.iter().map(KwField::param).collect(),
+        }
+    }
+
+    /// The `k`-th of [`KwParams::params`].
+    fn param(&self, k: usize) -> Option<Param> {
+        match self {
+            KwParams::Built(params) => params.get(k).cloned(),
+            KwParams::Fields(fields) => fields.get(k).map(KwField::param),
+        }
+    }
+}
+
+impl KwField<'_> {
+    fn param(&self) -> Param {
+        let name = self.name.to_string();
+        let ty = if self.or_none {
+            Expr::or(vec![self.ty.expr.clone(), Expr::atom("None")])
+        } else {
+            self.ty.expr.clone()
+        };
+        if self.required {
+            Param::typed(name, ty)
+        } else {
+            Param::with_default(name, ty, Expr::atom("..."))
+        }
+    }
 }
 
 /// The types of more than one field of the methods' params models.
@@ -892,11 +1046,35 @@ struct KwType {
     expr: Expr,
     /// `expr` on one line.
     flat: String,
-    /// The names `expr` refers to ([`Expr::any_name`]): none may be a method of the class.
+    /// The names `expr` refers to ([`Expr::any_name`]): none may be a method of the class
+    /// (collected once: a cached annotation is checked in many classes).
     names: Vec<String>,
-    /// What `expr` imports.
-    imports: Vec<(String, String)>,
+    /// What `expr` imports (`from` imports only: a field type imports no module).
+    imports: Imports,
+    /// Whether `imports` were added to the file's imports.
+    imported: Cell<bool>,
     accepts_none: bool,
+}
+
+/// The names of a class's methods (a type annotation there must not use them).
+struct ClassMethods {
+    names: FxHashSet<String>,
+    /// Whether a method is named like a builtin type ([`BUILTIN_TYPES`]).
+    shadows_builtin: bool,
+}
+
+impl ClassMethods {
+    fn new(names: FxHashSet<String>) -> ClassMethods {
+        let shadows_builtin = BUILTIN_TYPES.iter().any(|b| names.contains(*b));
+        ClassMethods {
+            names,
+            shadows_builtin,
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
 }
 
 /// Names of the builtins a type expression may use; in a class with a method of the same
@@ -916,7 +1094,7 @@ const BUILTIN_TYPES: &[&str] = &[
     "type",
 ];
 
-fn qualify_builtins(e: Expr, class_methods: &FxHashSet<String>, imp: &mut Imports) -> Expr {
+fn qualify_builtins(e: Expr, class_methods: &ClassMethods, imp: &mut Imports) -> Expr {
     let mut q = |name: Name| -> Name {
         if class_methods.contains(name.as_ref()) && BUILTIN_TYPES.contains(&name.as_ref()) {
             imp.import("builtins");
@@ -964,18 +1142,26 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         tree.insert(m, 0);
     }
     let mut class_scope = names::Scope::with_taken(["RPCClient", "SyncRPCClient"]);
-    let probe = TypeMapper::new(api, &ctx.names, Some(".models"));
-    let names_of = |id: TypeId| {
-        let mut out = FxHashSet::default();
-        probe.expr(id, &mut Imports::default()).names(&mut out);
-        out
-    };
-    let method_names = |m: &Method| {
-        let mut out = FxHashSet::default();
-        for id in m.params.iter().chain(m.result.iter()) {
-            out.extend(names_of(*id));
+    let probe = TypeMapper::new(api, &ctx.names, Some(MODELS_MODULE));
+    // `Expr::names` of the type expression of `id`; a named type's is its name (most
+    // params and results are models), without mapping it.
+    let names_of = |id: TypeId, out: &mut FxHashSet<String>| {
+        if api.types.get(id).name.is_some() {
+            let name = ctx.names[&id].as_str();
+            if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                let first = name.split(['.', '(']).next().unwrap_or(name);
+                if !out.contains(first) {
+                    out.insert(first.to_string());
+                }
+            }
+            return;
         }
-        out
+        probe.expr(id, &mut Imports::default()).names(out);
+    };
+    let method_names = |m: &Method, out: &mut FxHashSet<String>| {
+        for id in m.params.iter().chain(m.result.iter()) {
+            names_of(*id, out);
+        }
     };
     let mut root_names: FxHashSet<String> = [
         "str",
@@ -1004,7 +1190,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     .map(|s| s.to_string())
     .collect();
     for e in &api.events {
-        root_names.extend(names_of(e.payload));
+        names_of(e.payload, &mut root_names);
     }
     let ann = AnnotationNames {
         root: root_names,
@@ -1022,8 +1208,8 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
 
     let mut r = Renderer {
         ctx,
-        mapper: TypeMapper::new(api, &ctx.names, Some(".models")),
-        kw_mapper: TypeMapper::uncached(api, &ctx.names, Some(".models")),
+        mapper: TypeMapper::new(api, &ctx.names, Some(MODELS_MODULE)),
+        kw_mapper: TypeMapper::uncached(api, &ctx.names, Some(MODELS_MODULE)),
         imp: Imports::default(),
         adapters: Vec::new(),
         constants: names::Scope::with_taken(["_EVENTS"]),
@@ -1036,6 +1222,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             .collect(),
         kw_types: FxHashMap::default(),
         kw_repeated: repeated_param_field_types(api),
+        keyword_imports: false,
     };
     r.imp.add("__future__", "annotations");
     r.imp.add("collections.abc", "Callable");
@@ -1225,13 +1412,14 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
     )?;
 
     // The client classes.
-    let root_methods: FxHashSet<String> = root
-        .methods
-        .iter()
-        .map(|m| m.py_name.clone())
-        .chain(names::CLIENT_MEMBERS.iter().map(|s| s.to_string()))
-        .collect();
-    let root_sigs: Vec<MethodSig> = root
+    let root_methods = ClassMethods::new(
+        root.methods
+            .iter()
+            .map(|m| m.py_name.clone())
+            .chain(names::CLIENT_MEMBERS.iter().map(|s| s.to_string()))
+            .collect(),
+    );
+    let root_sigs: Vec<MethodSig<'_>> = root
         .methods
         .iter()
         .map(|m| r.prepare(m, &root_methods))
@@ -1244,8 +1432,20 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         .cloned()
         .unwrap_or_else(|| "ws://localhost:8765".to_string());
     let env_prefix = ctx.module.to_uppercase();
-    let mut root_sigs = root_sigs;
-    let root_plans: Vec<MethodParams> = root_sigs.iter_mut().map(MethodParams::new).collect();
+    // Both versions of each root method, written at once.
+    let mut root_members: [Vec<String>; 2] = Default::default();
+    for sig in root_sigs {
+        let plan = MethodParams::new(&sig);
+        let mut texts = [
+            String::with_capacity(plan.estimate()),
+            String::with_capacity(plan.estimate()),
+        ];
+        let [async_text, sync_text] = &mut texts;
+        Renderer::write_method_pair(async_text, sync_text, &sig, &plan);
+        let [async_text, sync_text] = texts;
+        root_members[0].push(async_text);
+        root_members[1].push(sync_text);
+    }
     // Every method is prepared: the type caches go, so what is built from here on (the
     // client classes, the imports, the README) reuses their memory instead of adding to
     // the peak.
@@ -1261,11 +1461,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         } else {
             async_events.clone()
         });
-        for (sig, plan) in root_sigs.iter().zip(&root_plans) {
-            let mut text = String::with_capacity(plan.estimate());
-            Renderer::write_method(&mut text, sig, plan, sync);
-            members.push(text);
-        }
+        members.append(&mut root_members[usize::from(sync)]);
         let doc = if sync {
             format!(
                 "Blocking client of the {title}, for code that is not async.\n\n\
@@ -1383,7 +1579,27 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
             url = string_literal(&example_url),
         ),
     );
-    let readme = ReadmeTpl {
+    // The README is written into one buffer sized from its parts (about 2.5 MB at N=5000:
+    // grown by doubling, each step was a fresh mapping and a copy).
+    let readme_size = 16 * 1024
+        + r.readme_methods
+            .iter()
+            .map(|m| {
+                64 + 2 * m.wire.len()
+                    + m.signature.len()
+                    + 2 * (m.summary.map_or(0, str::len) + m.description.map_or(0, str::len))
+            })
+            .sum::<usize>()
+        + readme_events
+            .iter()
+            .map(|e| {
+                64 + 2 * e.wire.len()
+                    + e.signature.len()
+                    + 2 * e.description.as_ref().map_or(0, String::len)
+            })
+            .sum::<usize>();
+    let mut readme = String::with_capacity(readme_size);
+    ReadmeTpl {
         header: crate::lang::header_text(api),
         env_prefix: env_prefix.clone(),
         title: api.title.clone(),
@@ -1407,6 +1623,6 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<C
         },
         events: readme_events,
     }
-    .render()?;
+    .render_into(&mut readme)?;
     Ok(ClientOut { client_py, readme })
 }

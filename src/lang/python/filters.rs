@@ -99,6 +99,19 @@ fn longest_run(s: &str, c: u8) -> usize {
 }
 
 pub fn code_span(value: &str) -> String {
+    // What `one_line` leaves of a text without line breaks or control characters is the
+    // text trimmed; most such texts have no backquote either (a wire name).
+    let plain = !value
+        .chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '`');
+    if plain {
+        let one = value.trim();
+        let mut out = String::with_capacity(one.len() + 2);
+        out.push('`');
+        out.push_str(one);
+        out.push('`');
+        return out;
+    }
     let one = crate::lang::one_line(value);
     let ticks = "`".repeat(longest_run(&one, b'`') + 1);
     if one.starts_with('`') || one.ends_with('`') {
@@ -135,5 +148,7 @@ mod tests {
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span("`x"), "`` `x ``");
         assert!(fenced("python", "```").starts_with("````python"));
+        assert_eq!(code_span("  a.b  "), "`a.b`");
+        assert_eq!(code_span("a\u{1}b"), "`a b`");
     }
 }

@@ -169,7 +169,12 @@ fn print(doc: &Doc, level: usize) -> String {
 /// width one (string literals escape everything else, see [`string_literal`]), except
 /// inside comments and docstrings, which are never measured.
 fn width(s: &str) -> usize {
-    s.chars().count()
+    // Most text is ASCII: checked a word at a time, cheaper than counting characters.
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// Whether `line` (one line, no line break) fits in [`LINE_WIDTH`]: a line of at most that
@@ -1082,7 +1087,10 @@ pub fn call_stmt_written(
     args: &[&str],
 ) -> Option<String> {
     let args_len: usize = args.iter().map(|a| a.len() + 2).sum();
-    let mut out = String::with_capacity(4 * level + prefix.len() + callee.len() + args_len + 16);
+    // Room for the split layouts too (an indented line per argument).
+    let mut out = String::with_capacity(
+        (level + 1) * INDENT_WIDTH * (args.len() + 2) + prefix.len() + callee.len() + args_len + 16,
+    );
     push_call_head(&mut out, level, prefix, awaited, callee);
     let head_end = out.len();
     for (i, a) in args.iter().enumerate() {
@@ -1101,6 +1109,42 @@ pub fn call_stmt_written(
     }
     out.truncate(head_end);
     push_split_args(out, level, args.len(), |i, out| out.push_str(args[i]))
+}
+
+/// [`call_stmt_written`] of the awaited call and of the plain one (in this order), the
+/// plain one mostly copied from the awaited one: they differ in their first line only,
+/// unless only the plain one fits on one line (the split layouts measure the arguments'
+/// lines alone). A method's async and sync bodies.
+pub fn call_stmt_pair_written(
+    level: usize,
+    prefix: &str,
+    callee: &str,
+    args: &[&str],
+) -> (Option<String>, Option<String>) {
+    let Some(awaited) = call_stmt_written(level, prefix, true, callee, args) else {
+        return (None, call_stmt_written(level, prefix, false, callee, args));
+    };
+    let head = level * INDENT_WIDTH + prefix.len();
+    debug_assert!(awaited[head..].starts_with("await "));
+    let plain_one_line_width = level * INDENT_WIDTH
+        + width(prefix)
+        + width(callee)
+        + args.iter().map(|a| width(a) + 2).sum::<usize>()
+        + "()".len()
+        - if args.is_empty() { 0 } else { 2 };
+    let shared = !awaited.contains('\n')
+        || plain_one_line_width > LINE_WIDTH
+        || args.iter().any(|a| a.contains('\n'));
+    if !shared {
+        return (
+            Some(awaited),
+            call_stmt_written(level, prefix, false, callee, args),
+        );
+    }
+    let mut plain = String::with_capacity(awaited.len());
+    plain.push_str(&awaited[..head]);
+    plain.push_str(&awaited[head + "await ".len()..]);
+    (Some(awaited), Some(plain))
 }
 
 /// An expression statement (a call or an `await`).
@@ -1232,6 +1276,14 @@ impl FlatParams {
         self.text.len()
     }
 
+    /// Room for `n` parameters of `text_len` bytes in all.
+    pub fn with_text_capacity(n: usize, text_len: usize) -> FlatParams {
+        FlatParams {
+            text: String::with_capacity(text_len),
+            items: Vec::with_capacity(n),
+        }
+    }
+
     /// Room for `n` parameters.
     pub fn with_capacity(n: usize) -> FlatParams {
         FlatParams {
@@ -1252,6 +1304,11 @@ impl FlatParams {
         let s = &self.text[start..];
         self.items
             .push((self.text.len(), width(s), s.contains('\n')));
+    }
+
+    /// Appends a parameter already written flat.
+    pub fn push_text(&mut self, text: &str) {
+        self.push_written(|out| out.push_str(text));
     }
 
     /// Appends the parameters of `other`.
@@ -1323,36 +1380,149 @@ pub fn def_header_into(
     stub: bool,
 ) {
     debug_assert_eq!(params.len(), flat.items.len());
+    let sync_width = one_line_header_width(
+        level,
+        "def ",
+        name,
+        flat,
+        returns.map(|(_, text)| text),
+        stub,
+    );
+    def_header_layout_into(
+        out,
+        level,
+        is_async,
+        name,
+        &|i| params[i].clone(),
+        flat,
+        returns,
+        stub,
+        sync_width,
+    );
+}
+
+/// How [`def_header_layout_into`] wrote a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeaderLayout {
+    OneLine,
+    /// [`def_header_split`]'s layouts.
+    Split,
+    /// Through the layout document.
+    Document,
+}
+
+/// The width of the header on one line, `None` when some part of it has a line break.
+fn one_line_header_width(
+    level: usize,
+    kw: &str,
+    name: &str,
+    flat: &FlatParams,
+    returns: Option<&str>,
+    stub: bool,
+) -> Option<usize> {
+    let suffix = if stub { ": ..." } else { ":" };
+    if returns.is_some_and(|text| text.contains('\n')) || flat.breaks() || name.contains('\n') {
+        return None;
+    }
+    Some(
+        level * INDENT_WIDTH
+            + width(kw)
+            + width(name)
+            + flat.joined_width()
+            + "()".len()
+            + returns.map_or(0, |text| " -> ".len() + width(text))
+            + suffix.len(),
+    )
+}
+
+/// [`def_header_into`] for parameters built by `param` (the i-th) only when a layout needs
+/// their documents (a parameter or the closing line too long for its line; the parameters
+/// are those `flat` was written from), saying which layout it took. `sync_width`: the
+/// [`one_line_header_width`] of the `def` header.
+#[allow(clippy::too_many_arguments)]
+fn def_header_layout_into(
+    out: &mut String,
+    level: usize,
+    is_async: bool,
+    name: &str,
+    param: &dyn Fn(usize) -> Param,
+    flat: &FlatParams,
+    returns: Option<(&Expr, &str)>,
+    stub: bool,
+    sync_width: Option<usize>,
+) -> HeaderLayout {
     let kw = if is_async { "async def " } else { "def " };
     let suffix = if stub { ": ..." } else { ":" };
-    let (returns_width, returns_break) = match returns {
-        Some((_, text)) => (" -> ".len() + width(text), text.contains('\n')),
-        None => (0, false),
-    };
-    let line_width = level * INDENT_WIDTH
-        + width(kw)
-        + width(name)
-        + flat.joined_width()
-        + "()".len()
-        + returns_width
-        + suffix.len();
-    if !returns_break && !flat.breaks() && !name.contains('\n') && line_width <= LINE_WIDTH {
+    let returns_text = returns.map(|(_, text)| text);
+    let extra = width(kw) - width("def ");
+    if sync_width.is_some_and(|w| w + extra <= LINE_WIDTH) {
         push_indent(out, level);
         out.push_str(kw);
         out.push_str(name);
         out.push('(');
         flat.write_joined(out);
         out.push(')');
-        if let Some((_, text)) = returns {
+        if let Some(text) = returns_text {
             out.push_str(" -> ");
             out.push_str(text);
         }
         out.push_str(suffix);
-        return;
+        return HeaderLayout::OneLine;
     }
-    if !def_header_split(out, level, kw, name, params, flat, returns, stub) {
-        let returns = returns.map(|(e, _)| e);
-        out.push_str(&def_header_doc(level, kw, name, params, returns, stub));
+    if def_header_split(out, level, kw, name, param, flat, returns, stub) {
+        return HeaderLayout::Split;
+    }
+    let returns = returns.map(|(e, _)| e);
+    let params: Vec<Param> = (0..flat.len()).map(param).collect();
+    out.push_str(&def_header_doc(level, kw, name, &params, returns, stub));
+    HeaderLayout::Document
+}
+
+/// The `async def` header (appended to `out`) and the `def` header (appended to
+/// `sync_out`) of the same function, each what [`def_header_into`] writes. The two differ
+/// in their first line only, unless only the shorter `def` header fits on one line (the
+/// direct layouts put the parameters and the return annotation on lines of their own), so
+/// the sync header is mostly copied from the async one: the Python client writes every
+/// method in both versions. The parameters are built by `param` only when a layout needs
+/// their documents (see [`def_header_layout_into`]).
+#[allow(clippy::too_many_arguments)]
+pub fn def_header_pair_into(
+    out: &mut String,
+    sync_out: &mut String,
+    level: usize,
+    name: &str,
+    param: &dyn Fn(usize) -> Param,
+    flat: &FlatParams,
+    returns: Option<(&Expr, &str)>,
+    stub: bool,
+) {
+    let start = out.len();
+    let sync_width = one_line_header_width(
+        level,
+        "def ",
+        name,
+        flat,
+        returns.map(|(_, text)| text),
+        stub,
+    );
+    let layout = def_header_layout_into(
+        out, level, true, name, param, flat, returns, stub, sync_width,
+    );
+    let shared = match layout {
+        HeaderLayout::OneLine => true,
+        HeaderLayout::Split => sync_width.is_none_or(|w| w > LINE_WIDTH),
+        HeaderLayout::Document => false,
+    };
+    if shared {
+        let after_kw = start + level * INDENT_WIDTH + "async def ".len();
+        debug_assert!(out[start + level * INDENT_WIDTH..].starts_with("async def "));
+        push_indent(sync_out, level);
+        sync_out.push_str("def ");
+        sync_out.push_str(&out[after_kw..]);
+    } else {
+        def_header_layout_into(
+            sync_out, level, false, name, param, flat, returns, stub, sync_width,
+        );
     }
 }
 
@@ -1368,12 +1538,12 @@ fn def_header_split(
     level: usize,
     kw: &str,
     name: &str,
-    params: &[Param],
+    param: &dyn Fn(usize) -> Param,
     flat: &FlatParams,
     returns: Option<(&Expr, &str)>,
     stub: bool,
 ) -> bool {
-    if params.is_empty() {
+    if flat.is_empty() {
         return false;
     }
     let suffix = if stub { ": ..." } else { ":" };
@@ -1390,19 +1560,25 @@ fn def_header_split(
     out.push_str("(\n");
     let inner = (level + 1) * INDENT_WIDTH;
     // With one parameter the list is no group of its own: it breaks with the brackets.
-    if params.len() > 1 && !flat.breaks() && inner + flat.joined_width() <= LINE_WIDTH {
+    if flat.len() > 1 && !flat.breaks() && inner + flat.joined_width() <= LINE_WIDTH {
         push_indent(out, level + 1);
         flat.write_joined(out);
         out.push('\n');
     } else {
-        for (i, p) in params.iter().enumerate() {
+        for i in 0..flat.len() {
             let (text_i, w, breaks) = flat.item(i);
             if breaks || inner + w + ",".len() > LINE_WIDTH {
                 // This parameter splits: it gets the layout the document gives it. Each
                 // item of the expanded list starts on a fresh line and is measured up to
                 // its comma (the line break after it ends every measurement), so its own
                 // document with the comma prints the same lines.
-                out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
+                let p = param(i);
+                match long_param_written(level + 1, &p) {
+                    Some(lines) => out.push_str(&lines),
+                    None => {
+                        out.push_str(&print(&concat(vec![p.doc(), text(",")]), level + 1));
+                    }
+                }
             } else {
                 push_indent(out, level + 1);
                 out.push_str(text_i);
@@ -1419,6 +1595,110 @@ fn def_header_split(
     }
     out.push_str(suffix);
     true
+}
+
+/// A parameter and its comma on lines of their own at `level`, as the document prints it
+/// (`print(concat(p.doc(), ","))`), written directly for the common long parameters: an
+/// annotation that is a subscript (`Annotated[...]`) or a union whose items are atoms and
+/// subscripts (`Annotated[...] | None`), each subscript either flat or with its brackets
+/// broken around a slice that fits on one line; a default that is an atom. `None` for
+/// anything else (then the document decides).
+fn long_param_written(level: usize, p: &Param) -> Option<String> {
+    let ann = p.annotation.as_ref()?;
+    let mut tail = String::new();
+    if let Some(default) = &p.default {
+        let Expr::Atom(d) = default else {
+            return None;
+        };
+        tail.push_str(" = ");
+        tail.push_str(d);
+    }
+    tail.push(',');
+    if tail.contains('\n') || p.name.contains('\n') {
+        return None;
+    }
+    let mut out = String::with_capacity(256);
+    push_indent(&mut out, level);
+    out.push_str(&p.name);
+    out.push_str(": ");
+    // The whole parameter flat, when it fits (then every group stays flat).
+    let flat_start = out.len();
+    ann.write_flat(&mut out);
+    out.push_str(&tail);
+    if fits_on_one_line(&out) {
+        return Some(out);
+    }
+    out.truncate(flat_start);
+    match ann {
+        Expr::Subscript(value, items) => {
+            subscript_written(&mut out, level, value, items, &tail)?;
+        }
+        Expr::Or(items) => {
+            // The union's group breaks: its items one per line after the first, each
+            // after `| `, at the parameter's indentation.
+            let mut line_start = 0;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                    line_start = out.len();
+                    push_indent(&mut out, level);
+                    out.push_str("| ");
+                }
+                let rest = if i + 1 == items.len() {
+                    tail.as_str()
+                } else {
+                    ""
+                };
+                let item_start = out.len();
+                item.write_flat(&mut out);
+                out.push_str(rest);
+                if matches!(item, Expr::Atom(_)) || fits_on_one_line(&out[line_start..]) {
+                    if out[item_start..].contains('\n') {
+                        return None;
+                    }
+                    continue;
+                }
+                out.truncate(item_start);
+                let Expr::Subscript(value, slice) = item else {
+                    return None;
+                };
+                subscript_written(&mut out, level, value, slice, rest)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+/// Appends `value[slice]` followed by `rest` with its brackets broken (the subscript does
+/// not fit on its line): the slice on one line at `level + 1`,
+/// when it fits there, and the closing bracket at `level`. `None` when the slice does not
+/// fit on its line.
+fn subscript_written(
+    out: &mut String,
+    level: usize,
+    value: &str,
+    items: &[Expr],
+    rest: &str,
+) -> Option<()> {
+    out.push_str(value);
+    out.push_str("[\n");
+    let slice_start = out.len();
+    push_indent(out, level + 1);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item.write_flat(out);
+    }
+    if !fits_on_one_line(&out[slice_start..]) {
+        return None;
+    }
+    out.push('\n');
+    push_indent(out, level);
+    out.push(']');
+    out.push_str(rest);
+    Some(())
 }
 
 /// Appends the indentation of `level` (copied from a run of spaces: pushed one space at
@@ -1518,6 +1798,29 @@ pub fn import_from(module: &str, names: &[String]) -> String {
     }) {
         return line;
     }
+    if names.len() > 1 && !names.iter().any(|n| n.contains('\n')) {
+        // The document's layout, written directly: its one group breaks, so every name
+        // goes on a line of its own, with a trailing comma (client.py imports thousands of
+        // models).
+        let mut out = String::with_capacity(
+            module.len() + 16 + names.iter().map(|n| n.len() + 6).sum::<usize>(),
+        );
+        out.push_str("from ");
+        out.push_str(module);
+        out.push_str(" import (\n");
+        for n in names {
+            push_indent(&mut out, 1);
+            out.push_str(n);
+            out.push_str(",\n");
+        }
+        out.push(')');
+        return out;
+    }
+    import_from_doc(module, names)
+}
+
+/// [`import_from`] through the layout document.
+fn import_from_doc(module: &str, names: &[String]) -> String {
     let items: Vec<Doc> = names.iter().map(|n| text(n.clone())).collect();
     let doc = concat(vec![
         text(format!("from {module} import ")),
@@ -2289,7 +2592,7 @@ mod tests {
                     level,
                     kw,
                     &name,
-                    &params,
+                    &|i| params[i].clone(),
                     &FlatParams::new(&params),
                     ret.as_ref().zip(ret_flat.as_deref()),
                     stub,
@@ -2308,6 +2611,149 @@ mod tests {
         }
         assert!(split > 2_000, "{split}");
         assert!(param_split > 200, "{param_split}");
+    }
+
+    /// The async and sync headers written as a pair are those written one by one, and
+    /// the sync one is shared (copied from the async one) in every layout that allows it.
+    #[test]
+    fn header_pairs_match_single_headers() {
+        let mut r = Rng(0x5eed_1234_abcd_0043);
+        let (mut copied_split, mut sync_one_line) = (0, 0);
+        for _ in 0..20_000 {
+            let level = r.below(3);
+            let mut params = vec![Param::bare("self")];
+            for _ in 0..r.below(9) {
+                let name = rand_name(&mut r, 12).to_lowercase();
+                params.push(match r.below(4) {
+                    0 => Param::typed(name.clone(), rand_type(&mut r, 0)),
+                    1 => {
+                        Param::with_default(name.clone(), rand_type(&mut r, 0), rand_value(&mut r))
+                    }
+                    2 => Param::bare(["/", "*"][r.below(2)]),
+                    _ => Param::with_default(name.clone(), rand_type(&mut r, 1), Expr::atom("...")),
+                });
+            }
+            if r.below(5) == 0 {
+                params.truncate(1 + r.below(2));
+            }
+            let depth = r.below(3);
+            let ret = (r.below(6) != 0).then(|| rand_type(&mut r, depth));
+            let name = rand_name(&mut r, 40).to_lowercase();
+            let stub = r.below(2) == 0;
+            let flat = FlatParams::new(&params);
+            let ret_flat = ret.as_ref().map(Expr::flat);
+            let returns = ret.as_ref().zip(ret_flat.as_deref());
+            let (mut a, mut s) = ("# before\n".to_string(), "#\n".to_string());
+            let build = |i: usize| params[i].clone();
+            def_header_pair_into(&mut a, &mut s, level, &name, &build, &flat, returns, stub);
+            let async_header = def_header(level, true, &name, &params, ret.as_ref(), stub);
+            let sync_header = def_header(level, false, &name, &params, ret.as_ref(), stub);
+            assert_eq!(
+                a["# before\n".len()..],
+                async_header,
+                "{params:?} -> {ret:?}"
+            );
+            assert_eq!(s["#\n".len()..], sync_header, "{params:?} -> {ret:?}");
+            if async_header.contains('\n') {
+                if sync_header.contains('\n') {
+                    copied_split += 1;
+                } else {
+                    sync_one_line += 1;
+                }
+            }
+        }
+        assert!(copied_split > 2_000, "{copied_split}");
+        assert!(sync_one_line > 20, "{sync_one_line}");
+    }
+
+    /// The awaited and plain call statements written as a pair are those written one by
+    /// one.
+    #[test]
+    fn call_statement_pairs_match_single_statements() {
+        let mut r = Rng(0x5eed_1234_abcd_0045);
+        let mut copied_split = 0;
+        for _ in 0..20_000 {
+            let level = r.below(4);
+            let prefix = ["", "return "][r.below(2)];
+            let callee = rand_name(&mut r, 30).to_lowercase();
+            let args: Vec<String> = (0..r.below(6))
+                .map(|_| {
+                    let max = 1 + r.below(40);
+                    match r.below(8) {
+                        0 => format!("{}\n)", rand_name(&mut r, max)),
+                        _ => rand_name(&mut r, max),
+                    }
+                })
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (awaited, plain) = call_stmt_pair_written(level, prefix, &callee, &args);
+            assert_eq!(
+                awaited,
+                call_stmt_written(level, prefix, true, &callee, &args)
+            );
+            assert_eq!(
+                plain,
+                call_stmt_written(level, prefix, false, &callee, &args)
+            );
+            copied_split += usize::from(plain.is_some_and(|p| p.contains('\n')));
+        }
+        assert!(copied_split > 2_000, "{copied_split}");
+    }
+
+    /// Long parameters written directly are the document's.
+    #[test]
+    fn long_params_match_the_document() {
+        let mut r = Rng(0x5eed_1234_abcd_0046);
+        let (mut written, mut broken_union) = (0, 0);
+        for _ in 0..40_000 {
+            let level = 1 + r.below(3);
+            let name = rand_name(&mut r, 20).to_lowercase();
+            let depth = r.below(2);
+            let mut ty = rand_type(&mut r, depth);
+            if r.below(3) == 0 {
+                ty = Expr::or(vec![ty, Expr::atom("None")]);
+            }
+            let p = match r.below(3) {
+                0 => Param::typed(name, ty),
+                1 => Param::with_default(name, ty, Expr::atom("...")),
+                _ => Param::with_default(name, ty, rand_value(&mut r)),
+            };
+            let doc = print(&concat(vec![p.doc(), text(",")]), level);
+            if let Some(direct) = long_param_written(level, &p) {
+                assert_eq!(direct, doc, "{p:?}");
+                if doc.contains('\n') {
+                    written += 1;
+                    broken_union += usize::from(doc.contains("\n") && doc.contains("| None"));
+                }
+            }
+        }
+        assert!(written > 2_000, "{written}");
+        assert!(broken_union > 200, "{broken_union}");
+    }
+
+    /// Long `from` imports written directly are the document's.
+    #[test]
+    fn long_imports_match_the_document() {
+        let mut r = Rng(0x5eed_1234_abcd_0044);
+        let mut long = 0;
+        for _ in 0..3_000 {
+            let module = if r.below(2) == 0 {
+                ".models".to_string()
+            } else {
+                rand_name(&mut r, 30).to_lowercase()
+            };
+            let names: Vec<String> = (0..r.below(40))
+                .map(|_| {
+                    let max = 1 + r.below(90);
+                    rand_name(&mut r, max)
+                })
+                .collect();
+            let written = import_from(&module, &names);
+            let doc = import_from_doc(&module, &names);
+            assert_eq!(written, doc, "{module} {names:?}");
+            long += usize::from(doc.contains('\n'));
+        }
+        assert!(long > 1_000, "{long}");
     }
 
     #[test]
