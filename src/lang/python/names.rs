@@ -251,13 +251,20 @@ fn ascii_snake(s: &str) -> String {
 /// names are, and the general conversion (heck) was 7% of a run.
 fn is_plain_snake(s: &str) -> bool {
     let b = s.as_bytes();
-    b.first().is_some_and(u8::is_ascii_lowercase)
-        && b.last() != Some(&b'_')
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
-        // Byte pairs, not `str::contains`: building its substring searcher cost more than
-        // the rest of the check.
-        && !b.windows(2).any(|w| w == b"__")
+    if !b.first().is_some_and(u8::is_ascii_lowercase) || b.last() == Some(&b'_') {
+        return false;
+    }
+    // One pass over the bytes, pairs of underscores included (a search for `__` after a
+    // check of every byte was most of the cost of naming a field).
+    let mut after_underscore = false;
+    for &c in b {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' => after_underscore = false,
+            b'_' if !after_underscore => after_underscore = true,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The Python name of an object field (before de-duplication): borrowed when it is the
