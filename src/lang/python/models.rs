@@ -96,6 +96,7 @@ pub(crate) fn render(ctx: &Ctx, warnings: &mut Vec<Warning>) -> anyhow::Result<S
     }
     let mut scratch = Scratch {
         layouts: fmt::AnnAssignLayouts::default(),
+        long_fields: LongFields::default(),
         types: FieldTypes::new(api.types.types.len()),
         names: Vec::new(),
         uses: Uses::default(),
@@ -504,12 +505,53 @@ impl FieldTypes {
 struct Scratch<'a> {
     /// Layouts of long field statements.
     layouts: fmt::AnnAssignLayouts,
+    long_fields: LongFields,
     types: FieldTypes,
     /// The Python names of the current model's fields.
     names: Vec<Cow<'a, str>>,
     /// Imports the models need, added to the file's once at the end (adding them for
     /// every field was a map lookup and a set lookup each).
     uses: Uses,
+}
+
+/// The layouts of field statements too long for one line, by what the statement is on one
+/// line: models.py repeats long fields (a Decimal pattern, a discriminated union, a long
+/// `Field(...)`) under other names, and building a statement's expressions only to look
+/// up its layout by them (`fmt::AnnAssignLayouts`, still the cache behind this one) cost
+/// a third of printing it.
+///
+/// A layout depends on the statement's target only through its width; the rest of the
+/// flat statement is the flat form of the annotation and value expressions, and for one
+/// field type (one annotation) the value's flat form is that of one expression (the
+/// values are names, numbers, string literals and calls: tokens, each written one way).
+#[derive(Default)]
+struct LongFields {
+    /// By hash of the key, the entries with that hash.
+    entries: FxHashMap<u64, Vec<LongField>>,
+}
+
+struct LongField {
+    ty: TypeId,
+    target_width: usize,
+    /// The flat statement after its indentation and target.
+    flat: Box<str>,
+    /// The printed statement after its indentation and target.
+    rest: Box<str>,
+}
+
+impl LongFields {
+    fn key(ty: TypeId, target_width: usize, flat: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        (ty, target_width, flat).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn find(&self, key: u64, ty: TypeId, target_width: usize, flat: &str) -> Option<&str> {
+        self.entries.get(&key)?.iter().find_map(|e| {
+            (e.ty == ty && e.target_width == target_width && *e.flat == *flat).then_some(&*e.rest)
+        })
+    }
 }
 
 /// Names from pydantic and typing the models use.
@@ -816,7 +858,7 @@ fn write_object<'a>(
 /// Python's `re`.
 ///
 /// The statement is written flat from the type's text; only one too long for a line
-/// builds the expressions for the layout (`scratch.layouts`).
+/// builds the expressions for the layout, once per statement shape (`scratch.long_fields`).
 #[allow(clippy::too_many_arguments)]
 fn write_field(
     mapper: &TypeMapper,
@@ -950,38 +992,63 @@ fn write_field(
     }
     let line = &out[start..];
     if !((!may_break && line.len() <= fmt::LINE_WIDTH) || fmt::fits_on_one_line(line)) {
-        out.truncate(start);
-        // The expressions, for the layout: computing the type again repeats its imports
-        // and warnings, which are sets (and the python-re flag, already set).
-        let (ty_expr, constraints) = mapper.field_type(field.ty, imp);
-        let annotation = match ann_extra {
-            Some(extra) => Expr::or(vec![ty_expr, Expr::atom(extra)]),
-            None => ty_expr,
-        };
-        let value = if field_call {
-            let mut all: Vec<Arg> = default.map(FieldDefault::into_arg).into_iter().collect();
-            if alias {
-                all.push(Arg::kw(
-                    "alias",
-                    Expr::atom(string_literal(&field.wire_name)),
-                ));
-            }
-            all.extend(constraints);
-            if deprecated {
-                all.push(Arg::kw("deprecated", Expr::atom("True")));
-            }
-            Some(Expr::call("Field", all))
+        // After the indentation and the target.
+        let head = start + 4 + py.len();
+        let target_width = py.chars().count();
+        let key = LongFields::key(field.ty, target_width, &out[head..]);
+        if let Some(rest) = scratch
+            .long_fields
+            .find(key, field.ty, target_width, &out[head..])
+        {
+            out.truncate(head);
+            out.push_str(rest);
         } else {
-            default.map(FieldDefault::into_expr)
-        };
-        fmt::ann_assign_long_into(
-            out,
-            &mut scratch.layouts,
-            1,
-            py,
-            &annotation,
-            value.as_ref(),
-        );
+            let flat: Box<str> = out[head..].into();
+            out.truncate(start);
+            // The expressions, for the layout: computing the type again repeats its imports
+            // and warnings, which are sets (and the python-re flag, already set).
+            let (ty_expr, constraints) = mapper.field_type(field.ty, imp);
+            let annotation = match ann_extra {
+                Some(extra) => Expr::or(vec![ty_expr, Expr::atom(extra)]),
+                None => ty_expr,
+            };
+            let value = if field_call {
+                let mut all: Vec<Arg> = default.map(FieldDefault::into_arg).into_iter().collect();
+                if alias {
+                    all.push(Arg::kw(
+                        "alias",
+                        Expr::atom(string_literal(&field.wire_name)),
+                    ));
+                }
+                all.extend(constraints);
+                if deprecated {
+                    all.push(Arg::kw("deprecated", Expr::atom("True")));
+                }
+                Some(Expr::call("Field", all))
+            } else {
+                default.map(FieldDefault::into_expr)
+            };
+            fmt::ann_assign_long_into(
+                out,
+                &mut scratch.layouts,
+                1,
+                py,
+                &annotation,
+                value.as_ref(),
+            );
+            let rest = out[head..].into();
+            scratch
+                .long_fields
+                .entries
+                .entry(key)
+                .or_default()
+                .push(LongField {
+                    ty: field.ty,
+                    target_width,
+                    flat,
+                    rest,
+                });
+        }
     }
 
     let string_format = matches!(
