@@ -457,26 +457,10 @@ impl FieldTypes {
                 self.text.push_str(name);
                 (self.text.len(), name == "Any", atom_accepts_none(name))
             }
-            None => {
-                // The flag of this type alone, then passed on to the model's.
-                let outer = mapper.needs_python_re.replace(false);
-                let (expr, constraints) = mapper.field_type(id, imp);
-                python_re = *mapper.needs_python_re.borrow();
-                *mapper.needs_python_re.borrow_mut() = outer || python_re;
-                expr.write_flat(&mut self.text);
-                let mid = self.text.len();
-                for (i, c) in constraints.iter().enumerate() {
-                    if i > 0 {
-                        self.text.push_str(", ");
-                    }
-                    c.write_flat(&mut self.text);
-                }
-                (
-                    mid,
-                    matches!(&expr, Expr::Atom(a) if a == "Any"),
-                    accepts_none(&expr),
-                )
-            }
+            None => match write_around_named(mapper, id, &mut self.text) {
+                Some(accepts_none) => (self.text.len(), false, accepts_none),
+                None => self.compute(mapper, id, imp, &mut python_re),
+            },
         };
         let entry = FieldType {
             start,
@@ -492,12 +476,86 @@ impl FieldTypes {
         entry
     }
 
+    /// Computes the anonymous type `id` through its expressions, appending the annotation
+    /// and constraints to `text`: where the annotation ends, whether it is `Any`, whether
+    /// it admits `None`; sets `python_re`.
+    fn compute(
+        &mut self,
+        mapper: &TypeMapper,
+        id: TypeId,
+        imp: &mut Imports,
+        python_re: &mut bool,
+    ) -> (usize, bool, bool) {
+        // The flag of this type alone, then passed on to the model's.
+        let outer = mapper.needs_python_re.replace(false);
+        let (expr, constraints) = mapper.field_type(id, imp);
+        *python_re = *mapper.needs_python_re.borrow();
+        *mapper.needs_python_re.borrow_mut() = outer || *python_re;
+        expr.write_flat(&mut self.text);
+        let mid = self.text.len();
+        for (i, c) in constraints.iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            c.write_flat(&mut self.text);
+        }
+        (
+            mid,
+            matches!(&expr, Expr::Atom(a) if a == "Any"),
+            accepts_none(&expr),
+        )
+    }
+
     fn annotation(&self, t: &FieldType) -> &str {
         &self.text[t.start..t.mid]
     }
 
     fn constraints(&self, t: &FieldType) -> &str {
         &self.text[t.mid..t.end]
+    }
+}
+
+/// The text of the common anonymous types around a named type (`Order | None`,
+/// `list[Order]`, `dict[str, Order]`), written without building their expressions, and
+/// whether it admits `None`: what [`TypeMapper::field_type`] computes for them inside
+/// models.py, without imports, warnings or constraints. `None` for any other type.
+fn write_around_named(mapper: &TypeMapper, id: TypeId, text: &mut String) -> Option<bool> {
+    debug_assert!(mapper.models_module.is_none(), "inside models.py");
+    let types = &mapper.api.types;
+    // A class name is never `Any` or `None` (see `names::class_name`); checked, as the
+    // mapper checks the expression.
+    let named = |t: TypeId| {
+        types
+            .get(t)
+            .name
+            .as_ref()
+            .map(|_| mapper.names[&t].as_str())
+            .filter(|n| !atom_accepts_none(n))
+    };
+    match types.kind(id) {
+        TypeKind::Nullable(inner) => {
+            text.push_str(named(*inner)?);
+            text.push_str(" | None");
+            Some(true)
+        }
+        TypeKind::Array(a) if a.min_items.is_none() && a.max_items.is_none() => {
+            let name = named(a.items)?;
+            let unique = a.unique && mapper.is_hashable(a.items);
+            text.push_str(if unique { "set[" } else { "list[" });
+            text.push_str(name);
+            text.push(']');
+            Some(false)
+        }
+        TypeKind::Map(m)
+            if m.keys.is_none() && m.min_properties.is_none() && m.max_properties.is_none() =>
+        {
+            let name = named(m.values)?;
+            text.push_str("dict[str, ");
+            text.push_str(name);
+            text.push(']');
+            Some(false)
+        }
+        _ => None,
     }
 }
 
@@ -645,7 +703,15 @@ fn push_string_literal(out: &mut String, s: &str) {
 /// written in place in the common case: one line of printable ASCII without quotes or
 /// backslashes).
 fn push_docstring(out: &mut String, text: &str, level: usize) {
-    let trimmed = text.trim_matches([' ', '\n']);
+    // `text.trim_matches([' ', '\n'])`, by bytes (those are never part of another
+    // character's encoding).
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\n'));
+    let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\n'));
+    let trimmed = match (start, end) {
+        (Some(start), Some(end)) => &text[start..=end],
+        _ => "",
+    };
     if !trimmed.is_empty()
         && trimmed
             .bytes()
