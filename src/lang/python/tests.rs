@@ -887,69 +887,6 @@ RPCClient("ws://localhost:1")
     run(tool("python"), &["-c", script]);
 }
 
-/// The one-line text of a field type models.py writes from (cached per type) is the flat
-/// form of the type expression and constraints, with the same imports and warnings, on
-/// the bundled documents (computed, then from the cache).
-#[test]
-fn field_type_text_is_the_flat_expression() {
-    use super::types::{Imports, TypeMapper, accepts_none};
-    let docs = [
-        "tests/fixtures/adversarial/adversarial.rpc.json",
-        "tests/fixtures/pydantic/string_constraints/string_constraints.rpc.json",
-        "tests/fixtures/pydantic/collection_constraints/collection_constraints.rpc.json",
-        "tests/fixtures/pydantic/discriminated_recursive/discriminated_recursive.rpc.json",
-        "tests/fixtures/pydantic/defaults_collections/defaults_collections.rpc.json",
-        "tests/fixtures/pydantic/tuples/tuples.rpc.json",
-    ];
-    let mut checked = 0;
-    for path in docs {
-        let text = std::fs::read_to_string(path).expect("a bundled document");
-        let api = normalize_text(&text, path).expect("a valid document").api;
-        let names: rustc_hash::FxHashMap<TypeId, String> = api
-            .types
-            .named()
-            .into_iter()
-            .map(|id| (id, api.types.name_of(id).to_string()))
-            .collect();
-        let by_text = TypeMapper::uncached(&api, &names, None);
-        let by_expr = TypeMapper::uncached(&api, &names, None);
-        for round in 0..2 {
-            for (i, entry) in api.types.types.iter().enumerate() {
-                if entry.name.is_some() {
-                    continue;
-                }
-                let id = TypeId(i);
-                let (mut imp_text, mut imp_expr) = (Imports::default(), Imports::default());
-                let t = by_text.field_type_text(id, &mut imp_text, i % 3 != 0);
-                let (e, c) = by_expr.field_type(id, &mut imp_expr);
-                let constraints: Vec<String> = c
-                    .iter()
-                    .map(|a| {
-                        let mut s = String::new();
-                        a.write_flat(&mut s);
-                        s
-                    })
-                    .collect();
-                assert_eq!(t.expr, e.flat(), "{path} {id:?} round {round}");
-                assert_eq!(t.constraints, constraints.join(", "));
-                assert_eq!(t.accepts_none, accepts_none(&e));
-                assert_eq!(t.is_any, e.flat() == "Any");
-                assert_eq!(imp_text.from, imp_expr.from);
-                assert_eq!(
-                    *by_text.needs_python_re.borrow(),
-                    *by_expr.needs_python_re.borrow()
-                );
-                checked += 1;
-            }
-        }
-        assert_eq!(
-            by_text.warnings.borrow().len(),
-            by_expr.warnings.borrow().len()
-        );
-    }
-    assert!(checked > 100, "{checked}");
-}
-
 /// Natural order from the first difference is natural order from the start, on random
 /// strings of letters, digits (with leading zeros) and a non-ASCII letter.
 #[test]

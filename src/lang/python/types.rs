@@ -5,7 +5,6 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -73,9 +72,6 @@ pub struct TypeMapper<'a> {
     cache: RefCell<FxHashMap<TypeId, Cached<'a>>>,
     /// Whether [`TypeMapper::field_type`] uses `cache` (see [`TypeMapper::uncached`]).
     caching: bool,
-    /// [`TypeMapper::field_type_text`] of the anonymous types met so far: one line of text
-    /// per type (what models.py's fields need), not the expression trees of `cache`.
-    text_cache: RefCell<FxHashMap<TypeId, Rc<TypeText<'a>>>>,
     /// Member names of the enums defaults were looked up in (naming them all is the
     /// cost of a default).
     enum_members: RefCell<FxHashMap<TypeId, Vec<String>>>,
@@ -88,21 +84,6 @@ pub struct TypeMapper<'a> {
 struct Cached<'a> {
     expr: Expr,
     constraints: Vec<Arg>,
-    effects: Vec<Effect<'a>>,
-}
-
-/// [`TypeMapper::field_type`] on one line: the type expression and the constraints, each
-/// as [`Expr::write_flat`] writes them, with what the field renderer asks of the
-/// expression, and the effects of computing it (replayed where the text is used again).
-pub struct TypeText<'a> {
-    /// The type expression, flat.
-    pub expr: String,
-    /// The constraints' arguments, flat, joined by `, ` (empty: none).
-    pub constraints: String,
-    /// The expression is the atom `Any`.
-    pub is_any: bool,
-    /// The expression admits `None` (the atom `None` or `Any`, or a union with one).
-    pub accepts_none: bool,
     effects: Vec<Effect<'a>>,
 }
 
@@ -129,27 +110,6 @@ enum Effect<'a> {
     PythonRe,
 }
 
-impl<'a> TypeText<'a> {
-    fn of(expr: &Expr, constraints: &[Arg], effects: Vec<Effect<'a>>) -> TypeText<'a> {
-        let mut flat = String::new();
-        expr.write_flat(&mut flat);
-        let mut joined = String::new();
-        for (i, c) in constraints.iter().enumerate() {
-            if i > 0 {
-                joined.push_str(", ");
-            }
-            c.write_flat(&mut joined);
-        }
-        TypeText {
-            is_any: matches!(expr, Expr::Atom(a) if a == "Any"),
-            accepts_none: accepts_none(expr),
-            expr: flat,
-            constraints: joined,
-            effects,
-        }
-    }
-}
-
 impl<'a> TypeMapper<'a> {
     pub fn new(
         api: &'a Api,
@@ -166,17 +126,15 @@ impl<'a> TypeMapper<'a> {
             field_names: RefCell::new(FxHashMap::default()),
             cache: RefCell::new(FxHashMap::default()),
             caching: true,
-            text_cache: RefCell::new(FxHashMap::default()),
             enum_members: RefCell::new(FxHashMap::default()),
             log: RefCell::new(Vec::new()),
             recording: Cell::new(0),
         }
     }
 
-    /// A mapper that computes every type anew. For models.py: there the cache saved a
-    /// tenth of the instructions but raised the peak memory at N=5000 by 10-25 MB (about
-    /// 18,000 entries, and heap growth on the models thread while the other threads
-    /// allocate), more than it saved in time.
+    /// A mapper that computes every type anew. For models.py, which keeps each field type
+    /// as text instead (the expression trees of this cache raised the peak memory at
+    /// N=5000 by 10-25 MB), and the client's keyword annotations.
     pub fn uncached(
         api: &'a Api,
         names: &'a FxHashMap<TypeId, String>,
@@ -191,7 +149,6 @@ impl<'a> TypeMapper<'a> {
     /// Drops the cached types (computed anew when asked again), freeing their memory.
     pub fn clear_cache(&self) {
         *self.cache.borrow_mut() = FxHashMap::default();
-        *self.text_cache.borrow_mut() = FxHashMap::default();
     }
 
     /// Notes an effect for the computations in progress.
@@ -330,32 +287,6 @@ impl<'a> TypeMapper<'a> {
             },
         );
         (expr, constraints)
-    }
-
-    /// [`TypeMapper::field_type`] as one line of text, computed once per anonymous type
-    /// (cached as text: the expression trees of thousands of types cost more memory than
-    /// computing them again saved). Anonymous types only: a named one is its name. For the
-    /// layouts that need the expression (a statement too long for one line), call
-    /// [`TypeMapper::field_type`].
-    ///
-    /// `keep`: whether to cache it (a type used once is not: memory held to the end of
-    /// the file, for nothing).
-    pub fn field_type_text(&self, id: TypeId, imp: &mut Imports, keep: bool) -> Rc<TypeText<'a>> {
-        debug_assert!(self.api.types.get(id).name.is_none(), "an anonymous type");
-        if !keep && self.recording.get() == 0 {
-            let (expr, constraints) = self.field_type(id, imp);
-            return Rc::new(TypeText::of(&expr, &constraints, Vec::new()));
-        }
-        if let Some(hit) = self.text_cache.borrow().get(&id) {
-            for effect in &hit.effects {
-                self.replay(effect, imp);
-            }
-            return Rc::clone(hit);
-        }
-        let ((expr, constraints), effects) = self.recorded(|| self.field_type(id, imp));
-        let text = Rc::new(TypeText::of(&expr, &constraints, effects));
-        self.text_cache.borrow_mut().insert(id, Rc::clone(&text));
-        text
     }
 
     /// [`TypeMapper::field_type`] of an anonymous type, computed.
@@ -597,7 +528,7 @@ impl<'a> TypeMapper<'a> {
                 *self.needs_python_re.borrow_mut() = true;
                 self.record(|| Effect::PythonRe);
             }
-            c.push(Arg::kw("pattern", Expr::atom(string_literal(p))));
+            c.push(Arg::kw("pattern", Expr::atom(ascii_string_literal(p))));
         }
         let dropped = (!lengths_ok && (s.min_length.is_some() || s.max_length.is_some()))
             || (!str_like && s.pattern.is_some());
@@ -1026,6 +957,33 @@ fn integer_bound(kind: &str, json: &str) -> Option<String> {
     Some(format!("{rounded:.0}"))
 }
 
+/// [`string_literal`] of a text of printable ASCII (a pattern: backslashes, at times
+/// quotes), a run of bytes at a time: the general writer escapes such a text a character
+/// at a time. Any other text goes to [`string_literal`].
+fn ascii_string_literal(s: &str) -> String {
+    let bytes = s.as_bytes();
+    if !bytes.iter().all(|b| (b' '..=b'~').contains(b)) {
+        return string_literal(s);
+    }
+    let doubles = bytes.iter().filter(|b| **b == b'"').count();
+    let singles = bytes.iter().filter(|b| **b == b'\'').count();
+    // The quotes ruff prefers: double, unless the text holds more double than single.
+    let quote = if doubles > singles { '\'' } else { '"' };
+    let mut out = String::with_capacity(s.len() + s.len() / 4 + 2);
+    out.push(quote);
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\\' || b == quote as u8 {
+            out.push_str(&s[run..i]);
+            out.push('\\');
+            run = i;
+        }
+    }
+    out.push_str(&s[run..]);
+    out.push(quote);
+    out
+}
+
 /// Whether an ECMA-262 pattern uses what the Rust regex engine (pydantic's default) lacks.
 fn needs_python_re(p: &str) -> bool {
     p.contains("(?=")
@@ -1096,5 +1054,40 @@ pub fn json_value(v: &Value) -> PyValue {
             ),
             lazy: false,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`ascii_string_literal`] is [`string_literal`], on random texts of printable ASCII
+    /// rich in quotes and backslashes, and on a few others.
+    #[test]
+    fn ascii_string_literal_is_string_literal() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let alphabet = ['\\', '"', '\'', 'a', ' ', '~', '[', '$', '.', '0'];
+        for _ in 0..20_000 {
+            let s: String = (0..next(12))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            assert_eq!(ascii_string_literal(&s), string_literal(&s), "{s:?}");
+        }
+        for s in [
+            "",
+            "é\\",
+            "a\nb",
+            "tab\there",
+            "\u{7f}x",
+            "^[+-]?(?:0*[0-9]{1,10})$",
+        ] {
+            assert_eq!(ascii_string_literal(s), string_literal(s), "{s:?}");
+        }
     }
 }
