@@ -9,6 +9,7 @@
 mod doc;
 mod es5_ident;
 mod filters;
+mod member;
 mod names;
 mod print;
 mod types;
@@ -122,6 +123,7 @@ fn render_types(
     TypesTs { header }.render_into(&mut out)?;
     // One doc comment's lines at a time, reused.
     let mut doc = DocLines::default();
+    let mut texts = member::TypeTexts::new(api.types.types.len());
     for &id in named {
         let entry = api.types.get(id);
         let name = map.name(id);
@@ -158,23 +160,11 @@ fn render_types(
                     }
                 } else {
                     push_interface_head(&mut out, name);
+                    let tagged = tags.variants.get(id.0).is_some_and(|&t| t);
                     for f in &object.fields {
-                        doc.fill(
-                            &f.docs,
-                            |d| map.facts(f.ty, d),
-                            f.default.as_ref().map(|d| d.0.as_str()),
-                        );
-                        push_member(&mut out, &doc);
-                        print::push_property_signature_with(
-                            &mut out,
-                            &f.wire_name,
-                            !f.required
-                                && (tags.is_empty() || !tags.contains(&(id, f.wire_name.as_str()))),
-                            f.read_only,
-                            2,
-                            |out| map.push_flat(f.ty, out),
-                            || map.ts(f.ty),
-                        );
+                        let optional = !f.required
+                            && (!tagged || !tags.fields.contains(&(id, f.wire_name.as_str())));
+                        texts.push_field(&mut out, map, f, optional, &mut doc);
                     }
                     if let AdditionalProperties::Typed(values) = object.additional {
                         doc.clear();
@@ -333,18 +323,32 @@ fn types_size_estimate(api: &Api) -> usize {
 /// The tag fields of discriminated-union variants. They are required in TypeScript even
 /// where the schema gives them a default (Pydantic's `kind: Literal["a"] = "a"`): the
 /// server always sends them, and TypeScript narrows unions only on required tags.
-fn discriminator_tags(api: &Api) -> FxHashSet<(TypeId, &str)> {
-    let mut out = FxHashSet::default();
+fn discriminator_tags(api: &Api) -> Tags<'_> {
+    let mut out = Tags {
+        fields: FxHashSet::default(),
+        variants: Vec::new(),
+    };
     for entry in &api.types.types {
         if let TypeKind::Union(u) = &entry.kind
             && let Some(d) = &u.discriminator
         {
             for (_, variant) in &d.mapping {
-                out.insert((*variant, d.property.as_str()));
+                out.fields.insert((*variant, d.property.as_str()));
+                if out.variants.len() <= variant.0 {
+                    out.variants.resize(variant.0 + 1, false);
+                }
+                out.variants[variant.0] = true;
             }
         }
     }
     out
+}
+
+/// The tag fields of discriminated-union variants, by type and wire name.
+struct Tags<'a> {
+    fields: FxHashSet<(TypeId, &'a str)>,
+    /// By type id: whether it is a variant (has a tag field), to look up only those.
+    variants: Vec<bool>,
 }
 
 /// `pending_payment` → `PendingPayment`, `EUR` → `EUR`; values without letters or digits become
@@ -902,6 +906,8 @@ struct ReadmeMethods<'a> {
     map: &'a TypeMap<'a>,
     /// How each method is called, by index.
     accessors: &'a [String],
+    /// About the size of the rows.
+    size: usize,
 }
 
 impl ReadmeMethods<'_> {
@@ -910,12 +916,13 @@ impl ReadmeMethods<'_> {
     }
 }
 
-impl std::fmt::Display for ReadmeMethods<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ReadmeMethods<'_> {
+    /// The rows, each after a line break, appended to `out`.
+    fn push_rows(&self, out: &mut String) {
         let map = self.map;
         // One cell's text at a time.
         let mut cell = String::new();
-        let mut type_cell = |f: &mut std::fmt::Formatter<'_>, id: TypeId| {
+        let mut type_cell = |out: &mut String, id: TypeId| {
             cell.clear();
             cell.push('`');
             if !map.push_flat(id, &mut cell) {
@@ -923,34 +930,43 @@ impl std::fmt::Display for ReadmeMethods<'_> {
                 cell.push_str(&map.ts(id).flat());
             }
             cell.push('`');
-            f.write_str(&filters::md_cell(&cell))
+            out.push_str(&filters::md_cell(&cell));
         };
         for (m, call) in map.api.methods.iter().zip(self.accessors) {
-            f.write_str("\n| `")?;
-            f.write_str(call)?;
-            f.write_str("` | `")?;
-            f.write_str(&filters::md_cell(&m.wire_name))?;
-            f.write_str("` | ")?;
+            out.push_str("\n| `");
+            out.push_str(call);
+            out.push_str("` | `");
+            out.push_str(&filters::md_cell(&m.wire_name));
+            out.push_str("` | ");
             match m.params {
-                Some(p) => type_cell(f, p)?,
-                None => f.write_str(&filters::md_cell("—"))?,
+                Some(p) => type_cell(out, p),
+                None => out.push_str(&filters::md_cell("—")),
             }
-            f.write_str(" | ")?;
+            out.push_str(" | ");
             match m.result {
-                Some(r) => type_cell(f, r)?,
-                None => f.write_str("`void`")?,
+                Some(r) => type_cell(out, r),
+                None => out.push_str("`void`"),
             }
-            f.write_str(" | ")?;
+            out.push_str(" | ");
             let summary = m.summary.as_ref().or(m.description.as_ref());
             let summary = summary.map_or("", String::as_str);
             if m.deprecated {
-                f.write_str(&filters::md_cell(&format!("**Deprecated.** {summary}")))?;
+                out.push_str(&filters::md_cell(&format!("**Deprecated.** {summary}")));
             } else {
-                f.write_str(&filters::md_cell(summary))?;
+                out.push_str(&filters::md_cell(summary));
             }
-            f.write_str(" |")?;
+            out.push_str(" |");
         }
-        Ok(())
+    }
+}
+
+impl std::fmt::Display for ReadmeMethods<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Written as one text: a write through the formatter per cell costs more than
+        // the copy.
+        let mut rows = String::with_capacity(self.size);
+        self.push_rows(&mut rows);
+        f.write_str(&rows)
     }
 }
 
@@ -973,9 +989,10 @@ fn render_readme(
         .iter()
         .position(|m| m.params.is_none())
         .map(|i| accessors[i].clone());
-    let methods = ReadmeMethods {
+    let mut methods = ReadmeMethods {
         map,
         accessors: &accessors,
+        size: 0,
     };
     let events: Vec<ReadmeEvent> = api
         .events
@@ -1017,6 +1034,7 @@ fn render_readme(
             .iter()
             .map(|e| e.wire.len() + e.payload.len() + e.description.len() + 32)
             .sum::<usize>();
+    methods.size = rows;
     let mut out = String::with_capacity(rows + 8192);
     ReadmeMd {
         header,

@@ -400,22 +400,6 @@ pub fn property_signature(
     out
 }
 
-/// [`property_signature`] of the type `ty()`, appended to `out`; `write_flat` writes the
-/// type on one line when it can (see [`write_flat_simple`]) without building it.
-pub fn push_property_signature_with(
-    out: &mut String,
-    key: &str,
-    optional: bool,
-    read_only: bool,
-    indent: usize,
-    write_flat: impl FnOnce(&mut String) -> bool,
-    ty: impl FnOnce() -> TsType,
-) {
-    if !push_flat_property(out, key, optional, read_only, indent, write_flat) {
-        push_property_signature(out, key, optional, read_only, &ty(), indent);
-    }
-}
-
 /// [`property_signature`], appended to `out`.
 pub fn push_property_signature(
     out: &mut String,
@@ -698,12 +682,12 @@ fn push_method_head_broken(
     out.push('(');
     for p in params {
         out.push('\n');
-        out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
+        super::filters::push_spaces(out, indent_width + doc::INDENT);
         out.push_str(p);
         out.push(',');
     }
     out.push('\n');
-    out.extend(std::iter::repeat_n(' ', indent_width));
+    super::filters::push_spaces(out, indent_width);
     out.push_str("): ");
     out.push_str(generic);
     out.push('<');
