@@ -32,8 +32,9 @@ struct Facts {
 /// What a property of one type starts and ends with, worked out once per type.
 #[derive(Debug, Clone, Copy)]
 struct Texts {
-    /// `?: T;`, `T` the type's one-line text ([`TypeMap::push_flat`]), when it has one
-    /// (without the `?` for a required property).
+    /// `?: T;`, `T` the type's one-line text ([`TypeMap::push_flat`] or
+    /// [`print::write_flat_simple`]), when it has one (without the `?` for a required
+    /// property).
     annotation: Option<Span>,
     /// A new line at two columns and the doc comment of a property documented by its
     /// type's facts only (most properties).
@@ -90,7 +91,13 @@ impl TypeTexts {
         }
         let start = self.text.len();
         self.text.push_str("?: ");
-        let annotation = if map.push_flat(id, &mut self.text) {
+        // The one-line type `print::push_property_signature` tries first (the expression
+        // is built only for types `push_flat` leaves to it).
+        let flat = map.push_flat(id, &mut self.text) || {
+            self.text.truncate(start + "?: ".len());
+            print::write_flat_simple(&map.ts(id), &mut self.text)
+        };
+        let annotation = if flat {
             self.text.push(';');
             Some(Span {
                 start: to_u32(start),
