@@ -62,7 +62,12 @@ impl TypeTexts {
         TypeTexts {
             // Zeroed memory: pages of types without properties are never touched.
             slots: vec![0; types],
-            ..TypeTexts::default()
+            // Reserved for every type, so that they never grow (a grown table leaves its
+            // old pages touched); only the pages written to are touched.
+            texts: Vec::with_capacity(types),
+            fact_lines: Vec::with_capacity(types),
+            text: String::with_capacity(types * 64),
+            scratch: DocLines::default(),
         }
     }
 

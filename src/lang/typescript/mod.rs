@@ -929,8 +929,6 @@ struct ReadmeMethods<'a> {
     map: &'a TypeMap<'a>,
     /// How each method is called, by index.
     accessors: &'a [String],
-    /// About the size of the rows.
-    size: usize,
 }
 
 impl ReadmeMethods<'_> {
@@ -939,13 +937,12 @@ impl ReadmeMethods<'_> {
     }
 }
 
-impl ReadmeMethods<'_> {
-    /// The rows, each after a line break, appended to `out`.
-    fn push_rows(&self, out: &mut String) {
+impl std::fmt::Display for ReadmeMethods<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let map = self.map;
         // One cell's text at a time.
         let mut cell = String::new();
-        let mut type_cell = |out: &mut String, id: TypeId| {
+        let mut type_cell = |f: &mut std::fmt::Formatter<'_>, id: TypeId| {
             cell.clear();
             cell.push('`');
             if !map.push_flat(id, &mut cell) {
@@ -953,43 +950,34 @@ impl ReadmeMethods<'_> {
                 cell.push_str(&map.ts(id).flat());
             }
             cell.push('`');
-            out.push_str(&filters::md_cell(&cell));
+            f.write_str(&filters::md_cell(&cell))
         };
         for (m, call) in map.api.methods.iter().zip(self.accessors) {
-            out.push_str("\n| `");
-            out.push_str(call);
-            out.push_str("` | `");
-            out.push_str(&filters::md_cell(&m.wire_name));
-            out.push_str("` | ");
+            f.write_str("\n| `")?;
+            f.write_str(call)?;
+            f.write_str("` | `")?;
+            f.write_str(&filters::md_cell(&m.wire_name))?;
+            f.write_str("` | ")?;
             match m.params {
-                Some(p) => type_cell(out, p),
-                None => out.push_str(&filters::md_cell("—")),
+                Some(p) => type_cell(f, p)?,
+                None => f.write_str(&filters::md_cell("—"))?,
             }
-            out.push_str(" | ");
+            f.write_str(" | ")?;
             match m.result {
-                Some(r) => type_cell(out, r),
-                None => out.push_str("`void`"),
+                Some(r) => type_cell(f, r)?,
+                None => f.write_str("`void`")?,
             }
-            out.push_str(" | ");
+            f.write_str(" | ")?;
             let summary = m.summary.as_ref().or(m.description.as_ref());
             let summary = summary.map_or("", String::as_str);
             if m.deprecated {
-                out.push_str(&filters::md_cell(&format!("**Deprecated.** {summary}")));
+                f.write_str(&filters::md_cell(&format!("**Deprecated.** {summary}")))?;
             } else {
-                out.push_str(&filters::md_cell(summary));
+                f.write_str(&filters::md_cell(summary))?;
             }
-            out.push_str(" |");
+            f.write_str(" |")?;
         }
-    }
-}
-
-impl std::fmt::Display for ReadmeMethods<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Written as one text: a write through the formatter per cell costs more than
-        // the copy.
-        let mut rows = String::with_capacity(self.size);
-        self.push_rows(&mut rows);
-        f.write_str(&rows)
+        Ok(())
     }
 }
 
@@ -1012,10 +1000,9 @@ fn render_readme(
         .iter()
         .position(|m| m.params.is_none())
         .map(|i| accessors[i].clone());
-    let mut methods = ReadmeMethods {
+    let methods = ReadmeMethods {
         map,
         accessors: &accessors,
-        size: 0,
     };
     let events: Vec<ReadmeEvent> = api
         .events
@@ -1057,7 +1044,6 @@ fn render_readme(
             .iter()
             .map(|e| e.wire.len() + e.payload.len() + e.description.len() + 32)
             .sum::<usize>();
-    methods.size = rows;
     let mut out = String::with_capacity(rows + 8192);
     ReadmeMd {
         header,
