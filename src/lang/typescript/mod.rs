@@ -9,6 +9,7 @@
 mod doc;
 mod es5_ident;
 mod filters;
+mod member;
 mod names;
 mod print;
 mod types;
@@ -36,7 +37,7 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
     let mut taken: FxHashSet<String> = names::PACKAGE_NAMES.iter().map(|s| s.to_string()).collect();
     taken.extend(classes.values().cloned());
     // Sorted by name: the order of the declarations in types.ts.
-    let named = api.types.named();
+    let named = named_types(api);
     let type_names = names::type_names(api, &named, &taken, &mut warnings);
     let map = TypeMap {
         api,
@@ -83,6 +84,29 @@ pub fn generate(api: &Api, options: &PackageOptions) -> anyhow::Result<Package> 
     Ok(Package { files, warnings })
 }
 
+/// [`crate::ir::TypeSpace::named`]: the named types by name (equal names by id, as
+/// its stable sort leaves them). Compared by their first 16 bytes as one number first:
+/// thousands of names, most told apart there without a string comparison.
+fn named_types(api: &Api) -> Vec<TypeId> {
+    let mut named: Vec<(u128, &str, TypeId)> = api
+        .types
+        .types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, entry)| {
+            let name = entry.name.as_ref()?.name.as_str();
+            // Zero-padded: a shorter name sorts first among names it is a prefix of,
+            // and equal keys are compared whole.
+            let mut prefix = [0u8; 16];
+            let len = name.len().min(16);
+            prefix[..len].copy_from_slice(&name.as_bytes()[..len]);
+            Some((u128::from_be_bytes(prefix), name, TypeId(i)))
+        })
+        .collect();
+    named.sort_unstable();
+    named.into_iter().map(|(_, _, id)| id).collect()
+}
+
 fn file(path: &str, contents: String) -> GeneratedFile {
     GeneratedFile {
         path: path.to_string(),
@@ -122,6 +146,7 @@ fn render_types(
     TypesTs { header }.render_into(&mut out)?;
     // One doc comment's lines at a time, reused.
     let mut doc = DocLines::default();
+    let mut texts = member::TypeTexts::new(api.types.types.len());
     for &id in named {
         let entry = api.types.get(id);
         let name = map.name(id);
@@ -158,23 +183,11 @@ fn render_types(
                     }
                 } else {
                     push_interface_head(&mut out, name);
+                    let tagged = tags.variants.get(id.0).is_some_and(|&t| t);
                     for f in &object.fields {
-                        doc.fill(
-                            &f.docs,
-                            |d| map.facts(f.ty, d),
-                            f.default.as_ref().map(|d| d.0.as_str()),
-                        );
-                        push_member(&mut out, &doc);
-                        print::push_property_signature_with(
-                            &mut out,
-                            &f.wire_name,
-                            !f.required
-                                && (tags.is_empty() || !tags.contains(&(id, f.wire_name.as_str()))),
-                            f.read_only,
-                            2,
-                            |out| map.push_flat(f.ty, out),
-                            || map.ts(f.ty),
-                        );
+                        let optional = !f.required
+                            && (!tagged || !tags.fields.contains(&(id, f.wire_name.as_str())));
+                        texts.push_field(&mut out, map, f, optional, &mut doc);
                     }
                     if let AdditionalProperties::Typed(values) = object.additional {
                         doc.clear();
@@ -333,18 +346,32 @@ fn types_size_estimate(api: &Api) -> usize {
 /// The tag fields of discriminated-union variants. They are required in TypeScript even
 /// where the schema gives them a default (Pydantic's `kind: Literal["a"] = "a"`): the
 /// server always sends them, and TypeScript narrows unions only on required tags.
-fn discriminator_tags(api: &Api) -> FxHashSet<(TypeId, &str)> {
-    let mut out = FxHashSet::default();
+fn discriminator_tags(api: &Api) -> Tags<'_> {
+    let mut out = Tags {
+        fields: FxHashSet::default(),
+        variants: Vec::new(),
+    };
     for entry in &api.types.types {
         if let TypeKind::Union(u) = &entry.kind
             && let Some(d) = &u.discriminator
         {
             for (_, variant) in &d.mapping {
-                out.insert((*variant, d.property.as_str()));
+                out.fields.insert((*variant, d.property.as_str()));
+                if out.variants.len() <= variant.0 {
+                    out.variants.resize(variant.0 + 1, false);
+                }
+                out.variants[variant.0] = true;
             }
         }
     }
     out
+}
+
+/// The tag fields of discriminated-union variants, by type and wire name.
+struct Tags<'a> {
+    fields: FxHashSet<(TypeId, &'a str)>,
+    /// By type id: whether it is a variant (has a tag field), to look up only those.
+    variants: Vec<bool>,
 }
 
 /// `pending_payment` → `PendingPayment`, `EUR` → `EUR`; values without letters or digits become

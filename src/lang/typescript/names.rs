@@ -260,6 +260,24 @@ fn identifier_chars(s: &str) -> String {
 /// by byte with heck's word splitting ([`crate::ir::ascii_words`]); heck's general
 /// conversion goes through a formatter per character. Only letters and digits remain.
 fn ascii_camel(s: &str, upper: bool) -> String {
+    // Snake case without capitals (most wire names): heck's words are the parts between
+    // underscores, so each part after the first (or every part, `upper`) gets a
+    // capital.
+    if s.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        let mut out = String::with_capacity(s.len());
+        for part in s.split('_').filter(|p| !p.is_empty()) {
+            let (first, rest) = part.split_at(1);
+            if upper || !out.is_empty() {
+                out.push(first.as_bytes()[0].to_ascii_uppercase() as char);
+            } else {
+                out.push_str(first);
+            }
+            out.push_str(rest);
+        }
+        return out;
+    }
     let mut out = Vec::with_capacity(s.len());
     for part in s.as_bytes().split(|b| !b.is_ascii_alphanumeric()) {
         crate::ir::ascii_words(part, |word| {
@@ -370,29 +388,32 @@ pub fn type_names(
     // Names the IR gave; a renamed type must not take another one's name (made at the
     // first clash: most APIs have none).
     let mut ir_names: Option<FxHashSet<&str>> = None;
-    let globals: FxHashSet<&str> = ES_GLOBALS.iter().copied().collect();
-    let mut used: FxHashSet<std::borrow::Cow<'_, str>> =
-        FxHashSet::with_capacity_and_hasher(named.len(), Default::default());
-    let mut out = TypeNames::with_capacity(api.types.types.len(), named.len());
-    for (&id, base) in named.iter().zip(&bases) {
+    // The names no type may take: the package's, the globals, and those given so far
+    // (one set: a name is looked up once).
+    let mut used: FxHashSet<std::borrow::Cow<'_, str>> = FxHashSet::with_capacity_and_hasher(
+        named.len() + taken.len() + ES_GLOBALS.len(),
+        Default::default(),
+    );
+    used.extend(taken.iter().map(|n| std::borrow::Cow::Borrowed(n.as_str())));
+    used.extend(ES_GLOBALS.iter().map(|n| std::borrow::Cow::Borrowed(*n)));
+    // The names of renamed types; the others keep their base, moved in at the end.
+    let mut renamed: Vec<Option<String>> = vec![None; named.len()];
+    for ((&id, base), renamed) in named.iter().zip(&bases).zip(&mut renamed) {
         let ir_name = api.types.name_of(id);
-        let clashes = |n: &str| taken.contains(n) || globals.contains(n) || used.contains(n);
-        if !clashes(base) {
+        if used.insert(std::borrow::Cow::Borrowed(base)) {
             if base != ir_name {
                 warnings.push(Warning {
                     pointer: api.types.get(id).pointer.clone(),
                     message: format!("TypeScript: type `{ir_name}` is named `{base}` (the name is taken in TypeScript)"),
                 });
             }
-            used.insert(std::borrow::Cow::Borrowed(base));
-            out.insert(id, base.clone());
             continue;
         }
         let ir_names = ir_names.get_or_insert_with(|| bases.iter().map(String::as_str).collect());
         let stem = format!("{base}Model");
         let mut name = stem.clone();
         let mut n = 2;
-        while clashes(&name) || (ir_names.contains(name.as_str()) && name != *base) {
+        while used.contains(name.as_str()) || (ir_names.contains(name.as_str()) && name != *base) {
             name = format!("{stem}{n}");
             n += 1;
         }
@@ -403,7 +424,13 @@ pub fn type_names(
             });
         }
         used.insert(std::borrow::Cow::Owned(name.clone()));
-        out.insert(id, name);
+        *renamed = Some(name);
+    }
+    drop(used);
+    drop(ir_names);
+    let mut out = TypeNames::with_capacity(api.types.types.len(), named.len());
+    for ((&id, base), renamed) in named.iter().zip(bases).zip(renamed) {
+        out.insert(id, renamed.unwrap_or(base));
     }
     out
 }

@@ -400,22 +400,6 @@ pub fn property_signature(
     out
 }
 
-/// [`property_signature`] of the type `ty()`, appended to `out`; `write_flat` writes the
-/// type on one line when it can (see [`write_flat_simple`]) without building it.
-pub fn push_property_signature_with(
-    out: &mut String,
-    key: &str,
-    optional: bool,
-    read_only: bool,
-    indent: usize,
-    write_flat: impl FnOnce(&mut String) -> bool,
-    ty: impl FnOnce() -> TsType,
-) {
-    if !push_flat_property(out, key, optional, read_only, indent, write_flat) {
-        push_property_signature(out, key, optional, read_only, &ty(), indent);
-    }
-}
-
 /// [`property_signature`], appended to `out`.
 pub fn push_property_signature(
     out: &mut String,
@@ -698,12 +682,12 @@ fn push_method_head_broken(
     out.push('(');
     for p in params {
         out.push('\n');
-        out.extend(std::iter::repeat_n(' ', indent_width + doc::INDENT));
+        super::filters::push_spaces(out, indent_width + doc::INDENT);
         out.push_str(p);
         out.push(',');
     }
     out.push('\n');
-    out.extend(std::iter::repeat_n(' ', indent_width));
+    super::filters::push_spaces(out, indent_width);
     out.push_str("): ");
     out.push_str(generic);
     out.push('<');
@@ -762,6 +746,23 @@ pub fn push_return_call(out: &mut String, callee: &str, args: &[String], indent_
             return;
         }
         out.truncate(start);
+        // Too long: both groups (the call and its arguments) break, which puts every
+        // argument on a line of its own, with a trailing comma.
+        if !args.is_empty() {
+            out.push_str("return ");
+            out.push_str(callee);
+            out.push('(');
+            for a in args {
+                out.push('\n');
+                super::filters::push_spaces(out, indent_width + doc::INDENT);
+                out.push_str(a);
+                out.push(',');
+            }
+            out.push('\n');
+            super::filters::push_spaces(out, indent_width);
+            out.push_str(");");
+            return;
+        }
     }
     out.push_str(&return_call_doc(callee, args, indent_width));
 }
@@ -1355,7 +1356,8 @@ mod tests {
         assert!(counts.iter().all(|&c| c > 200), "{counts:?}");
     }
 
-    /// The direct one-line return statements are the document's.
+    /// The direct return statements (on one line, or an argument a line) are the
+    /// document's.
     #[test]
     fn flat_return_calls_match_the_document() {
         let mut below = crate::lang::typescript::fuzz::below_from(0x9e37_79b9_7f4a_7c15u64);

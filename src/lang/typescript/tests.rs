@@ -624,3 +624,35 @@ fn tricky_package() {
         eprintln!("warning: {}: {}", w.pointer, w.message);
     }
 }
+
+#[test]
+fn named_types_are_in_the_order_of_the_ir() {
+    let mut b = B::new();
+    // Equal names (not made by the normalizer, but allowed by the IR) stay in id order;
+    // names alike in their first 16 bytes, prefixes of each other, with NUL bytes.
+    let names = [
+        "b",
+        "a",
+        "B",
+        "a",
+        "ab",
+        "_",
+        "b",
+        "",
+        "a\0",
+        "a\0b",
+        "AddressL0n129Long",
+        "AddressL0n129Lon",
+        "AddressL0n129Longer",
+        "AddressL0n129Lonf",
+        "AddressL0n129LonX",
+        "AddressL0n129Long",
+        "é",
+        "z",
+    ];
+    for name in names {
+        b.push(Some(name), TypeKind::Boolean, Docs::default());
+        b.push(None, TypeKind::Null, Docs::default());
+    }
+    assert_eq!(super::named_types(&b.api), b.api.types.named());
+}

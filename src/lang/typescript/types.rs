@@ -215,15 +215,21 @@ impl<'a> TypeMap<'a> {
             return;
         }
         let (text_start, lines_start) = (out.text.len(), out.lines.len());
+        self.facts_uncached(id, out);
+        if cached {
+            out.cache_facts(id, text_start, lines_start);
+        }
+    }
+
+    /// [`TypeMap::facts`] worked out afresh, not kept in `out` (for callers that keep
+    /// them themselves).
+    pub fn facts_uncached(&self, id: TypeId, out: &mut DocLines) {
         // The prefix text is kept with the lines, so that nested facts (`Items: `) do not
         // allocate one per property.
         let mut prefix = std::mem::take(&mut out.prefix);
         prefix.clear();
         self.facts_into(id, &mut prefix, out, 0);
         out.prefix = prefix;
-        if cached {
-            out.cache_facts(id, text_start, lines_start);
-        }
     }
 
     fn facts_into(&self, id: TypeId, prefix: &mut String, out: &mut DocLines, depth: usize) {
