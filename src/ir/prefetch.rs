@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 
 use super::build::percent_decode;
 use crate::schema::decode_raw_def;
-use crate::schema::json_schema::Schema;
+use crate::schema::json_schema::{Items, Schema};
 use crate::schema::source::{RawDef, SourceDocument, SourceParams};
 
 /// Documents with fewer named schemas are normalized on one thread (starting one costs
@@ -142,18 +142,16 @@ impl<'a> Prefetch<'a> {
                 if self.stop.load(Ordering::Relaxed) {
                     return;
                 }
-                if self.decode(i) {
-                    let at = stack.len();
-                    stack.extend(refs_in(self.defs[i].text).filter_map(|r| self.index_of(r)));
-                    stack[at..].reverse();
-                }
+                let at = stack.len();
+                self.decode(i, Some(&mut stack));
+                stack[at..].reverse();
             }
         }
         for i in 0..self.defs.len() {
             if self.stop.load(Ordering::Relaxed) {
                 return;
             }
-            self.decode(i);
+            self.decode(i, None);
         }
         // Every entry is decoded: drop what the builder hands back until it is done.
         loop {
@@ -178,10 +176,12 @@ impl<'a> Prefetch<'a> {
             .copied()
     }
 
-    /// Decodes entry `i` unless it was already (or is taken); whether it did.
-    fn decode(&self, i: usize) -> bool {
+    /// Decodes entry `i` unless it was already (or is taken); then adds the entries it
+    /// refers to to `refs`, in the order of its text (about: they are read from the
+    /// decoded schema, which is cheaper than searching its text again).
+    fn decode(&self, i: usize, refs: Option<&mut Vec<usize>>) {
         if !matches!(*lock(&self.slots[i]), Slot::Pending) {
-            return false;
+            return;
         }
         self.drop_given_back();
         {
@@ -198,21 +198,56 @@ impl<'a> Prefetch<'a> {
         {
             let mut slot = lock(&self.slots[i]);
             if !matches!(*slot, Slot::Pending) {
-                return false;
+                return;
             }
             *slot = Slot::Decoding;
         }
+        let text = self.defs[i].text;
         // A text that does not decode stays with the builder, which reports it.
-        let Some(schema) = decode_raw_def(self.defs[i].text) else {
-            return true;
+        let Some(schema) = decode_raw_def(text) else {
+            if let Some(refs) = refs {
+                refs.extend(refs_in(text).filter_map(|r| self.index_of(r)));
+            }
+            return;
         };
+        if let Some(refs) = refs {
+            self.refs_of(&schema, refs);
+        }
         let mut slot = lock(&self.slots[i]);
         if matches!(*slot, Slot::Decoding) {
             *slot = Slot::Ready(schema);
             drop(slot);
             lock(&self.shared).waiting += 1;
         }
-        true
+    }
+
+    /// The entries a decoded schema refers to, its keywords in the (alphabetical) order
+    /// Pydantic writes them.
+    fn refs_of(&self, schema: &Schema, refs: &mut Vec<usize>) {
+        let Schema::Object(o) = schema else {
+            return;
+        };
+        if let Some(reference) = &o.reference {
+            refs.extend(self.index_of(reference));
+        }
+        let items: &[Schema] = match &o.items {
+            Some(Items::One(schema)) => std::slice::from_ref(schema),
+            Some(Items::Tuple(schemas)) => schemas,
+            None => &[],
+        };
+        let lists = [
+            o.all_of.as_deref(),
+            o.any_of.as_deref(),
+            Some(items),
+            o.one_of.as_deref(),
+            o.prefix_items.as_deref(),
+        ];
+        for schema in (o.additional_properties.iter())
+            .chain(lists.into_iter().flatten().flatten())
+            .chain(o.properties.iter().flat_map(|p| p.values()))
+        {
+            self.refs_of(schema, refs);
+        }
     }
 }
 
