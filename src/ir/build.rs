@@ -1201,27 +1201,34 @@ impl<'a> Builder<'a> {
                 &Hint::Property(hint, key),
             )?;
             let (docs, default, read_only) = match schema {
-                Schema::Object(p) => (
+                Schema::Object(p) => {
                     // Pydantic titles every field after its name ("Order Id"): noise in
                     // docs (and not copied to find that out).
-                    docs_with_title(
-                        p,
-                        p.title
-                            .as_deref()
-                            .filter(|t| !is_generated_title(t, key))
-                            .map(str::to_owned),
-                    ),
-                    p.default.as_deref().map(JsonValue::from_value),
-                    p.read_only == Some(true),
-                ),
-                Schema::Bool(_) => (Docs::default(), None, false),
+                    let title = p.title.as_deref().filter(|t| !is_generated_title(t, key));
+                    // Most fields have no docs left: none made (and dropped) for them.
+                    let docs = if title.is_none()
+                        && p.description.is_none()
+                        && p.deprecated != Some(true)
+                        && p.examples.is_none()
+                    {
+                        CompactDocs::default()
+                    } else {
+                        docs_with_title(p, title.map(str::to_owned)).into()
+                    };
+                    (
+                        docs,
+                        p.default.as_deref().map(JsonValue::from_value),
+                        p.read_only == Some(true),
+                    )
+                }
+                Schema::Bool(_) => (CompactDocs::default(), None, false),
             };
             fields.push(Field {
                 wire_name: key.clone(),
                 ty,
                 required,
                 default,
-                docs: docs.into(),
+                docs,
                 read_only,
             });
         }
