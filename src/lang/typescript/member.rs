@@ -339,7 +339,13 @@ fn plain_prose(s: Option<&str>) -> Option<&str> {
     match s {
         None => Some(""),
         Some(s) => {
-            let s = s.trim_matches(' ');
+            // Most have no spaces at their ends: not searched for.
+            let ends = s.as_bytes();
+            let s = if ends.first() == Some(&b' ') || ends.last() == Some(&b' ') {
+                s.trim_matches(' ')
+            } else {
+                s
+            };
             is_plain_part(s).then_some(s)
         }
     }
