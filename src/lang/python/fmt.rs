@@ -901,7 +901,8 @@ pub fn ann_assign_long_into(
     let rest = match found {
         Some(e) => &e.rest,
         None => {
-            let printed = ann_assign_doc(level, target, annotation, value);
+            let printed = ann_assign_direct(level, target, annotation, value)
+                .unwrap_or_else(|| ann_assign_doc(level, target, annotation, value));
             let head = level * INDENT_WIDTH + target.len();
             debug_assert!(printed[level * INDENT_WIDTH..].starts_with(target));
             bucket.push(AnnAssignLayout {
@@ -917,6 +918,85 @@ pub fn ann_assign_long_into(
     push_indent(out, level);
     out.push_str(target);
     out.push_str(rest);
+}
+
+/// The two most common long field layouts of models.py, written directly (what
+/// [`ann_assign_doc`] prints for them, without building and printing the document; `None`
+/// for any other statement):
+/// - a union with a plain value: `target: (`, the union on one line or one member a line
+///   (`| B`), `) = value`;
+/// - a subscript of two or more items without value: `target: Annotated[`, the items on
+///   one line, `]`.
+///
+/// Only for a statement that does not fit on one line.
+fn ann_assign_direct(
+    level: usize,
+    target: &str,
+    annotation: &Expr,
+    value: Option<&Expr>,
+) -> Option<String> {
+    let fits_at = |indent: usize, s: &str| indent * INDENT_WIDTH + width(s) <= LINE_WIDTH;
+    let flat = |e: &Expr| {
+        let mut s = String::new();
+        e.write_flat(&mut s);
+        s
+    };
+    let mut out = String::new();
+    match (annotation, value) {
+        (Expr::Or(items), Some(Expr::Atom(v))) => {
+            // The document first tries `target: A | B = (` + the value on its own line.
+            let mut first = format!("{target}: ");
+            annotation.write_flat(&mut first);
+            first.push_str(" = (");
+            if fits_at(level, &first) || !fits_at(level, &format!("{target}: (")) {
+                return None;
+            }
+            let members: Vec<String> = items.iter().map(flat).collect();
+            let one_line = members.join(" | ");
+            push_indent(&mut out, level);
+            out.push_str(target);
+            out.push_str(": (\n");
+            if fits_at(level + 1, &one_line) {
+                push_indent(&mut out, level + 1);
+                out.push_str(&one_line);
+                out.push('\n');
+            } else {
+                for (i, (item, member)) in items.iter().zip(&members).enumerate() {
+                    // Members that lay out by a group of their own, when it fits flat.
+                    let grouped = matches!(item, Expr::Atom(_) | Expr::Subscript(..))
+                        || matches!(item, Expr::Call(_, args) if !args.is_empty());
+                    let prefix = if i == 0 { "" } else { "| " };
+                    if !grouped || !fits_at(level + 1, &format!("{prefix}{member}")) {
+                        return None;
+                    }
+                    push_indent(&mut out, level + 1);
+                    out.push_str(prefix);
+                    out.push_str(member);
+                    out.push('\n');
+                }
+            }
+            push_indent(&mut out, level);
+            out.push_str(") = ");
+            out.push_str(v);
+        }
+        (Expr::Subscript(callee, items), None) if items.len() > 1 => {
+            let first = format!("{target}: {callee}[");
+            let inner = items.iter().map(flat).collect::<Vec<_>>().join(", ");
+            if !fits_at(level, &first) || !fits_at(level + 1, &inner) {
+                return None;
+            }
+            push_indent(&mut out, level);
+            out.push_str(&first);
+            out.push('\n');
+            push_indent(&mut out, level + 1);
+            out.push_str(&inner);
+            out.push('\n');
+            push_indent(&mut out, level);
+            out.push(']');
+        }
+        _ => return None,
+    }
+    Some(out)
 }
 
 /// [`ann_assign`] through the layout document.
@@ -2547,6 +2627,43 @@ mod tests {
             }
         }
         assert!(long > 1_000, "{long}");
+    }
+
+    /// The direct layouts of long annotated assignments are the document's.
+    #[test]
+    fn direct_ann_assign_layouts_match_the_document() {
+        let mut r = Rng(0xd1ec_7a55_0000_0017);
+        let (mut unions, mut subscripts) = (0, 0);
+        for _ in 0..20_000 {
+            let level = r.below(3);
+            let target = rand_name(&mut r, 40).to_lowercase();
+            let depth = r.below(2);
+            let mut ann = rand_type(&mut r, depth);
+            if r.below(2) == 0 {
+                ann = Expr::or(vec![ann, rand_type(&mut r, depth), Expr::atom("None")]);
+            }
+            let value = match r.below(3) {
+                0 => None,
+                1 => Some(Expr::atom(["None", "MISSING", "0", "True"][r.below(4)])),
+                _ => Some(rand_value(&mut r)),
+            };
+            if fits_on_one_line(&ann_assign(level, &target, &ann, value.as_ref())) {
+                continue;
+            }
+            let direct = ann_assign_direct(level, &target, &ann, value.as_ref());
+            if let Some(direct) = direct {
+                assert_eq!(
+                    direct,
+                    ann_assign_doc(level, &target, &ann, value.as_ref()),
+                    "{target}: {ann:?} = {value:?}"
+                );
+                match ann {
+                    Expr::Or(_) => unions += 1,
+                    _ => subscripts += 1,
+                }
+            }
+        }
+        assert!(unions > 1_000 && subscripts > 300, "{unions} {subscripts}");
     }
 
     /// The direct layouts of split headers are the document's.
