@@ -504,27 +504,15 @@ impl<'a> Decoder<'a> {
 
     /// `"type"`: a type name or a list of them.
     fn type_set(&mut self) -> Option<TypeSet> {
-        fn type_name(name: &str) -> Option<TypeName> {
-            Some(match name {
-                "string" => TypeName::String,
-                "integer" => TypeName::Integer,
-                "number" => TypeName::Number,
-                "boolean" => TypeName::Boolean,
-                "null" => TypeName::Null,
-                "array" => TypeName::Array,
-                "object" => TypeName::Object,
-                _ => return None,
-            })
-        }
         self.ws();
         if self.peek()? != b'[' {
-            return type_name(&self.string()?).map(TypeSet::One);
+            return self.type_name().map(TypeSet::One);
         }
         self.pos += 1;
         let mut names = Vec::new();
         if !self.open(b']')? {
             loop {
-                names.push(type_name(&self.string()?)?);
+                names.push(self.type_name()?);
                 if !self.next_or_close(b']')? {
                     break;
                 }
@@ -532,6 +520,29 @@ impl<'a> Decoder<'a> {
             self.depth -= 1;
         }
         Some(TypeSet::Many(names))
+    }
+
+    /// A type name (after whitespace). Matched on the text's bytes when it has no escapes
+    /// (the common case: no `Cow` and no `&str` slicing); one with escapes is decoded first.
+    fn type_name(&mut self) -> Option<TypeName> {
+        fn by_bytes(name: &[u8]) -> Option<TypeName> {
+            Some(match name {
+                b"string" => TypeName::String,
+                b"integer" => TypeName::Integer,
+                b"number" => TypeName::Number,
+                b"boolean" => TypeName::Boolean,
+                b"null" => TypeName::Null,
+                b"array" => TypeName::Array,
+                b"object" => TypeName::Object,
+                _ => return None,
+            })
+        }
+        let before = self.pos;
+        if let Some(name) = self.plain_key() {
+            return by_bytes(name);
+        }
+        self.pos = before;
+        by_bytes(self.string()?.as_bytes())
     }
 
     /// `"items"`: a schema or a list of them.
@@ -718,6 +729,8 @@ mod tests {
             "\n \t\r{ } \n",
             r##"{"$ref": "#/$defs/A", "title": "A", "description": "d"}"##,
             r##"{"type": ["string", "null"], "format": "uuid"}"##,
+            r##"{"type": "str\u0069ng", "title": "t"}"##,
+            r##"{"type": ["nu\u006cl", "object", "\u0061rray"]}"##,
             r##"{"const": null}"##,
             r##"{"default": null, "description": "d"}"##,
             r##"{"format": null, "pattern": null, "title": null}"##,
@@ -756,6 +769,8 @@ mod tests {
             r##"{"x-extension": 1}"##,
             r##"{"type": 5}"##,
             r##"{"type": "str"}"##,
+            r##"{"type": "str\u0069"}"##,
+            r##"{"type": ["\"null"]}"##,
             r##"{"type": [{"string": null}]}"##,
             r##"{"properties": {"a": 1}}"##,
             r##"{"minLength": -1}"##,

@@ -493,6 +493,7 @@ const KEYWORDS: &[&str] = &[
 
 /// The index in [`KEYWORDS`] of a schema object's key, if it is a keyword. By length
 /// first: each length has a few keywords, compared as one or two machine words.
+#[inline]
 pub(crate) fn keyword_index(key: &[u8]) -> Option<usize> {
     let id = match key.len() {
         2 => match key {
