@@ -581,23 +581,32 @@ impl MethodWriter {
         if options.is_empty() {
             options.push_str("options");
         }
-        self.doc.fill_parts(
+        out.push_str("\n\n  ");
+        // Most method docs are plain text: written directly.
+        if !member::push_method_doc(
+            out,
             method.summary.as_deref(),
             method.description.as_deref(),
-            &[],
+            &method.wire_name,
             method.deprecated,
-            |d| {
-                d.push_with(|t| {
-                    t.push_str("Calls `");
-                    t.push_str(&method.wire_name);
-                    t.push_str("`.");
-                    true
-                })
-            },
-            None,
-        );
-        out.push_str("\n\n  ");
-        filters::push_jsdoc(out, &self.doc, 2);
+        ) {
+            self.doc.fill_parts(
+                method.summary.as_deref(),
+                method.description.as_deref(),
+                &[],
+                method.deprecated,
+                |d| {
+                    d.push_with(|t| {
+                        t.push_str("Calls `");
+                        t.push_str(&method.wire_name);
+                        t.push_str("`.");
+                        true
+                    })
+                },
+                None,
+            );
+            filters::push_jsdoc(out, &self.doc, 2);
+        }
         // A named (or no) result: its text is all the return type's document holds.
         let plain_result = match method.result {
             Some(r) => map.names.get(r),
