@@ -310,6 +310,55 @@ impl TypeTexts {
     }
 }
 
+/// The doc comment of a client method at two columns, as [`DocLines::fill_parts`] and
+/// [`filters::push_jsdoc`] write it (summary, description, ``Calls `wire`.``,
+/// `@deprecated`), written directly when every part is plain; `false` (and `out` as it
+/// was) otherwise.
+pub fn push_method_doc(
+    out: &mut String,
+    summary: Option<&str>,
+    description: Option<&str>,
+    wire: &str,
+    deprecated: bool,
+) -> bool {
+    let (Some(title), Some(description)) = (plain_prose(summary), plain_prose(description)) else {
+        return false;
+    };
+    if !is_plain_part(wire) {
+        return false;
+    }
+    // `/** Calls `wire`. */` when it is the only line and fits.
+    if title.is_empty()
+        && description.is_empty()
+        && !deprecated
+        && 2 + "/** Calls `".len() + wire.len() + "`. */".len() <= WIDTH
+    {
+        out.reserve(wire.len() + 20);
+        out.push_str("/** Calls `");
+        out.push_str(wire);
+        out.push_str("`. */\n  ");
+        return true;
+    }
+    out.push_str("/**");
+    let mut comment = Comment { out, lines: 0 };
+    if !title.is_empty() {
+        comment.line("", title);
+    }
+    if !description.is_empty() {
+        comment.paragraph();
+        comment.line("", description);
+    }
+    comment.paragraph();
+    comment.line("Calls `", wire);
+    comment.out.push_str("`.");
+    if deprecated {
+        comment.paragraph();
+        comment.line("", "@deprecated");
+    }
+    out.push_str("\n   */\n  ");
+    true
+}
+
 /// The lines of a doc comment at two columns, written into its file after `/**`.
 struct Comment<'a> {
     out: &'a mut String,
@@ -544,5 +593,67 @@ mod tests {
         }
         // Both writers were exercised.
         assert!(direct_docs > 5_000 && direct_docs < 19_000, "{direct_docs}");
+    }
+
+    /// The direct method doc writer writes what [`DocLines::fill_parts`] and
+    /// [`filters::push_jsdoc`] write, for random summaries, descriptions and wire names.
+    #[test]
+    fn method_docs_match_the_doc_lines_writer() {
+        let mut below = crate::lang::typescript::fuzz::below_from(0x510e_527f_ade6_82d1);
+        let mut doc = DocLines::default();
+        let mut direct_docs = 0;
+        for round in 0..20_000 {
+            let optional_text = |below: &mut dyn FnMut(u64) -> usize| {
+                (below(2) == 0).then(|| {
+                    let mut f = |n| below(n);
+                    text(&mut f, 8)
+                })
+            };
+            let summary = optional_text(&mut below);
+            let description = optional_text(&mut below);
+            let wire = match below(5) {
+                0 => text(&mut below, 4),
+                1 => "x".repeat(below(90)),
+                _ => "orders.get_status".to_string(),
+            };
+            let deprecated = below(4) == 0;
+
+            let mut expected = String::from("x");
+            doc.fill_parts(
+                summary.as_deref(),
+                description.as_deref(),
+                &[],
+                deprecated,
+                |d| {
+                    d.push_with(|t| {
+                        t.push_str("Calls `");
+                        t.push_str(&wire);
+                        t.push_str("`.");
+                        true
+                    })
+                },
+                None,
+            );
+            filters::push_jsdoc(&mut expected, &doc, 2);
+
+            let mut direct = String::from("x");
+            if push_method_doc(
+                &mut direct,
+                summary.as_deref(),
+                description.as_deref(),
+                &wire,
+                deprecated,
+            ) {
+                direct_docs += 1;
+                assert_eq!(
+                    direct, expected,
+                    "round {round}: {summary:?} {description:?} {wire:?}"
+                );
+            } else {
+                assert_eq!(direct, "x");
+            }
+        }
+        // Both writers were exercised.
+        assert!(direct_docs > 3_000 && direct_docs < 19_000, "{direct_docs}");
     }
 }

@@ -95,16 +95,21 @@ fn named_types(api: &Api) -> Vec<TypeId> {
         .enumerate()
         .filter_map(|(i, entry)| {
             let name = entry.name.as_ref()?.name.as_str();
-            // Zero-padded: a shorter name sorts first among names it is a prefix of,
-            // and equal keys are compared whole.
-            let mut prefix = [0u8; 16];
-            let len = name.len().min(16);
-            prefix[..len].copy_from_slice(&name.as_bytes()[..len]);
-            Some((u128::from_be_bytes(prefix), name, TypeId(i)))
+            Some((sort_prefix(name), name, TypeId(i)))
         })
         .collect();
     named.sort_unstable();
     named.into_iter().map(|(_, _, id)| id).collect()
+}
+
+/// The first 16 bytes of `name` as one number, zero-padded, ordered as the names are:
+/// a shorter name sorts first among names it is a prefix of, and names with equal keys
+/// are compared whole.
+fn sort_prefix(name: &str) -> u128 {
+    let mut prefix = [0u8; 16];
+    let len = name.len().min(16);
+    prefix[..len].copy_from_slice(&name.as_bytes()[..len]);
+    u128::from_be_bytes(prefix)
 }
 
 fn file(path: &str, contents: String) -> GeneratedFile {
@@ -576,23 +581,32 @@ impl MethodWriter {
         if options.is_empty() {
             options.push_str("options");
         }
-        self.doc.fill_parts(
+        out.push_str("\n\n  ");
+        // Most method docs are plain text: written directly.
+        if !member::push_method_doc(
+            out,
             method.summary.as_deref(),
             method.description.as_deref(),
-            &[],
+            &method.wire_name,
             method.deprecated,
-            |d| {
-                d.push_with(|t| {
-                    t.push_str("Calls `");
-                    t.push_str(&method.wire_name);
-                    t.push_str("`.");
-                    true
-                })
-            },
-            None,
-        );
-        out.push_str("\n\n  ");
-        filters::push_jsdoc(out, &self.doc, 2);
+        ) {
+            self.doc.fill_parts(
+                method.summary.as_deref(),
+                method.description.as_deref(),
+                &[],
+                method.deprecated,
+                |d| {
+                    d.push_with(|t| {
+                        t.push_str("Calls `");
+                        t.push_str(&method.wire_name);
+                        t.push_str("`.");
+                        true
+                    })
+                },
+                None,
+            );
+            filters::push_jsdoc(out, &self.doc, 2);
+        }
         // A named (or no) result: its text is all the return type's document holds.
         let plain_result = match method.result {
             Some(r) => map.names.get(r),
@@ -640,8 +654,15 @@ fn render_client(
     // `EventMap` is a package name: no type has it.
     type_imports.push("EventMap");
     type_imports.extend(other_refs.iter().map(String::as_str));
-    type_imports.sort_unstable();
-    type_imports.dedup();
+    // Sorted by [`sort_prefix`] first: thousands of names, most told apart there.
+    let mut keyed: Vec<(u128, &str)> = type_imports
+        .iter()
+        .map(|&name| (sort_prefix(name), name))
+        .collect();
+    keyed.sort_unstable();
+    keyed.dedup();
+    type_imports.clear();
+    type_imports.extend(keyed.iter().map(|&(_, name)| name));
     let runtime_types = [
         "CallOptions",
         "ClientOptions",
@@ -918,66 +939,65 @@ struct ReadmeMd<'a> {
     server_url: String,
     servers: Vec<(String, String)>,
     example: Option<String>,
-    methods: ReadmeMethods<'a>,
+    /// The rows of the methods table ([`push_readme_methods`]).
+    methods: String,
     events: Vec<ReadmeEvent>,
 }
 
-/// The rows of the methods table, each after a line break: written straight into the
-/// README (a row is `| \`call\` | \`wire\` | params | result | summary |`, each cell
-/// escaped by `md_inline`).
-struct ReadmeMethods<'a> {
-    map: &'a TypeMap<'a>,
-    /// How each method is called, by index.
-    accessors: &'a [String],
-}
-
-impl ReadmeMethods<'_> {
-    fn is_empty(&self) -> bool {
-        self.accessors.is_empty()
+/// Appends the rows of the methods table to `out`, each after a line break (a row is
+/// `| \`call\` | \`wire\` | params | result | summary |`, each cell escaped by
+/// `md_inline`): pushed straight into one text, with no formatter and no text per cell.
+/// `accessors`: how each method is called, by index.
+fn push_readme_methods(out: &mut String, map: &TypeMap<'_>, accessors: &[String]) {
+    for (m, call) in map.api.methods.iter().zip(accessors) {
+        out.push_str("\n| `");
+        out.push_str(call);
+        out.push_str("` | `");
+        push_md_cell(out, &m.wire_name);
+        out.push_str("` | ");
+        match m.params {
+            Some(p) => push_type_cell(out, map, p),
+            None => push_md_cell(out, "—"),
+        }
+        out.push_str(" | ");
+        match m.result {
+            Some(r) => push_type_cell(out, map, r),
+            None => out.push_str("`void`"),
+        }
+        out.push_str(" | ");
+        let summary = m.summary.as_ref().or(m.description.as_ref());
+        let summary = summary.map_or("", String::as_str);
+        if m.deprecated {
+            push_md_cell(out, &format!("**Deprecated.** {summary}"));
+        } else {
+            push_md_cell(out, summary);
+        }
+        out.push_str(" |");
     }
 }
 
-impl std::fmt::Display for ReadmeMethods<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let map = self.map;
-        // One cell's text at a time.
-        let mut cell = String::new();
-        let mut type_cell = |f: &mut std::fmt::Formatter<'_>, id: TypeId| {
-            cell.clear();
-            cell.push('`');
-            if !map.push_flat(id, &mut cell) {
-                cell.truncate(1);
-                cell.push_str(&map.ts(id).flat());
-            }
-            cell.push('`');
-            f.write_str(&filters::md_cell(&cell))
-        };
-        for (m, call) in map.api.methods.iter().zip(self.accessors) {
-            f.write_str("\n| `")?;
-            f.write_str(call)?;
-            f.write_str("` | `")?;
-            f.write_str(&filters::md_cell(&m.wire_name))?;
-            f.write_str("` | ")?;
-            match m.params {
-                Some(p) => type_cell(f, p)?,
-                None => f.write_str(&filters::md_cell("—"))?,
-            }
-            f.write_str(" | ")?;
-            match m.result {
-                Some(r) => type_cell(f, r)?,
-                None => f.write_str("`void`")?,
-            }
-            f.write_str(" | ")?;
-            let summary = m.summary.as_ref().or(m.description.as_ref());
-            let summary = summary.map_or("", String::as_str);
-            if m.deprecated {
-                f.write_str(&filters::md_cell(&format!("**Deprecated.** {summary}")))?;
-            } else {
-                f.write_str(&filters::md_cell(summary))?;
-            }
-            f.write_str(" |")?;
-        }
-        Ok(())
+/// [`filters::md_cell`] of `text`, appended to `out`.
+fn push_md_cell(out: &mut String, text: &str) {
+    out.push_str(&filters::md_cell(text));
+}
+
+/// The README cell of type `id`: its one-line text in backticks, escaped by
+/// [`filters::md_cell`]. Written in place, then replaced only when escaping changes it.
+fn push_type_cell(out: &mut String, map: &TypeMap<'_>, id: TypeId) {
+    let start = out.len();
+    out.push('`');
+    if !map.push_flat(id, out) {
+        out.truncate(start + 1);
+        out.push_str(&map.ts(id).flat());
+    }
+    out.push('`');
+    let escaped = match filters::md_cell(&out[start..]) {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(escaped) => Some(escaped),
+    };
+    if let Some(escaped) = escaped {
+        out.truncate(start);
+        out.push_str(&escaped);
     }
 }
 
@@ -1000,10 +1020,6 @@ fn render_readme(
         .iter()
         .position(|m| m.params.is_none())
         .map(|i| accessors[i].clone());
-    let methods = ReadmeMethods {
-        map,
-        accessors: &accessors,
-    };
     let events: Vec<ReadmeEvent> = api
         .events
         .iter()
@@ -1044,6 +1060,8 @@ fn render_readme(
             .iter()
             .map(|e| e.wire.len() + e.payload.len() + e.description.len() + 32)
             .sum::<usize>();
+    let mut methods = String::with_capacity(rows);
+    push_readme_methods(&mut methods, map, &accessors);
     let mut out = String::with_capacity(rows + 8192);
     ReadmeMd {
         header,

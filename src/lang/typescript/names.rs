@@ -452,6 +452,11 @@ impl Scope {
     /// Claims `wanted`, or the first free of `wanted_`, `wanted2`, `wanted3`... (a
     /// reserved name gets `_` first). Returns the name and whether it changed.
     pub fn claim(&mut self, wanted: &str) -> (String, bool) {
+        // Most names are free: looked up once in each set, no name built to look them up.
+        if !self.reserved.contains(wanted) && !self.used.contains(wanted) {
+            self.used.insert(wanted.to_string());
+            return (wanted.to_string(), false);
+        }
         let mut name = wanted.to_string();
         if self.reserved.contains(&name) {
             name.push('_');

@@ -656,3 +656,27 @@ fn named_types_are_in_the_order_of_the_ir() {
     }
     assert_eq!(super::named_types(&b.api), b.api.types.named());
 }
+
+/// Names sorted by [`super::sort_prefix`] first are sorted as the names are (also names
+/// sharing long prefixes, holding NUL bytes or non-ASCII text).
+#[test]
+fn sort_prefix_orders_as_the_names() {
+    let mut below = super::fuzz::below_from(0x6a09_e667_f3bc_c908u64);
+    let pieces = ["A", "a", "Z", "\0", "é", "OrdersGetStatusParams", "_", "9"];
+    for _ in 0..500 {
+        let names: Vec<String> = (0..below(40))
+            .map(|_| (0..below(8)).map(|_| pieces[below(8)]).collect())
+            .collect();
+        let mut expected: Vec<&str> = names.iter().map(String::as_str).collect();
+        expected.sort_unstable();
+        expected.dedup();
+        let mut keyed: Vec<(u128, &str)> = names
+            .iter()
+            .map(|name| (super::sort_prefix(name), name.as_str()))
+            .collect();
+        keyed.sort_unstable();
+        keyed.dedup();
+        let sorted: Vec<&str> = keyed.iter().map(|&(_, name)| name).collect();
+        assert_eq!(sorted, expected);
+    }
+}
