@@ -430,37 +430,34 @@ impl<'a> Decoder<'a> {
 
     /// A list of schemas (after whitespace), at its exact size.
     fn schema_list(&mut self) -> Option<Vec<Schema>> {
-        self.eat(b'[')?;
-        if self.open(b']')? {
-            return Some(Vec::new());
-        }
-        let start = self.lists.schemas.len();
-        loop {
-            let schema = self.schema()?;
-            self.lists.schemas.push(schema);
-            if !self.next_or_close(b']')? {
-                break;
-            }
-        }
-        self.depth -= 1;
-        Some(self.lists.schemas.drain(start..).collect())
+        self.list(|lists| &mut lists.schemas, Self::schema)
     }
 
     fn string_list(&mut self) -> Option<Vec<String>> {
+        self.list(|lists| &mut lists.strings, Self::owned_string)
+    }
+
+    /// A list of items read by `item`, gathered on the stack `stack` picks and moved out at
+    /// its exact size.
+    fn list<T>(
+        &mut self,
+        stack: impl Fn(&mut Lists) -> &mut Vec<T>,
+        item: impl Fn(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.eat(b'[')?;
         if self.open(b']')? {
             return Some(Vec::new());
         }
-        let start = self.lists.strings.len();
+        let start = stack(&mut self.lists).len();
         loop {
-            let string = self.owned_string()?;
-            self.lists.strings.push(string);
+            let value = item(self)?;
+            stack(&mut self.lists).push(value);
             if !self.next_or_close(b']')? {
                 break;
             }
         }
         self.depth -= 1;
-        Some(self.lists.strings.drain(start..).collect())
+        Some(stack(&mut self.lists).drain(start..).collect())
     }
 
     fn value_list(&mut self) -> Option<Vec<Value>> {

@@ -2320,6 +2320,21 @@ mod tests {
         s
     }
 
+    /// `self` and up to `max - 1` random parameters (typed, with defaults, `/`, `*`).
+    fn rand_params(r: &mut Rng, max: usize) -> Vec<Param> {
+        let mut params = vec![Param::bare("self")];
+        for _ in 0..r.below(max) {
+            let name = rand_name(r, 12).to_lowercase();
+            params.push(match r.below(4) {
+                0 => Param::typed(name.clone(), rand_type(r, 0)),
+                1 => Param::with_default(name.clone(), rand_type(r, 0), rand_value(r)),
+                2 => Param::bare(["/", "*"][r.below(2)]),
+                _ => Param::with_default(name.clone(), rand_type(r, 1), Expr::atom("...")),
+            });
+        }
+        params
+    }
+
     fn rand_type(r: &mut Rng, depth: usize) -> Expr {
         let k = if depth > 2 { 0 } else { r.below(7) };
         match k {
@@ -2674,18 +2689,7 @@ mod tests {
         let mut param_split = 0;
         for _ in 0..20_000 {
             let level = r.below(3);
-            let mut params = vec![Param::bare("self")];
-            for _ in 0..r.below(8) {
-                let name = rand_name(&mut r, 12).to_lowercase();
-                params.push(match r.below(4) {
-                    0 => Param::typed(name.clone(), rand_type(&mut r, 0)),
-                    1 => {
-                        Param::with_default(name.clone(), rand_type(&mut r, 0), rand_value(&mut r))
-                    }
-                    2 => Param::bare(["/", "*"][r.below(2)]),
-                    _ => Param::with_default(name.clone(), rand_type(&mut r, 1), Expr::atom("...")),
-                });
-            }
+            let mut params = rand_params(&mut r, 8);
             if r.below(5) == 0 {
                 params.truncate(1);
             }
@@ -2738,18 +2742,7 @@ mod tests {
         let (mut copied_split, mut sync_one_line) = (0, 0);
         for _ in 0..20_000 {
             let level = r.below(3);
-            let mut params = vec![Param::bare("self")];
-            for _ in 0..r.below(9) {
-                let name = rand_name(&mut r, 12).to_lowercase();
-                params.push(match r.below(4) {
-                    0 => Param::typed(name.clone(), rand_type(&mut r, 0)),
-                    1 => {
-                        Param::with_default(name.clone(), rand_type(&mut r, 0), rand_value(&mut r))
-                    }
-                    2 => Param::bare(["/", "*"][r.below(2)]),
-                    _ => Param::with_default(name.clone(), rand_type(&mut r, 1), Expr::atom("...")),
-                });
-            }
+            let mut params = rand_params(&mut r, 9);
             if r.below(5) == 0 {
                 params.truncate(1 + r.below(2));
             }

@@ -278,15 +278,7 @@ impl TypeTexts {
         }
         // As `DocLines::fill_parts` puts them: prose, notes, tags, each paragraph after
         // an empty line. Every line has text (facts with an empty line are not plain).
-        out.push_str("/**");
-        let mut comment = Comment { out, lines: 0 };
-        if !title.is_empty() {
-            comment.line("", title);
-        }
-        if !description.is_empty() {
-            comment.paragraph();
-            comment.line("", description);
-        }
+        let mut comment = Comment::open(out, title, description);
         if !fact_lines.is_empty() {
             comment.paragraph();
             for span in fact_lines {
@@ -305,7 +297,7 @@ impl TypeTexts {
                 comment.line("", "@deprecated");
             }
         }
-        out.push_str("\n   */\n  ");
+        comment.close();
         true
     }
 }
@@ -339,15 +331,7 @@ pub fn push_method_doc(
         out.push_str("`. */\n  ");
         return true;
     }
-    out.push_str("/**");
-    let mut comment = Comment { out, lines: 0 };
-    if !title.is_empty() {
-        comment.line("", title);
-    }
-    if !description.is_empty() {
-        comment.paragraph();
-        comment.line("", description);
-    }
+    let mut comment = Comment::open(out, title, description);
     comment.paragraph();
     comment.line("Calls `", wire);
     comment.out.push_str("`.");
@@ -355,7 +339,7 @@ pub fn push_method_doc(
         comment.paragraph();
         comment.line("", "@deprecated");
     }
-    out.push_str("\n   */\n  ");
+    comment.close();
     true
 }
 
@@ -366,7 +350,26 @@ struct Comment<'a> {
     lines: usize,
 }
 
-impl Comment<'_> {
+impl<'a> Comment<'a> {
+    /// `/**` and the comment's prose: its title, then its description as a paragraph.
+    fn open(out: &'a mut String, title: &str, description: &str) -> Self {
+        out.push_str("/**");
+        let mut comment = Comment { out, lines: 0 };
+        if !title.is_empty() {
+            comment.line("", title);
+        }
+        if !description.is_empty() {
+            comment.paragraph();
+            comment.line("", description);
+        }
+        comment
+    }
+
+    /// The end of the comment, and the indentation of the line after it.
+    fn close(self) {
+        self.out.push_str("\n   */\n  ");
+    }
+
     fn line(&mut self, lead: &str, text: &str) {
         self.out.push_str("\n   * ");
         self.out.push_str(lead);
