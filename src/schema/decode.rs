@@ -375,17 +375,7 @@ impl<'a> Decoder<'a> {
             b'-' | b'0'..=b'9' => Value::Number(self.number()?),
             b'[' => {
                 self.pos += 1;
-                let mut items = Vec::new();
-                if !self.open(b']')? {
-                    loop {
-                        items.push(self.value()?);
-                        if !self.next_or_close(b']')? {
-                            break;
-                        }
-                    }
-                    self.depth -= 1;
-                }
-                Value::Array(items)
+                Value::Array(self.array_items(Self::value)?)
             }
             b'{' => {
                 self.pos += 1;
@@ -506,17 +496,23 @@ impl<'a> Decoder<'a> {
             return self.type_name().map(TypeSet::One);
         }
         self.pos += 1;
-        let mut names = Vec::new();
+        self.array_items(Self::type_name).map(TypeSet::Many)
+    }
+
+    /// The items of an array whose `[` was just read, each read by `item` (for the short
+    /// lists that do not go through [`Lists`]).
+    fn array_items<T>(&mut self, item: impl Fn(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let mut items = Vec::new();
         if !self.open(b']')? {
             loop {
-                names.push(self.type_name()?);
+                items.push(item(self)?);
                 if !self.next_or_close(b']')? {
                     break;
                 }
             }
             self.depth -= 1;
         }
-        Some(TypeSet::Many(names))
+        Some(items)
     }
 
     /// A type name (after whitespace). Matched on the text's bytes when it has no escapes
