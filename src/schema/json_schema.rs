@@ -446,7 +446,7 @@ impl<'de> Deserialize<'de> for SchemaObject {
 }
 
 /// The keywords of [`SchemaObjectWire`], in its field order.
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "$ref",
     "type",
     "format",
