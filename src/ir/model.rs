@@ -8,8 +8,9 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-/// A whole API, ready for rendering.
-#[derive(Debug, Clone)]
+/// A whole API, ready for rendering. (The default, an API with nothing in it, is where
+/// tests build their own.)
+#[derive(Debug, Clone, Default)]
 pub struct Api {
     pub title: String,
     /// The API's own version (`info.version`).

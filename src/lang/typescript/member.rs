@@ -455,17 +455,16 @@ mod tests {
             .collect()
     }
 
+    /// Half the time none, else a random text of up to 8 pieces.
+    fn optional_text(below: &mut dyn FnMut(u64) -> usize) -> Option<String> {
+        (below(2) == 0).then(|| {
+            let mut f = |n| below(n);
+            text(&mut f, 8)
+        })
+    }
+
     fn types(below: &mut impl FnMut(u64) -> usize) -> (Api, TypeNames) {
-        let mut api = Api {
-            title: String::new(),
-            version: String::new(),
-            description: None,
-            source_format: String::new(),
-            servers: Default::default(),
-            methods: Vec::new(),
-            events: Vec::new(),
-            types: Default::default(),
-        };
+        let mut api = Api::default();
         let mut names = TypeNames::default();
         for i in 0..60 {
             let kind = match below(6) {
@@ -533,12 +532,6 @@ mod tests {
         let mut doc = DocLines::default();
         let mut direct_docs = 0;
         for round in 0..20_000 {
-            let optional_text = |below: &mut dyn FnMut(u64) -> usize| {
-                (below(2) == 0).then(|| {
-                    let mut f = |n| below(n);
-                    text(&mut f, 8)
-                })
-            };
             let docs = Docs {
                 title: optional_text(&mut below),
                 description: optional_text(&mut below),
@@ -606,12 +599,6 @@ mod tests {
         let mut doc = DocLines::default();
         let mut direct_docs = 0;
         for round in 0..20_000 {
-            let optional_text = |below: &mut dyn FnMut(u64) -> usize| {
-                (below(2) == 0).then(|| {
-                    let mut f = |n| below(n);
-                    text(&mut f, 8)
-                })
-            };
             let summary = optional_text(&mut below);
             let description = optional_text(&mut below);
             let wire = match below(5) {

@@ -850,16 +850,7 @@ mod tests {
     #[test]
     fn flat_types_match_the_expressions() {
         let mut below = crate::lang::typescript::fuzz::below_from(0x7f4a_7c15_9e37_79b9u64);
-        let mut api = Api {
-            title: String::new(),
-            version: String::new(),
-            description: None,
-            source_format: String::new(),
-            servers: Default::default(),
-            methods: Vec::new(),
-            events: Vec::new(),
-            types: Default::default(),
-        };
+        let mut api = Api::default();
         let mut names = TypeNames::default();
         for i in 0..3_000 {
             let any = |below: &mut dyn FnMut(u64) -> usize| TypeId(below(i.max(1) as u64));
